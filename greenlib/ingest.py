@@ -1,0 +1,292 @@
+"""Read a plan (.txt or .docx) and normalise what OCR and web copies break.
+
+The normalised text keeps, for every character, the offset of the raw character
+it came from, so every parsed row can point back to the plan's own words.
+
+What is normalised (each step is a rule with a name, counted for the quality report):
+
+* ``boilerplate``: the web-library banner line (``…由会员分享,可在线阅读…``).
+* ``page_marker``: page numbers such as ``12、`` that a scrape puts at the start of
+  every page. They land mid-sentence and even mid-name, so they are removed with the
+  line break they stand on; only markers that continue the page sequence are taken.
+* ``table_header``: the annex header (类别 / 重点任务 / 责任单位) repeated on every
+  page, also in garbled forms (``类SIJ重点任务责任单位``).
+* ``width``: full-width ASCII letters and digits become half-width; ASCII punctuation
+  between Chinese characters becomes the Chinese full-width form.
+* ``space``: stray spaces between Chinese characters.
+* ``traditional``: 繁体 characters become simplified (OpenCC t2s, character by
+  character so offsets stay one-to-one).
+
+NFKC is applied to *match keys* only (:func:`match_key`), never to the text shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+#: ASCII punctuation that, between Chinese characters, stands for the full-width form.
+_PUNCT_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+
+
+@dataclass
+class RawDoc:
+    """A plan as read from disk: the text every offset refers to."""
+
+    path: Path
+    text: str
+    sha256: str
+    encoding: str
+
+
+@dataclass
+class Normalized:
+    """Normalised text plus, per character, its offset in the raw text."""
+
+    text: str
+    offsets: list[int]
+    raw_len: int
+    rules: Counter = field(default_factory=Counter)
+    traditional: bool = False
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw ``[start, end)`` of the normalised ``[start, end)``."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else self.raw_len
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def read_plan(path: str | Path) -> RawDoc:
+    """Read a .txt (UTF-8, UTF-8 with BOM, GB18030) or .docx plan."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    data = p.read_bytes()
+    if p.suffix.lower() == ".docx":
+        text = _docx_text(p)
+        enc = "docx"
+    else:
+        if data[:2] == b"PK":
+            raise InputError(f"{p}: looks like a zip/Office file; give it a .docx name or export to .txt")
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes nearly anything
+            raise InputError(f"{p}: not UTF-8 or GB18030 text")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return RawDoc(path=p, text=text, sha256=hashlib.sha256(data).hexdigest(), encoding=enc)
+
+
+def _docx_text(p: Path) -> str:
+    try:
+        import docx  # python-docx
+    except ImportError as e:  # pragma: no cover
+        raise InputError("python-docx is needed to read .docx files") from e
+    try:
+        document = docx.Document(str(p))
+    except Exception as e:  # python-docx raises several kinds for a broken file
+        raise InputError(f"{p}: cannot be read as .docx ({e})") from e
+    lines = [para.text for para in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells: list[str] = []
+            for cell in row.cells:
+                t = cell.text.strip()
+                if not cells or cells[-1] != t:  # merged cells repeat their text
+                    cells.append(t)
+            lines.append("".join(cells))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def _simplify_char(ch: str) -> str:
+    out = _t2s().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def to_simplified(text: str) -> str:
+    """Character-by-character 繁→简 (length-preserving)."""
+    return "".join(_simplify_char(c) if _CJK_RE.match(c) else c for c in text)
+
+
+def match_key(text: str) -> str:
+    """Key for comparing names and phrases: NFKC, simplified, no spaces/punctuation."""
+    s = unicodedata.normalize("NFKC", to_simplified(text))
+    return re.sub(r"[\s,，、。;；:：()（）“”\"'‘’]+", "", s)
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+# --------------------------------------------------------------------------- normalise
+
+_BOILERPLATE_RE = re.compile(r"^[^\n]*(由会员分享|可在线阅读|请在[^\n]{0,12}上搜索|文档下载)[^\n]*\n?")
+# A page marker: digits + 、 at the start of a line (page numbers of the scrape).
+_MARKER_RE = re.compile(r"(?m)^(\d{1,3})[、.．]\s*")
+# The annex table header, repeated on every page, sometimes garbled in its first or
+# last characters. "重点任务" with a 责?单位 column, and up to four odd characters of
+# the 类别/序号 column before it.
+_HEADER_RE = re.compile(
+    r"(?:类别|序号|类[A-Za-z\u4e00-\u9fff]{1,3}|[\u4e00-\u9fff]{1})?"
+    r"重点任务(?:名称|内容)?\s*(?:责.单位|牵头单位|责任部门|责.部门)"
+    r"(?:\s*(?:配合单位|完成时限))?"
+)
+
+
+class _Builder:
+    """Accumulates normalised characters with their raw offsets."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+
+    def add(self, ch: str, off: int) -> None:
+        self.chars.append(ch)
+        self.offsets.append(off)
+
+
+def _drop_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    keep_text: list[str] = []
+    keep_off: list[int] = []
+    spans = sorted(spans)
+    i = 0
+    si = 0
+    n = len(text)
+    while i < n:
+        while si < len(spans) and spans[si][1] <= i:
+            si += 1
+        if si < len(spans) and spans[si][0] <= i < spans[si][1]:
+            i = spans[si][1]
+            continue
+        keep_text.append(text[i])
+        keep_off.append(i)
+        i += 1
+    return "".join(keep_text), keep_off
+
+
+def page_marker_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of page markers (with the line break before them) that follow the page sequence.
+
+    A scrape numbers pages 1, 2, 3, …; a list item "3、" inside a page would break the
+    sequence and is kept. A gap of one or two pages is tolerated (a lost line).
+    """
+    spans: list[tuple[int, int]] = []
+    expected = None
+    for m in _MARKER_RE.finditer(text):
+        n = int(m.group(1))
+        if expected is None:
+            ok = n <= 3
+        else:
+            ok = expected <= n <= expected + 2
+        if not ok:
+            continue
+        start = m.start()
+        if start > 0 and text[start - 1] == "\n":
+            start -= 1
+        spans.append((start, m.end()))
+        expected = n + 1
+    # A scrape has many pages; two or fewer "markers" are real list items, not pages.
+    return spans if len(spans) >= 3 else []
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalise ``raw`` (see the module docstring); offsets index into ``raw``."""
+    rules: Counter = Counter()
+    drops: list[tuple[int, int]] = []
+    bm = _BOILERPLATE_RE.match(raw)
+    if bm:
+        drops.append((bm.start(), bm.end()))
+        rules["boilerplate"] += 1
+    markers = page_marker_spans(raw)
+    markers = [s for s in markers if not (bm and s[0] < bm.end())]
+    drops.extend(markers)
+    rules["page_marker"] += len(markers)
+    text, offs = _drop_spans(raw, drops)
+
+    # Remaining line breaks: inside a sentence they are layout, between paragraphs
+    # they separate. A scrape's lines end anywhere, so a break between two non-space
+    # characters is joined.
+    b = _Builder()
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            prev = text[i - 1] if i else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            if prev and nxt and prev not in "。\n" and nxt != "\n":
+                rules["line_join"] += 1
+                continue
+        b.add(ch, offs[i])
+    text, offs = "".join(b.chars), b.offsets
+
+    # Repeated table headers (keep the first, which introduces the table).
+    hdr = list(_HEADER_RE.finditer(text))
+    if len(hdr) > 1:
+        spans = [(m.start(), m.end()) for m in hdr[1:]]
+        kept, idx = _drop_spans(text, spans)
+        offs = [offs[i] for i in idx]
+        text = kept
+        rules["table_header"] += len(spans)
+
+    # Width, punctuation, spaces and 繁体, character by character.
+    b = _Builder()
+    n = len(text)
+    trad = 0
+    for i, ch in enumerate(text):
+        o = offs[i]
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and (ch.isalnum()):
+            ch = chr(code - 0xFEE0)
+            rules["width"] += 1
+        elif ch == "\u3000" or ch == "\xa0":
+            ch = " "
+        if ch in " \t":
+            prev = b.chars[-1] if b.chars else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            if (is_cjk(prev) or prev in "，。、；：（）“”") or (is_cjk(nxt) or nxt in "，。、；：（）“”,.;:"):
+                rules["space"] += 1
+                continue
+        if ch in _PUNCT_FULL:
+            prev = b.chars[-1] if b.chars else ""
+            nxt = text[i + 1] if i + 1 < n else ""
+            near_cjk = is_cjk(prev) or is_cjk(nxt) or prev in "）”。" or nxt in "（“"
+            if near_cjk and not (prev.isdigit() and nxt.isdigit()):
+                ch = _PUNCT_FULL[ch]
+                rules["width"] += 1
+        if is_cjk(ch):
+            s = _simplify_char(ch)
+            if s != ch:
+                trad += 1
+                ch = s
+        b.add(ch, o)
+    if trad:
+        rules["traditional"] += trad
+    out = "".join(b.chars)
+    n_cjk = len(_CJK_RE.findall(out)) or 1
+    return Normalized(
+        text=out, offsets=b.offsets, raw_len=len(raw), rules=rules, traditional=trad / n_cjk > 0.02
+    )
