@@ -262,7 +262,7 @@ def rate_series(comparator: str, target_value: float, target_year: int,
     r.progress_band = _band(ratio)
     on = ratio >= THRESHOLDS["high"]
     r.status = "on_track" if on else "off_track"
-    r.rule = (f"CAGR {by}–{ly} {observed:+.2%}{zero} vs {required:+.2%} needed to reach {lvl} "
+    r.rule = (f"CAGR {by}–{ly} {observed:+.2%}{zero} vs {required:+.2%} needed for {cmp} {lvl} "
               f"by {target_year}: ratio {ratio:.2f} {'>=' if on else '<'} "
               f"{THRESHOLDS['high']:g} → {r.status}")
     return r
