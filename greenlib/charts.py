@@ -1,0 +1,361 @@
+"""Altair chart builders for the reports: Chinese labels, an explicit CJK font, a title
+with its unit and source on every chart.
+
+Every builder takes a small tidy DataFrame (prepared by :mod:`greenlib.report_helpers`)
+and returns a finished, configured chart. The font is written into each chart's own
+``config`` rather than relying on a globally enabled theme, so a chart renders the same
+in a notebook, in the exported HTML and in the PDF (headless Chromium picks the first
+installed family: ``make sysdeps`` installs Noto Sans CJK / WenQuanYi Micro Hei).
+
+An empty input never raises: the builder returns a titled placeholder chart that says
+"暂无数据", so a report keeps one chart per slot and the renderer checks stay simple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+#: Font stack used by every chart (CJK first; Chromium resolves it through fontconfig).
+FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
+
+#: Where the plan data come from (footer of every plan chart).
+PLAN_SOURCE = "《黔江区关于进一步加快建立健全绿色低碳循环经济体系的实施方案》及附件重点任务清单"
+#: Footer of charts that show monitoring data.
+MONITORING_SOURCE = "data/monitoring/ 监测数据（各数据点来源见下表）"
+
+#: Report width in pixels; fits an A4 portrait page with 15 mm margins.
+WIDTH = 560
+
+STATUS_ORDER: tuple[str, ...] = ("achieved", "on_track", "off_track", "overdue", "no_data")
+STATUS_LABELS: dict[str, str] = {
+    "achieved": "已实现",
+    "on_track": "按期推进",
+    "off_track": "进度滞后",
+    "overdue": "逾期未实现",
+    "no_data": "数据不足",
+}
+try:  # the rating module owns the wording; use it when it is installed
+    from .status import STATUS_LABELS as _RATING_LABELS
+
+    STATUS_LABELS.update({k: v for k, v in _RATING_LABELS.items() if k in STATUS_LABELS})
+except Exception:  # noqa: BLE001 - charts must work without the rating module
+    pass
+STATUS_COLORS: dict[str, str] = {
+    "achieved": "#1b7837",
+    "on_track": "#7fbf7b",
+    "off_track": "#f1a340",
+    "overdue": "#d73027",
+    "no_data": "#bdbdbd",
+}
+ROLE_LABELS: dict[str, str] = {"lead": "牵头", "co": "配合"}
+ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
+KIND_COLORS: dict[str, str] = {"任务": "#2b8cbe", "量化目标": "#e34a33"}
+
+
+def status_label(status: str) -> str:
+    """Chinese label of a status code (unknown codes are shown as they are)."""
+    return STATUS_LABELS.get(str(status), str(status))
+
+
+def _title(title: str, unit: str, source: str) -> alt.Title:
+    return alt.Title(
+        text=title,
+        subtitle=[f"单位：{unit}", f"来源：{source}"],
+        anchor="start",
+        subtitleColor="#555555",
+        subtitleFontSize=11,
+        fontSize=15,
+        offset=10,
+    )
+
+
+def finish(chart: alt.TopLevelMixin, title: str, unit: str, source: str = PLAN_SOURCE) -> alt.TopLevelMixin:
+    """Give ``chart`` its title (with unit and source) and the CJK font configuration."""
+    return (
+        chart.properties(title=_title(title, unit, source))
+        .configure(font=FONT, background="white", padding=10)
+        .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12,
+                        labelLimit=260)
+        .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12,
+                          orient="bottom", direction="horizontal", columns=5)
+        .configure_header(labelFont=FONT, titleFont=FONT)
+        .configure_title(font=FONT, subtitleFont=FONT)
+        .configure_text(font=FONT)
+        .configure_view(stroke=None)
+    )
+
+
+def placeholder(title: str, message: str = "暂无数据", unit: str = "—",
+                source: str = PLAN_SOURCE) -> alt.TopLevelMixin:
+    """A titled chart that only says ``message`` (used when there is nothing to plot)."""
+    chart = (
+        alt.Chart(pd.DataFrame({"msg": [message]}))
+        .mark_text(fontSize=14, color="#777777")
+        .encode(text="msg:N")
+        .properties(width=WIDTH, height=60)
+    )
+    return finish(chart, title, unit, source)
+
+
+def unit_roles(counts: pd.DataFrame, title: str = "各责任单位承担任务数（牵头 / 配合）",
+               top: int | None = None) -> alt.TopLevelMixin:
+    """Horizontal stacked bars: tasks per unit, split by role.
+
+    ``counts`` has columns ``unit``, ``role`` (``lead``/``co``) and ``n``. Units are sorted
+    by their total, largest first; ``top`` keeps only the busiest units.
+    """
+    if counts.empty:
+        return placeholder(title, unit="项")
+    df = counts.copy()
+    totals = df.groupby("unit")["n"].sum().sort_values(ascending=False, kind="stable")
+    order = list(totals.index[:top] if top else totals.index)
+    df = df[df["unit"].isin(order)]
+    df["角色"] = df["role"].map(ROLE_LABELS)
+    df["合计"] = df["unit"].map(totals)
+    roles = [ROLE_LABELS[r] for r in ("lead", "co")]
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("unit:N", sort=order, title=None),
+            x=alt.X("n:Q", title="任务数（项）", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color("角色:N", scale=alt.Scale(domain=roles, range=list(ROLE_COLORS.values())),
+                            title="角色"),
+            order=alt.Order("role:N", sort="descending"),
+            tooltip=[alt.Tooltip("unit:N", title="单位"), alt.Tooltip("角色:N"),
+                     alt.Tooltip("n:Q", title="任务数"), alt.Tooltip("合计:Q")],
+        )
+        .properties(width=WIDTH - 200, height=alt.Step(20))
+    )
+    return finish(chart, title, "项（一项任务对每个责任单位计一次）")
+
+
+def co_matrix(pairs: pd.DataFrame, order: Sequence[str],
+              title: str = "共同承担任务矩阵（两单位同时负责的任务数）") -> alt.TopLevelMixin:
+    """Heatmap: how many tasks each pair of units share (lead or co).
+
+    ``pairs`` has columns ``unit_a``, ``unit_b``, ``n`` for both orders of every pair with
+    ``n > 0``; ``order`` is the axis order (busiest units first).
+    """
+    if pairs.empty:
+        return placeholder(title, "本领域没有两个以上单位共同负责的任务", unit="项")
+    order = list(order)
+    side = max(180, min(WIDTH - 160, 24 * len(order)))
+    base = alt.Chart(pairs).encode(
+        x=alt.X("unit_b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, orient="top")),
+        y=alt.Y("unit_a:N", sort=order, title=None),
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("n:Q", title="共同任务数（项）",
+                        scale=alt.Scale(scheme="greens", domainMin=0),
+                        legend=alt.Legend(format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip("unit_a:N", title="单位"), alt.Tooltip("unit_b:N", title="与之共同负责的单位"),
+                 alt.Tooltip("n:Q", title="共同任务数")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="n:Q",
+        color=alt.condition("datum.n >= 3", alt.value("white"), alt.value("#222222")),
+    )
+    chart = (rect + text).properties(width=side, height=side)
+    return finish(chart, title, "项")
+
+
+def deadline_timeline(counts: pd.DataFrame, as_of: str,
+                      title: str = "时间节点：各目标年份的任务与量化目标数") -> alt.TopLevelMixin:
+    """Circles on a year axis: how many tasks and targets fall due in each year.
+
+    ``counts`` has columns ``year`` (int), ``kind`` (``任务`` or ``量化目标``) and ``n``.
+    A dashed red rule marks the as-of date.
+    """
+    if counts.empty:
+        return placeholder(title, "本领域任务和目标均未写明年份", unit="项")
+    df = counts.copy()
+    df["year"] = df["year"].astype(int)
+    as_of_ts = pd.Timestamp(as_of)
+    frac = as_of_ts.year + (as_of_ts.dayofyear - 1) / 365.0
+    lo = min(int(df["year"].min()), as_of_ts.year) - 1
+    hi = max(int(df["year"].max()), as_of_ts.year) + 1
+    x = alt.X("year:Q", title="目标年份", scale=alt.Scale(domain=[lo, hi], nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1, values=list(range(lo, hi + 1))))
+    kinds = [k for k in KIND_COLORS if k in set(df["kind"])]
+    base = alt.Chart(df).encode(
+        x=x,
+        y=alt.Y("kind:N", title=None, sort=list(KIND_COLORS)),
+    )
+    dots = base.mark_circle(opacity=0.85).encode(
+        size=alt.Size("n:Q", scale=alt.Scale(range=[150, 1500]), legend=None),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[KIND_COLORS[k] for k in kinds]),
+                        legend=None),
+        tooltip=[alt.Tooltip("kind:N", title="类别"), alt.Tooltip("year:Q", title="年份", format="d"),
+                 alt.Tooltip("n:Q", title="数量")],
+    )
+    labels = base.mark_text(fontSize=12, color="white", fontWeight="bold").encode(
+        text=alt.Text("n:Q", format="d"))
+    rule_df = pd.DataFrame({"x": [frac], "label": [f"截至 {as_of_ts.date().isoformat()}"]})
+    rule = alt.Chart(rule_df).mark_rule(color="#d73027", strokeDash=[4, 3]).encode(x="x:Q")
+    rule_text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-8, color="#d73027",
+                                             fontSize=11).encode(x="x:Q", y=alt.value(0),
+                                                                 text="label:N")
+    chart = alt.layer(dots, labels, rule, rule_text).properties(width=WIDTH - 80,
+                                                                height=alt.Step(70))
+    return finish(chart, title, "项（任务按文中写明的年份计，一项任务可含多个年份）")
+
+
+def status_counts(counts: pd.DataFrame, as_of: str,
+                  title: str = "量化目标进展评级") -> alt.TopLevelMixin:
+    """Bars: how many targets have each status (all five statuses, in a fixed order)."""
+    full = pd.DataFrame({"status": list(STATUS_ORDER)})
+    df = full.merge(counts, on="status", how="left").fillna({"n": 0})
+    df["n"] = df["n"].astype(int)
+    if int(df["n"].sum()) == 0:
+        return placeholder(title, "本领域没有量化目标", unit="项")
+    df["评级"] = df["status"].map(STATUS_LABELS)
+    labels = [STATUS_LABELS[s] for s in STATUS_ORDER]
+    base = alt.Chart(df).encode(
+        x=alt.X("评级:N", sort=labels, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("n:Q", title="目标数（项）", axis=alt.Axis(format="d", tickMinStep=1)),
+    )
+    bars = base.mark_bar(size=48).encode(
+        color=alt.Color("评级:N", scale=alt.Scale(domain=labels, range=list(STATUS_COLORS.values())),
+                        legend=None),
+        tooltip=[alt.Tooltip("评级:N"), alt.Tooltip("n:Q", title="目标数")],
+    )
+    text = base.mark_text(dy=-8, fontSize=12).encode(text="n:Q")
+    chart = (bars + text).properties(width=WIDTH - 120, height=200)
+    return finish(chart, f"{title}（截至 {as_of}）", "项",
+                  source="量化目标来自" + PLAN_SOURCE + "；评级按 data/monitoring/ 监测数据计算")
+
+
+def observed_vs_target(observed: pd.DataFrame, targets: pd.DataFrame,
+                       title: str = "监测值与目标值对比") -> alt.TopLevelMixin:
+    """One small panel per target: observed values by year, and the target.
+
+    ``observed`` has columns ``target_id``, ``year``, ``value``, ``series`` (where the figure
+    is from) and ``context`` (True: shown for context only, never used to rate);
+    ``targets`` has ``target_id``, ``label`` (indicator and unit), ``value``, ``year`` and
+    ``level`` (False for "increase by"/"reduce by" targets, which have no level to draw).
+    A level target is a dashed red line with a diamond at (target year, target value).
+    """
+    if observed.empty or targets.empty:
+        return placeholder(title, "本领域的量化目标暂无监测数据", unit="见各分图",
+                           source=MONITORING_SOURCE)
+    series = sorted(set(observed["series"]), key=lambda v: ("参考" in v, v))
+    palette = ["#1b5e20", "#66bb6a", "#6a51a3", "#9e9e9e", "#bdbdbd", "#8c6d31"]
+    colors = alt.Scale(domain=series, range=[
+        ("#9e9e9e" if "参考" in v and "黔江" not in v else palette[i % len(palette)])
+        for i, v in enumerate(series)])
+    panels = []
+    for tid, obs in observed.groupby("target_id", sort=True):
+        tgt = targets[targets["target_id"] == tid]
+        if tgt.empty:
+            continue
+        t = tgt.iloc[0]
+        has_year = pd.notna(t["year"])
+        years = obs["year"].astype(int).tolist() + ([int(t["year"])] if has_year else [])
+        lo, hi = min(years) - 1, max(years) + 1
+        x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[lo, hi], nice=False),
+                  axis=alt.Axis(format="d", tickMinStep=1, values=list(range(lo, hi + 1))))
+        layers: list[alt.Chart] = [
+            alt.Chart(obs).mark_line(point=alt.OverlayMarkDef(size=50, filled=True)).encode(
+                x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+                color=alt.Color("series:N", scale=colors, title="数据口径"),
+                detail="series:N",
+                tooltip=[alt.Tooltip("series:N", title="口径"),
+                         alt.Tooltip("year:Q", title="年份", format="d"),
+                         alt.Tooltip("value:Q", title="监测值")],
+            )
+        ]
+        name = str(t["label"])
+        if bool(t.get("level", True)) and has_year:
+            tdf = pd.DataFrame({"year": [int(t["year"])], "value": [float(t["value"])],
+                                "label": [f"目标 {float(t['value']):g}（{int(t['year'])}年）"]})
+            layers += [
+                alt.Chart(tdf).mark_rule(color="#d73027", strokeDash=[5, 3]).encode(y="value:Q"),
+                alt.Chart(tdf).mark_point(shape="diamond", size=120, filled=True,
+                                          color="#d73027").encode(x=x, y="value:Q"),
+                alt.Chart(tdf).mark_text(align="right", dx=-8, dy=-8, color="#d73027",
+                                         fontSize=11).encode(x=x, y="value:Q", text="label:N"),
+            ]
+        else:
+            name += f"：目标为{'增量' if float(t['value']) >= 0 else '变化量'} {float(t['value']):g}，不画目标线"
+        panels.append(alt.layer(*layers).properties(
+            title=alt.Title(name, fontSize=12), width=(WIDTH - 80) // 2, height=150))
+    if not panels:
+        return placeholder(title, "本领域的量化目标暂无监测数据", unit="见各分图",
+                           source=MONITORING_SOURCE)
+    chart = alt.concat(*panels, columns=2).resolve_scale(x="independent", y="independent")
+    return finish(chart, title, "见各分图标题（与目标值同一单位）", MONITORING_SOURCE)
+
+
+def tasks_by_section(counts: pd.DataFrame,
+                     title: str = "各部分、各节的任务数") -> alt.TopLevelMixin:
+    """Horizontal bars: tasks per section (labelled with its part), coloured by sector.
+
+    ``counts`` has columns ``label`` (section label, in plan order), ``sector_name``, ``n``.
+    """
+    if counts.empty:
+        return placeholder(title, unit="项")
+    order = list(dict.fromkeys(counts["label"]))
+    chart = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=order, title=None),
+            x=alt.X("n:Q", title="任务数（项）", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("sector_name:N", title="领域", scale=alt.Scale(scheme="tableau20")),
+            tooltip=[alt.Tooltip("label:N", title="节"), alt.Tooltip("sector_name:N", title="领域"),
+                     alt.Tooltip("n:Q", title="任务数")],
+        )
+        .properties(width=WIDTH - 300, height=alt.Step(18))
+    )
+    return finish(chart, title, "项")
+
+
+def heatmap(counts: pd.DataFrame, x: str, y: str, x_order: Sequence, y_order: Sequence,
+            x_title: str, y_title: str, title: str, unit: str, source: str = PLAN_SOURCE,
+            scheme: str = "blues") -> alt.TopLevelMixin:
+    """A count heatmap with the numbers written in the cells (``counts`` has ``x``, ``y``, ``n``)."""
+    if counts.empty:
+        return placeholder(title, unit=unit, source=source)
+    df = counts.copy()
+    df[x] = df[x].astype(str)
+    x_order = [str(v) for v in x_order]
+    base = alt.Chart(df).encode(
+        x=alt.X(f"{x}:N", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y(f"{y}:N", sort=list(y_order), title=y_title),
+    )
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.Color("n:Q", title=unit, scale=alt.Scale(scheme=scheme, domainMin=0),
+                        legend=alt.Legend(format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
+                 alt.Tooltip("n:Q", title="数量")],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="n:Q",
+        color=alt.condition("datum.n >= 4", alt.value("white"), alt.value("#222222")),
+    )
+    chart = (rect + text).properties(width=min(WIDTH - 120, 70 * max(1, len(x_order))),
+                                     height=alt.Step(24))
+    return finish(chart, title, unit, source)
+
+
+def status_matrix(counts: pd.DataFrame, sector_order: Sequence[str], as_of: str,
+                  title: str = "各领域量化目标进展评级") -> alt.TopLevelMixin:
+    """Heatmap sector × status (``counts``: ``sector_name``, ``status``, ``n``)."""
+    df = counts.copy()
+    df["评级"] = df["status"].map(status_label)
+    return heatmap(df, "评级", "sector_name", [STATUS_LABELS[s] for s in STATUS_ORDER],
+                   sector_order, "评级", "领域", f"{title}（截至 {as_of}）", "目标数（项）",
+                   source="量化目标来自" + PLAN_SOURCE + "；评级按 data/monitoring/ 监测数据计算",
+                   scheme="oranges")
+
+
+def targets_by_sector_year(counts: pd.DataFrame, sector_order: Sequence[str],
+                           title: str = "各领域量化目标的目标年份分布") -> alt.TopLevelMixin:
+    """Heatmap sector × target year (``counts``: ``sector_name``, ``year``, ``n``)."""
+    years = sorted({int(y) for y in counts["year"]}) if not counts.empty else []
+    return heatmap(counts, "year", "sector_name", years, sector_order, "目标年份", "领域",
+                   title, "目标数（项）")

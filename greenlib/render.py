@@ -1,0 +1,325 @@
+"""Offline rendering: altair charts without a CDN, notebook → HTML, HTML → PDF.
+
+Why a custom renderer: altair's default renderer loads vega from cdn.jsdelivr.net (the
+intranet has no internet); ``alt.renderers.enable("html", template="inline")`` copies a
+~0.9 MB bundle into *every* chart and breaks as soon as a page holds two charts
+(``Identifier 'spec' has already been declared``); the ``mimetype`` renderer is broken in
+altair 6.3. So a report inlines ``vl_convert.javascript_bundle()`` **once**
+(:func:`setup_notebook`) and each chart is a ``<div>`` plus a small ``vegaEmbed`` call
+(:func:`offline_renderer`), drawn as SVG so that Chromium can print it into the PDF.
+
+The HTML export (:func:`export_html`) uses nbconvert's lab template minus every script
+that loads from the network (require.js, MathJax, mermaid, widgets), hides all code
+(``exclude_input``) and checks the result with :func:`external_refs`. The PDF
+(:func:`print_pdf`) is the same HTML printed by headless Chromium.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import nbformat
+
+from .errors import GreenlibError
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "greenplan"
+CSS = TEMPLATES / TEMPLATE_NAME / "report.css"
+RENDERER_NAME = "greenplan_offline"
+
+#: vega-embed options: SVG (printable, crisp), no action menu (it links to the web editor).
+EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+# --------------------------------------------------------------------------- charts
+
+
+@functools.cache
+def javascript_bundle() -> str:
+    """Vega + Vega-Lite + vega-embed as one script, matching altair's Vega-Lite version.
+
+    The bundle is wrapped in a function so that its top-level ``const`` declarations do
+    not collide when a notebook cell is re-run in JupyterLab, and it is skipped when
+    ``window.vegaEmbed`` already exists.
+    """
+    import vl_convert as vlc
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    bundle = vlc.javascript_bundle(vl_version=major_minor)
+    if "</script" in bundle.lower():  # would end the inline <script> early
+        bundle = re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
+    return "(function () {\nif (window.vegaEmbed) { return; }\n" + bundle + "\n})();"
+
+
+def bundle_html() -> str:
+    """The ``<script>`` element carrying the vega bundle (once per report)."""
+    return f'<script id="greenplan-vega-bundle">{javascript_bundle()}</script>'
+
+
+def _script_json(obj: Any) -> str:
+    """JSON safe to put inside an inline ``<script>`` (no ``</script>``, no ``<!--``)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def chart_html(spec: dict[str, Any], embed_options: dict[str, Any] | None = None) -> str:
+    """A ``<div>`` and the ``vegaEmbed`` call that draws ``spec`` into it.
+
+    The call waits (polling every 50 ms, up to 30 s) until the bundle has defined
+    ``window.vegaEmbed``, so the order in which a frontend runs output scripts does
+    not matter.
+    """
+    div_id = "gp-vis-" + uuid.uuid4().hex[:12]
+    opts = {**EMBED_OPTIONS, **(embed_options or {})}
+    return (
+        f'<div class="gp-chart vega-embed-container" id="{div_id}"></div>\n'
+        "<script>(function () {\n"
+        f'  var spec = {_script_json(spec)}, opt = {_script_json(opts)}, tries = 0;\n'
+        "  function draw() {\n"
+        "    if (window.vegaEmbed) {\n"
+        f'      window.vegaEmbed("#{div_id}", spec, opt).catch(function (err) {{\n'
+        f'        document.getElementById("{div_id}").textContent = "图表无法显示：" + err;\n'
+        "      });\n"
+        "    } else if (tries++ < 600) { setTimeout(draw, 50); }\n"
+        "  }\n"
+        "  draw();\n"
+        "})();</script>"
+    )
+
+
+def offline_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, str]:
+    """altair renderer: HTML that needs only the bundle from :func:`setup_notebook`."""
+    return {"text/html": chart_html(spec, metadata.get("embed_options")),
+            "text/plain": "<altair chart>"}
+
+
+def enable_renderer() -> None:
+    """Register and enable :func:`offline_renderer` in this process."""
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, offline_renderer)
+    alt.renderers.enable(RENDERER_NAME)
+
+
+def setup_notebook() -> None:
+    """First output of every report: the vega bundle, and the offline renderer enabled."""
+    from IPython.display import HTML, display
+
+    enable_renderer()
+    display(HTML(bundle_html()))
+
+
+# --------------------------------------------------------------------------- offline check
+
+
+class _RefFinder(HTMLParser):
+    """Collects URLs a browser would fetch by itself: src/href of script, link, img, …"""
+
+    FETCHING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+                "embed": "src", "video": "src", "audio": "src", "object": "data",
+                "image": "href", "use": "href", "track": "src", "input": "src"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        want = self.FETCHING.get(tag)
+        for name, value in attrs:
+            if value and (name == want or (name in ("srcset", "xlink:href"))):
+                self.refs.append(value)
+            if value and name == "style" and "url(" in value:
+                self.refs += re.findall(r"url\(\s*['\"]?([^'\")]+)", value)
+
+
+_EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.IGNORECASE)
+_CSS_EXTERNAL = re.compile(
+    r"(?:@import\s+(?:url\()?\s*['\"]?|url\(\s*['\"]?)\s*((?:https?:)?//[^'\")\s]+)",
+    re.IGNORECASE)
+
+
+def external_refs(html_text: str) -> list[str]:
+    """Every reference in ``html_text`` that would make a browser contact another host.
+
+    Looks at the attributes browsers fetch by themselves (script/img/iframe src, link
+    href, …) and at CSS ``url()``/``@import``. Plain text and ``<a href>`` links a reader
+    may click are not fetches and are allowed.
+    """
+    finder = _RefFinder()
+    finder.feed(html_text)
+    refs = [r for r in finder.refs if _EXTERNAL.match(r)]
+    for style in re.findall(r"<style[^>]*>(.*?)</style>", html_text, flags=re.S | re.I):
+        refs += _CSS_EXTERNAL.findall(style)
+    return refs
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _drop_streams(nb: nbformat.NotebookNode) -> list[str]:
+    """Remove stdout/stderr outputs (warnings, prints): they are for the build log, not
+    for readers. Returns their text."""
+    removed: list[str] = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                removed.append(str(out.get("text", "")))
+            else:
+                kept.append(out)
+        cell["outputs"] = kept
+    return removed
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
+    """Render an executed notebook as a reader's page: no code, no prompts, no CDN."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # private copy
+    _drop_streams(nb)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        anchor_link_text="",
+    )
+    resources = {"greenplan_css": CSS.read_text(encoding="utf-8"), "greenplan_footer": footer,
+                 "metadata": {"name": title}}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    refs = external_refs(body)
+    if refs:
+        raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
+    return body
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``path`` through a temporary sibling and a rename: a reader (or a publish)
+    never sees a half-written file, and a failure leaves the old file in place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_html(notebook: str | Path | nbformat.NotebookNode, out: str | Path, title: str,
+                footer: str = "") -> Path:
+    """Executed notebook (path or node) → ``out`` (written atomically)."""
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(
+        str(notebook), as_version=4)
+    out = Path(out)
+    write_atomic(out, notebook_to_html(nb, title, footer))
+    return out
+
+
+# --------------------------------------------------------------------------- Chromium
+
+
+def chromium_path() -> str | None:
+    """The Chromium/Chrome executable (``GREENPLAN_CHROMIUM`` overrides), or ``None``."""
+    env = os.environ.get("GREENPLAN_CHROMIUM")
+    if env:
+        return env
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_command(*args: str, profile: str | Path) -> list[str]:
+    """A headless Chromium command line that stays off the network.
+
+    All traffic goes to a proxy on a dead local port and every host name resolves to
+    nothing, so a stray reference fails fast instead of leaving the machine.
+    """
+    exe = chromium_path()
+    if not exe:
+        raise GreenlibError("Chromium not found: run `make sysdeps` (or set GREENPLAN_CHROMIUM)")
+    return [
+        exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+        "--no-default-browser-check", "--disable-dev-shm-usage",
+        "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+        f"--user-data-dir={profile}", *args,
+    ]
+
+
+def run_chromium(args: list[str], timeout: float = 180) -> subprocess.CompletedProcess[bytes]:
+    """Run headless Chromium with a fresh throw-away profile."""
+    with tempfile.TemporaryDirectory(prefix="greenplan-chromium-") as profile:
+        cmd = chromium_command(*args, profile=profile)
+        try:
+            return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
+                                  env={**os.environ, "HOME": profile})
+        except subprocess.TimeoutExpired as e:
+            raise GreenlibError(f"Chromium did not finish within {timeout:.0f} s") from e
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, budget_ms: int = 15000,
+              timeout: float = 180) -> Path:
+    """Print ``html_path`` to ``pdf_path`` with headless Chromium (written atomically).
+
+    ``--virtual-time-budget`` lets the vegaEmbed calls finish before printing.
+    """
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
+    os.close(fd)
+    try:
+        proc = run_chromium([f"--virtual-time-budget={budget_ms}", "--run-all-compositor-stages-before-draw",
+                             "--no-pdf-header-footer", f"--print-to-pdf={tmp}",
+                             html_path.as_uri()], timeout=timeout)
+        if proc.returncode != 0 or Path(tmp).stat().st_size < 1000:
+            err = proc.stderr.decode("utf-8", "replace")[-2000:]
+            raise GreenlibError(f"Chromium could not print {html_path.name} "
+                                f"(exit {proc.returncode}): {err}")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, pdf_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return pdf_path
+
+
+def dump_dom(html_path: str | Path, budget_ms: int = 10000, timeout: float = 120) -> str:
+    """The DOM of ``html_path`` after its scripts ran (used by the tests and checks)."""
+    proc = run_chromium([f"--virtual-time-budget={budget_ms}", "--dump-dom",
+                         Path(html_path).resolve().as_uri()], timeout=timeout)
+    if proc.returncode != 0:
+        raise GreenlibError(f"Chromium --dump-dom failed: {proc.stderr.decode()[-2000:]}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def screenshot(html_path: str | Path, png_path: str | Path, width: int = 1000,
+               height: int = 3000, budget_ms: int = 10000) -> Path:
+    """A PNG of the page as a browser shows it (for visual checks)."""
+    png_path = Path(png_path).resolve()
+    run_chromium([f"--virtual-time-budget={budget_ms}", f"--window-size={width},{height}",
+                  f"--screenshot={png_path}", Path(html_path).resolve().as_uri()])
+    return png_path

@@ -1,0 +1,120 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters: papermill injects the values of params/<report>.yaml after this cell.
+as_of = None  # as-of date "YYYY-MM-DD" (None: greenlib.config.DEFAULT_AS_OF)
+title = None  # report title (None: 全区实施方案总览)
+data_dir = None  # folder with the contract tables (None: build/data/)
+top_units = 20  # how many units the "busiest units" chart shows
+
+# %%
+from greenlib import charts, render
+from greenlib import report_helpers as rh
+
+render.setup_notebook()
+s = rh.scope(None, as_of=as_of, data_dir=data_dir)
+rh.show_title(s, title or "全区实施方案总览")
+
+# %% [markdown]
+# ## 一、概要
+#
+# 本报告概览《实施方案》全部重点任务和量化目标：任务如何分布在各部分、各节和各领域，
+# 哪些单位承担的任务最多，量化目标何时到期，以及按现有监测数据评出的进展情况。
+# 各领域的详细分析见对应的领域报告。
+
+# %%
+rh.show_headline(s)
+rh.show_note(s.ratings.note, "warn")
+
+# %% [markdown]
+# ## 二、任务结构
+#
+# 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分见
+# data/reference/sectors.csv，可由分析人员调整）。
+
+# %%
+charts.tasks_by_section(rh.section_counts(s))
+
+# %%
+rh.show_table(rh.sections_table(s))
+
+# %% [markdown]
+# ### 各领域一览
+#
+# 按任务数从多到少排列；右侧各列为该领域量化目标的进展评级。
+
+# %%
+rh.show_table(rh.sector_table(s))
+
+# %% [markdown]
+# ## 三、责任单位
+#
+# 承担任务最多的单位（牵头与配合分开统计）。
+
+# %%
+charts.unit_roles(rh.unit_role_counts(s), top=top_units,
+                  title=f"承担任务最多的 {top_units} 个单位（牵头 / 配合）")
+
+# %%
+rh.show_table(rh.unit_table(s, top=top_units))
+
+# %% [markdown]
+# ## 四、量化目标
+#
+# 各领域量化目标的目标年份分布，以及全部任务和目标的时间节点（红色虚线为本报告截止日期）。
+
+# %%
+charts.targets_by_sector_year(rh.sector_year_counts(s), rh.sector_order(s))
+
+# %%
+charts.deadline_timeline(rh.deadline_counts(s), s.as_of)
+
+# %% [markdown]
+# ### 进展评级
+#
+# 各领域量化目标按评级分类的数量。
+
+# %%
+charts.status_matrix(rh.sector_status_counts(s), rh.sector_order(s), s.as_of)
+
+# %%
+rh.show_markdown(rh.rating_note(s))
+
+# %% [markdown]
+# ### 全部量化目标
+
+# %%
+rh.show_table(rh.target_table(s), empty="方案中没有识别出量化目标。")
+
+# %% [markdown]
+# ## 五、数据质量
+#
+# 方案文本来自 OCR 识别。下表列出全部经人工复核的更正和尚未解决的问题。
+
+# %%
+rh.show_table(rh.quality_counts(s), empty="quality.json 中没有统计数字。")
+
+# %% [markdown]
+# ### 已复核的更正
+
+# %%
+rh.show_table(rh.corrections_table(s), empty="没有更正。")
+
+# %% [markdown]
+# ### 尚未解决的问题
+
+# %%
+rh.show_table(rh.unresolved_table(s), empty="没有未解决的问题。")
