@@ -404,7 +404,8 @@ def _read_map_rows(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     except InputError as e:
         return [], [str(e)]
     rows: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str, int | None], int] = {}
+    first: dict[str, dict[str, Any]] = {}
     for sheet in sheets:
         cols = _columns_of(sheet, _MAP_SPEC)
         missing = [c for c in MAP_REQUIRED if c not in cols]
@@ -426,11 +427,6 @@ def _read_map_rows(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
             r["reviewed_by"] = _text(get.get("reviewed_by"))
             if not obs:
                 problems.append(f"{_where(sheet, n, 'observed_indicator')}: empty")
-            elif obs in seen:
-                problems.append(f"{_where(sheet, n, 'observed_indicator')}: {obs!r} is already "
-                                f"mapped in row {seen[obs]}")
-            else:
-                seen[obs] = n
             if not r["unit"]:
                 problems.append(f"{_where(sheet, n, 'unit')}: empty (the unit the observed "
                                 "figures come in)")
@@ -461,6 +457,20 @@ def _read_map_rows(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
                 except re.error as e:
                     problems.append(f"{_where(sheet, n, 'target_indicator')}: bad regex ({e})")
                     r["target_indicator"] = ""
+            # One observed indicator may speak to several target indicators (one row each),
+            # but its figures have one unit and one partial-year status.
+            key = (obs, r["target_indicator"], r["target_year"])
+            f = first.setdefault(obs, r)
+            if obs and key in seen:
+                problems.append(f"{_where(sheet, n, 'observed_indicator')}: {obs!r} → "
+                                f"{r['target_indicator'] or '(no target)'!r} is already mapped "
+                                f"in row {seen[key]}")
+            elif obs:
+                seen[key] = n
+            if f is not r and (f["unit"], f["partial_year"]) != (r["unit"], r["partial_year"]):
+                problems.append(f"{_where(sheet, n, 'unit')}: {obs!r} has unit/partial_year "
+                                f"{r['unit']!r}/{r['partial_year']} here but "
+                                f"{f['unit']!r}/{f['partial_year']} in row {f['map_row']}")
             rows.append(r)
     return rows, problems
 
@@ -563,7 +573,10 @@ class _Known:
                 accepted = units.setdefault(name, set())
                 if accepted is not None:
                     accepted.add(t["unit"])
-        return cls({r["observed_indicator"]: r for r in map_rows}, units, targets is not None)
+        by_map: dict[str, dict[str, Any]] = {}
+        for r in map_rows:
+            by_map.setdefault(r["observed_indicator"], r)
+        return cls(by_map, units, targets is not None)
 
 
 def _parse_observations(sheet: _Sheet, known: _Known
@@ -882,13 +895,13 @@ def write_template(out: str | Path | None = None, targets: pd.DataFrame | None =
     src = {"target_id": "target_id", "target_indicator": "indicator", "target_value": "value",
            "target_unit": "unit", "comparator": "comparator", "target_year": "year",
            "sector": "sector", "target_quote": "quote"}
-    order = t.sort_values(["year", "target_id"], kind="stable")
+    order = t.sort_values(["year", "target_id"], kind="stable", na_position="last")
     for _, r in order.iterrows():
         vals: list[Any] = []
         for c in info:
             v = r.get(src[c], "")
-            vals.append(None if v is None or (not isinstance(v, str) and pd.isna(v))
-                        else (int(v) if c == "target_year" else v))
+            missing = v is None or (not isinstance(v, str) and pd.isna(v))
+            vals.append(None if missing else (int(v) if c == "target_year" else v))
         ws.append(vals + [None] * len(fill))
     for row in ws.iter_rows(min_row=2, max_col=len(info)):
         for cell in row:

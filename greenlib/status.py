@@ -70,7 +70,7 @@ _MEANINGS = [
     ("off_track", f"目标年份未到；实际年均增长率低于所需增长率的 {_pct(_H)}（含倒退）。"),
     ("overdue", "目标年份已过，最新全年数据仍未达到目标值。"),
     ("no_data", f"没有{_GEO}的全年数据；或只有一个数据点、目标年份未到，无法判断趋势；"
-                "或“新增/减少”类目标缺少基期数据。"),
+                "或“新增/减少”类目标缺少基期数据；或规划未写目标年份且尚未达到。"),
 ]
 _RULE_LINES = [
     "### 如何阅读评级",
@@ -173,13 +173,15 @@ def _pick_baseline(years: list[int], latest_year: int) -> int | None:
     return max(before) if before else min(earlier)
 
 
-def rate_series(comparator: str, target_value: float, target_year: int,
+def rate_series(comparator: str, target_value: float, target_year: int | None,
                 series: list[tuple[int, float]], as_of: str | date | None = None, *,
                 unit: str = "", measure: str = "level") -> Rating:
     """Rate one target from its full-year series of (year, value) for the target's geo.
 
     ``series`` must already exclude partial-year and other-geo figures and figures not yet
-    available on ``as_of``; one value per year. See :data:`RULE_TEXT` for the rules.
+    available on ``as_of``; one value per year. A target without a year (the plan states
+    none) can be ``achieved`` but never ``overdue``, and has no required growth rate, so
+    otherwise it is ``no_data``. See :data:`RULE_TEXT` for the rules.
     """
     day = _as_date(as_of)
     u = f" {unit}" if unit else ""
@@ -190,7 +192,7 @@ def rate_series(comparator: str, target_value: float, target_year: int,
     by = _pick_baseline([y for y, _ in pts], ly)
     bv = dict(pts)[by] if by is not None else None
     r = Rating("no_data", "", by, bv, ly, lv)
-    deadline_passed = day > date(int(target_year), 12, 31)
+    deadline_passed = target_year is not None and day > date(int(target_year), 12, 31)
 
     # Effective comparison: a level and a direction.
     how = ""
@@ -235,6 +237,10 @@ def rate_series(comparator: str, target_value: float, target_year: int,
         r.rule = (f"latest {_num(lv)}{u} ({ly}) {neg} {lvl}, target year {target_year} passed"
                   f"{stale} → overdue")
         return r
+    if target_year is None:
+        r.rule = (f"latest {_num(lv)}{u} ({ly}) {neg} {lvl}; the plan gives no target year, so "
+                  "no required rate → no_data")
+        return r
     if by is None:
         r.rule = (f"one full-year figure {_num(lv)}{u} ({ly}) {neg} {lvl}; no trend without a "
                   "baseline → no_data")
@@ -277,8 +283,6 @@ def _check_targets(t: pd.DataFrame) -> None:
                             f"{', '.join(contract.COMPARATORS)}")
         if pd.isna(row["value"]):
             problems.append(f"targets.csv, target {row['target_id']}, value: not a number")
-        if pd.isna(row["year"]):
-            problems.append(f"targets.csv, target {row['target_id']}, year: not a year")
     if problems:
         raise ValidationError(problems, what="targets (for status)")
 
@@ -315,7 +319,8 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
         n_context = int((obs["geo"] != tgeo).sum())
         measure = usable["measure"].iloc[0] if len(usable) else "level"
         unit = usable["unit"].iloc[0] if len(usable) else tr["unit"]
-        rating = rate_series(tr["comparator"], float(tr["value"]), int(tr["year"]),
+        target_year = None if pd.isna(tr["year"]) else int(tr["year"])
+        rating = rate_series(tr["comparator"], float(tr["value"]), target_year,
                              [(int(y), float(v)) for y, v in zip(usable["year"], usable["value"],
                                                                  strict=True)],
                              day, unit=unit, measure=measure)
@@ -342,7 +347,7 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
             "status": rating.status, "rule": rating.rule,
             "indicator": tr["indicator"], "sector": tr.get("sector", ""),
             "target_value": float(tr["value"]), "unit": tr["unit"],
-            "comparator": tr["comparator"], "target_year": int(tr["year"]),
+            "comparator": tr["comparator"], "target_year": target_year,
             "source_title": src["source_title"] if src is not None else "",
             "source_url": src["source_url"] if src is not None else "",
             "partial_year": bool(shows_partial), "n_obs": len(usable),
@@ -354,7 +359,7 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
         })
     cols = contract.REQUIRED_COLUMNS[contract.STATUS] + EXTRA_COLUMNS
     df = pd.DataFrame(rows, columns=cols)
-    for c in ("baseline_year", "latest_year", "partial_latest_year"):
+    for c in ("baseline_year", "latest_year", "partial_latest_year", "target_year"):
         df[c] = df[c].astype("Int64")
     for c in ("baseline_value", "latest_value", "target_level", "progress_ratio",
               "partial_latest_value"):

@@ -88,7 +88,8 @@ def test_real_map_covers_every_observed_indicator(targets: pd.DataFrame) -> None
     air = imap[imap["observed_indicator"] == "城区空气质量优良天数"]
     assert air["target_id"].tolist() == ["T06"]
     green = imap[imap["observed_indicator"] == "城镇绿色建筑占新建建筑比重(2020年末)"]
-    assert sorted(green["target_id"]) == ["T14", "T15"]  # one series, the 2022 and 2025 targets
+    # one observed series speaks to the 2022 target (by area) and the 2025 target
+    assert sorted(green["target_id"]) == ["T22", "T31"]
     assert imap["reviewed_by"].str.len().gt(0).all()
 
 
@@ -101,7 +102,7 @@ def test_municipal_figures_are_context_only(targets: pd.DataFrame) -> None:
     assert district_full[["target_id", "year", "value"]].values.tolist() == [["T06", 2023, 355.0]]
     assert linked.loc[linked["partial_year"], "context"].all()
     station = linked[linked["indicator"] == "公共充电站数量(截至年末)"].iloc[0]
-    assert (station["target_id"], station["unit"], station["observed_unit"]) == ("T13", "处", "座")
+    assert (station["target_id"], station["unit"], station["observed_unit"]) == ("T29", "处", "座")
 
 
 # --- partial-year wording -----------------------------------------------------------------
@@ -379,17 +380,21 @@ def test_map_row_matching_several_indicators(tmp_path: Path, targets: pd.DataFra
 def test_map_regex_and_target_year(tmp_path: Path, targets: pd.DataFrame) -> None:
     imap = monitoring.load_indicator_map(targets, _map(tmp_path, [
         ["粪污利用率", "re:^畜禽粪污", "", "%", "", "", "", "", "", "me"],
-        ["绿建比例", "城镇绿色建筑占新建建筑比例", 2022, "%", "", "", "", "", "", "me"],
+        ["绿建比例", "re:绿色建筑", 2022, "%", "", "", "", "", "", "me"],
     ]))
     assert imap.set_index("observed_indicator")["target_id"].to_dict() == {
-        "粪污利用率": "T08", "绿建比例": "T14"}
+        "粪污利用率": "T08", "绿建比例": "T22"}
+    # without the year, "re:绿色建筑" names two indicator texts: refused
+    (msg,) = _map_problems(tmp_path, targets, [
+        ["绿建比例", "re:绿色建筑", "", "%", "", "", "", "", "", "me"]])
+    assert "matches several target indicators" in msg
 
 
 def test_map_unit_must_reach_the_target_unit(tmp_path: Path, targets: pd.DataFrame) -> None:
     (msg,) = _map_problems(tmp_path, targets, [
         ["充电桩", "充电基础设施", "", "万个", "", "", "", "", "", "me"],
     ])
-    assert "row 2, to_unit: '万个'" in msg and "unit '处' of target T13" in msg
+    assert "row 2, to_unit: '万个'" in msg and "unit '处' of target T29" in msg
 
 
 def test_map_structure_errors(tmp_path: Path, targets: pd.DataFrame) -> None:
@@ -398,7 +403,8 @@ def test_map_structure_errors(tmp_path: Path, targets: pd.DataFrame) -> None:
         ["甲", "", "", "", "", "-1", "stock", "perhaps", "", "me"],
     ])
     joined = "\n".join(msgs)
-    for part in ("row 2, reviewed_by: empty", "row 3, observed_indicator: '甲' is already mapped",
+    for part in ("row 2, reviewed_by: empty",
+                 "row 3, observed_indicator: '甲' → '(no target)' is already mapped in row 2",
                  "row 3, unit: empty", "row 3, scale", "row 3, measure", "row 3, partial_year"):
         assert part in joined
 
@@ -412,7 +418,7 @@ def test_scale_converts_to_the_target_unit(tmp_path: Path, targets: pd.DataFrame
     imap = monitoring.load_indicator_map(targets, mp)
     linked = monitoring.observed_for_targets(targets, obs, indicator_map=imap)
     row = linked.iloc[0]
-    assert (row["target_id"], row["value"], row["unit"], row["context"]) == ("T13", 120.0, "处",
+    assert (row["target_id"], row["value"], row["unit"], row["context"]) == ("T29", 120.0, "处",
                                                                              False)
 
 

@@ -254,12 +254,23 @@ def test_figures_for_the_as_of_year_or_later_are_not_counted(targets: pd.DataFra
     assert one(status.build_status(targets, "2025-01-01", o), "T06")["status"] == "achieved"
 
 
-def test_one_series_rates_both_years_of_a_target(targets: pd.DataFrame) -> None:
-    o = obs(("城镇绿色建筑占新建建筑比例", "重庆市黔江区", 2020, 50, "%", False),
+def test_one_figure_rates_two_targets_through_the_map(targets: pd.DataFrame) -> None:
+    # the map ties the 2020 figure to the 2022 target (by area) and to the 2025 target
+    o = obs(("城镇绿色建筑占新建建筑比重(2020年末)", "重庆市黔江区", 2020, 50, "%", False),
             ("城镇绿色建筑占新建建筑比例", "重庆市黔江区", 2023, 66, "%", False))
     df = status.build_status(targets, "2024-03-01", o)
-    assert one(df, "T14")["status"] == "overdue"  # the 2022 milestone
-    assert one(df, "T15")["status"] == "on_track"  # 2025: (66/50)^(1/3) vs (70/50)^(1/5)
+    t22, t31 = one(df, "T22"), one(df, "T31")
+    assert (t22["status"], t22["latest_year"]) == ("overdue", 2020)  # the 2022 milestone
+    # 2025: (66/50)^(1/3)-1 = 9.7 %/yr against (70/50)^(1/5)-1 = 7.0 %/yr needed
+    assert (t31["status"], t31["baseline_year"], t31["latest_year"]) == ("on_track", 2020, 2023)
+
+
+def test_target_without_a_year(targets: pd.DataFrame) -> None:
+    assert rate_series(">=", 2, None, [(2023, 3)], AFTER).status == "achieved"
+    r = rate_series(">=", 2, None, [(2020, 0), (2023, 1)], AFTER)
+    assert r.status == "no_data" and "no target year" in r.rule
+    df = status.build_status(targets, AFTER, obs())
+    assert pd.isna(one(df, "T12")["target_year"])  # 高效节水灌溉面积: the plan names no year
 
 
 def test_unknown_comparator_is_a_validation_error(targets: pd.DataFrame) -> None:
@@ -286,7 +297,7 @@ def test_real_data_rates_air_quality_days_from_the_2023_district_figure(
     others = df[df["target_id"] != "T06"]
     assert set(others["status"]) == {"no_data"}
     assert others.loc[others["n_context"] > 0, "target_id"].tolist() == [
-        "T04", "T05", "T08", "T10", "T11", "T13", "T14", "T15"]
+        "T04", "T05", "T08", "T10", "T11", "T22", "T29", "T31"]
     assert len(df) == len(targets) and not df["status"].isna().any()
     assert all(isinstance(r, str) and "→" in r for r in df["rule"])
 
