@@ -88,6 +88,11 @@ MAP_REQUIRED = ("observed_indicator", "target_indicator", "unit", "reviewed_by")
 MEASURES = ("level", "change")
 #: Comparators whose target value is a change from the baseline, not a level.
 CHANGE_COMPARATORS = ("increase_by", "reduce_by")
+#: How the plan words each comparator, for Chinese readers (template, reports).
+COMPARATOR_LABELS: dict[str, str] = {
+    ">=": "不低于", ">": "超过", "<=": "不高于", "<": "低于", "=": "达到",
+    "increase_by": "新增", "reduce_by": "减少",
+}
 
 OBS_OUT_COLUMNS = ["indicator", "geo", "year", "value", "unit", "source_title", "source_url",
                    "quote", "note", "partial_year", "file", "row"]
@@ -901,7 +906,11 @@ def write_template(out: str | Path | None = None, targets: pd.DataFrame | None =
         for c in info:
             v = r.get(src[c], "")
             missing = v is None or (not isinstance(v, str) and pd.isna(v))
-            vals.append(None if missing else (int(v) if c == "target_year" else v))
+            if not missing and c == "target_year":
+                v = int(v)
+            elif not missing and c == "comparator":
+                v = f"{COMPARATOR_LABELS.get(v, v)} ({v})"
+            vals.append(None if missing else v)
         ws.append(vals + [None] * len(fill))
     for row in ws.iter_rows(min_row=2, max_col=len(info)):
         for cell in row:
