@@ -1,0 +1,207 @@
+"""Analysts' corrections (data/reference/corrections.yaml), applied after automatic cleaning.
+
+A correction settles what the code cannot (a unit cell cut off by the scrape, a
+garbled indicator). Each entry names the table, what it matches and what it sets,
+and why; every entry is reported as ``applied`` or ``unused`` in the quality report,
+so a correction that no longer matches anything (because the parser got better or
+the raw text changed) is seen, not silently kept.
+
+Forms (see the file itself for examples)::
+
+    - id: unit-79                      # unique, used in the quality report
+      table: task_units
+      task_id: 79
+      raw: 区所局                       # the spelling in the plan …
+      unit: 区科技局                    # … is this canonical unit
+      reason: …
+    - id: unit-6
+      table: task_units
+      task_id: 6
+      add: 区生态环境局                 # a unit the scrape lost (appended, or at `position`)
+    - id: target-67
+      table: targets
+      match: {indicator: 城市污水姐厂…}   # every key must equal the target's field
+      set: {indicator: 城市污水处理厂污泥无害化处理率}
+    - id: task-2-text
+      table: tasks
+      task_id: 2
+      set: {text: …}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import config
+from .errors import InputError
+
+TABLES = ("task_units", "targets", "tasks")
+
+
+@dataclass
+class Correction:
+    id: str
+    table: str
+    spec: dict[str, Any]
+    reason: str
+    line: int
+
+
+def load(path: str | Path | None = None) -> list[Correction]:
+    """Read and check the corrections file (missing file = no corrections)."""
+    p = Path(path) if path else config.CORRECTIONS
+    if not p.exists():
+        return []
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise InputError(f"{p}: not valid YAML: {e}") from e
+    items = doc.get("corrections", []) if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise InputError(f"{p}: expected a top-level 'corrections:' list")
+    # line numbers for messages
+    lines = p.read_text(encoding="utf-8").splitlines()
+    id_lines = {ln.split("id:", 1)[1].strip().strip("'\""): i + 1
+                for i, ln in enumerate(lines) if ln.strip().startswith("- id:")}
+    out: list[Correction] = []
+    seen: set[str] = set()
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"{p}: correction #{n}: expected a mapping")
+        cid = str(item.get("id") or "")
+        line = id_lines.get(cid, 0)
+        where = f"{p}:{line}" if line else f"{p}: correction #{n}"
+        if not cid:
+            raise InputError(f"{where}: field 'id' is missing")
+        if cid in seen:
+            raise InputError(f"{where}: field 'id': duplicate id {cid!r}")
+        seen.add(cid)
+        table = item.get("table")
+        if table not in TABLES:
+            raise InputError(f"{where} ({cid}): field 'table' must be one of {TABLES}, got {table!r}")
+        if not item.get("reason"):
+            raise InputError(f"{where} ({cid}): field 'reason' is missing: say why")
+        if table in ("task_units", "tasks") and not isinstance(item.get("task_id"), int):
+            raise InputError(f"{where} ({cid}): field 'task_id' must be an integer")
+        if table == "task_units" and not (("raw" in item and ("unit" in item or item.get("drop")))
+                                          or "add" in item):
+            raise InputError(f"{where} ({cid}): task_units needs 'raw' + 'unit' (or 'drop: true'), "
+                             "or 'add'")
+        if table == "targets" and not ("add" in item or ("match" in item and
+                                                         ("set" in item or item.get("drop")))):
+            raise InputError(f"{where} ({cid}): targets needs 'match' + 'set' (or 'drop: true'), "
+                             "or 'add'")
+        if table == "tasks" and not isinstance(item.get("set"), dict):
+            raise InputError(f"{where} ({cid}): tasks needs 'set'")
+        out.append(Correction(cid, table, item, str(item["reason"]), line))
+    return out
+
+
+def report(c: Correction, status: str, **kw: Any) -> dict[str, Any]:
+    return {"id": c.id, "status": status, "table": c.table, "task_id": c.spec.get("task_id"),
+            "field": kw.get("field"), "old": kw.get("old"), "new": kw.get("new"),
+            "reason": c.reason, "detail": kw.get("detail", "")}
+
+
+def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Correction],
+                           known_units: set[str]) -> list[dict]:
+    """Apply task_units corrections to ``items`` (task_id → list of {raw, unit, method, …})."""
+    out = []
+    for c in corrections:
+        if c.table != "task_units":
+            continue
+        tid = c.spec["task_id"]
+        lst = items.get(tid)
+        if lst is None:
+            out.append(report(c, "unused", detail=f"task {tid} not found"))
+            continue
+        if "add" in c.spec:
+            unit = c.spec["add"]
+            if unit not in known_units:
+                raise InputError(f"corrections.yaml ({c.id}): field 'add': {unit!r} is not a "
+                                 "canonical unit of data/reference/units.csv")
+            if any(i["unit"] == unit for i in lst):
+                out.append(report(c, "unused", field="unit", new=unit,
+                                  detail="the unit is already listed"))
+                continue
+            pos = c.spec.get("position")
+            entry = {"raw": "", "unit": unit, "method": f"correction:{c.id}", "score": 100.0,
+                     "raw_start": None, "raw_end": None}
+            if isinstance(pos, int) and 1 <= pos <= len(lst) + 1:
+                lst.insert(pos - 1, entry)
+            else:
+                lst.append(entry)
+            out.append(report(c, "applied", field="unit", old=None, new=unit))
+            continue
+        hits = [i for i in lst if i["raw"] == c.spec["raw"]]
+        if len(hits) != 1:
+            out.append(report(c, "unused", field="unit",
+                              detail=f"spelling {c.spec['raw']!r} found {len(hits)} time(s) in task {tid}"))
+            continue
+        hit = hits[0]
+        if c.spec.get("drop"):
+            lst.remove(hit)
+            out.append(report(c, "applied", field="unit", old=hit["unit"] or hit["raw"], new=None))
+            continue
+        unit = c.spec["unit"]
+        if unit not in known_units:
+            raise InputError(f"corrections.yaml ({c.id}): field 'unit': {unit!r} is not a canonical "
+                             "unit of data/reference/units.csv")
+        if hit["unit"] == unit:
+            out.append(report(c, "unused", field="unit", old=hit["unit"], new=unit,
+                              detail="the code already resolves this spelling"))
+            continue
+        old = hit["unit"] or f"({hit['raw']})"
+        hit["unit"], hit["method"], hit["score"] = unit, f"correction:{c.id}", 100.0
+        out.append(report(c, "applied", field="unit", old=old, new=unit))
+    return out
+
+
+def apply_target_corrections(targets: list[dict], corrections: list[Correction]) -> list[dict]:
+    out = []
+    for c in corrections:
+        if c.table != "targets":
+            continue
+        if "add" in c.spec:
+            row = dict(c.spec["add"])
+            row.setdefault("rule", f"correction:{c.id}")
+            targets.append(row)
+            out.append(report(c, "applied", field="*", new=row.get("indicator")))
+            continue
+        match = c.spec["match"]
+        hits = [t for t in targets if all(str(t.get(k)) == str(v) for k, v in match.items())]
+        if len(hits) != 1:
+            out.append(report(c, "unused", detail=f"match {match} found {len(hits)} target(s)"))
+            continue
+        hit = hits[0]
+        if c.spec.get("drop"):
+            targets.remove(hit)
+            out.append(report(c, "applied", field="*", old=hit.get("indicator")))
+            continue
+        for k, v in c.spec["set"].items():
+            old = hit.get(k)
+            hit[k] = v
+            out.append(report(c, "applied", field=k, old=old, new=v)
+                       | {"indicator": hit.get("indicator")})
+        hit["rule"] = f"{hit.get('rule', '')};correction:{c.id}".strip(";")
+    return out
+
+
+def apply_task_corrections(tasks: dict[int, dict], corrections: list[Correction]) -> list[dict]:
+    out = []
+    for c in corrections:
+        if c.table != "tasks":
+            continue
+        t = tasks.get(c.spec["task_id"])
+        if t is None:
+            out.append(report(c, "unused", detail=f"task {c.spec['task_id']} not found"))
+            continue
+        for k, v in c.spec["set"].items():
+            old = t.get(k)
+            t[k] = v
+            out.append(report(c, "applied", field=k, old=old, new=v))
+    return out

@@ -1,0 +1,138 @@
+"""Explicit schemas for the contract tables (pandera), with errors that name table, row and field.
+
+Row numbers are the line numbers a user sees when opening the CSV (header = line 1).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from . import contract
+from .errors import ValidationError
+
+YEAR_MIN, YEAR_MAX = 2020, 2060
+
+
+def _schemas(units: set[str], sectors: set[str]) -> dict[str, pa.DataFrameSchema]:
+    canonical = pa.Check.isin(sorted(units), error="not a canonical unit of data/reference/units.csv")
+    year_ok = pa.Check.in_range(YEAR_MIN, YEAR_MAX, error=f"year outside {YEAR_MIN}–{YEAR_MAX}")
+
+    def years_ok(s: pd.Series) -> pd.Series:
+        def one(v: object) -> bool:
+            if v is None or (isinstance(v, float) and pd.isna(v)) or v == "":
+                return True
+            return all(p.isdigit() and YEAR_MIN <= int(p) <= YEAR_MAX for p in str(v).split(";"))
+
+        return s.map(one)
+
+    def ids_ok(s: pd.Series) -> pd.Series:
+        return s.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v)) or v == ""
+                     or all(p.isdigit() for p in str(v).split(";")))
+
+    sector_ok = pa.Check.isin(sorted(sectors), error="sector slug not in data/reference/sectors.csv")
+    return {
+        contract.TASKS: pa.DataFrameSchema(
+            {
+                "task_id": pa.Column(int, pa.Check.ge(1), unique=True),
+                "part": pa.Column(int, pa.Check.in_range(1, 6)),
+                "part_title": pa.Column(str, pa.Check.str_length(min_value=2)),
+                "section": pa.Column(int, pa.Check.ge(1)),
+                "section_title": pa.Column(str, pa.Check.str_length(min_value=2)),
+                "sector": pa.Column(str, sector_ok),
+                "text": pa.Column(str, [pa.Check.str_length(min_value=4),
+                                        pa.Check(lambda s: ~s.str.contains(r"\n\d{1,3}、"),
+                                                 error="page marker left in text")]),
+                "lead_unit": pa.Column(str, canonical, nullable=True),
+                "years": pa.Column(str, pa.Check(years_ok, error="years must be ;-joined 20xx"),
+                                   nullable=True),
+                "raw_start": pa.Column(int, pa.Check.ge(0)),
+                "raw_end": pa.Column(int, pa.Check.ge(0)),
+            },
+            checks=[pa.Check(lambda d: d["raw_end"] > d["raw_start"], error="raw_end <= raw_start")],
+            strict=False,
+        ),
+        contract.TASK_UNITS: pa.DataFrameSchema(
+            {
+                "task_id": pa.Column(int, pa.Check.ge(1)),
+                "unit": pa.Column(str, canonical),
+                "role": pa.Column(str, pa.Check.isin(list(contract.ROLES))),
+                "position": pa.Column(int, pa.Check.ge(1)),
+                "raw": pa.Column(str),
+            },
+            unique=["task_id", "position"],
+            strict=False,
+        ),
+        contract.UNITS: pa.DataFrameSchema(
+            {
+                "unit": pa.Column(str, canonical, unique=True),
+                "full_name": pa.Column(str),
+                "kind": pa.Column(str),
+                "n_lead": pa.Column(int, pa.Check.ge(0)),
+                "n_co": pa.Column(int, pa.Check.ge(0)),
+            },
+            strict=False,
+        ),
+        contract.TARGETS: pa.DataFrameSchema(
+            {
+                "target_id": pa.Column(str, unique=True),
+                "indicator": pa.Column(str, pa.Check.str_length(min_value=2)),
+                "value": pa.Column(float, pa.Check(lambda s: s.notna() & (s >= 0),
+                                                   error="value must be a non-negative number")),
+                "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+                "comparator": pa.Column(str, pa.Check.isin(list(contract.COMPARATORS))),
+                "year": pa.Column("Int64", year_ok, nullable=True),
+                "sector": pa.Column(str),
+                "source": pa.Column(str, pa.Check.isin(list(contract.TARGET_SOURCES))),
+                "task_ids": pa.Column(str, pa.Check(ids_ok, error="task_ids must be ;-joined ints"),
+                                      nullable=True),
+                "quote": pa.Column(str, pa.Check.str_length(min_value=2)),
+            },
+            strict=False,
+        ),
+    }
+
+
+def validate_tables(tables: dict[str, pd.DataFrame], units: set[str], sectors: set[str]) -> None:
+    """Validate every table; collect all problems, then raise one :class:`ValidationError`."""
+    problems: list[str] = []
+    schemas = _schemas(units, sectors | {"overall", "environment"})
+    for name, schema in schemas.items():
+        df = tables.get(name)
+        if df is None:
+            continue
+        missing = [c for c in contract.REQUIRED_COLUMNS[name] if c not in df.columns]
+        if missing:
+            problems.append(f"{name}: missing column(s) {missing}")
+            continue
+        try:
+            schema.validate(df, lazy=True)
+        except SchemaErrors as e:
+            fc = e.failure_cases
+            for _, r in fc.iterrows():
+                idx = r.get("index")
+                where = f"row {int(idx) + 2}" if pd.notna(idx) else "table"
+                key = ""
+                if pd.notna(idx) and int(idx) in df.index:
+                    row = df.loc[int(idx)]
+                    for k in ("task_id", "target_id", "unit"):
+                        if k in df.columns:
+                            key = f" ({k}={row[k]})"
+                            break
+                col = r.get("column") or "-"
+                problems.append(f"{name} {where}{key}: field '{col}': {r.get('check')} "
+                                f"(value: {r.get('failure_case')!r})")
+    tasks = tables.get(contract.TASKS)
+    if tasks is not None and len(tasks):
+        ids = sorted(int(i) for i in tasks["task_id"])
+        gaps = sorted(set(range(1, ids[-1] + 1)) - set(ids))
+        if gaps:
+            problems.append(f"{contract.TASKS}: field 'task_id': numbers missing from the sequence: {gaps}")
+    tu = tables.get(contract.TASK_UNITS)
+    if tasks is not None and tu is not None and len(tu):
+        orphan = sorted(set(tu["task_id"]) - set(tasks["task_id"]))
+        if orphan:
+            problems.append(f"{contract.TASK_UNITS}: field 'task_id': not in tasks.csv: {orphan}")
+    if problems:
+        raise ValidationError(problems, what="build/data validation failed")
