@@ -963,6 +963,29 @@ _TEMPLATE_HELP = [
 ]
 
 
+def validate_all(targets: pd.DataFrame, path: str | Path | None = None,
+                 indicator_map: str | Path | None = None, geo: str = DEFAULT_GEO
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validate the map, every monitoring file and the figures' fit to targets in one go.
+
+    Returns (observations, resolved map, observations tied to targets); raises one
+    :class:`ValidationError` listing every problem found in any of the three steps.
+    """
+    t = _clean_targets(targets)
+    imap, problems = _map_and_problems(t, indicator_map)
+    mp = Path(indicator_map) if indicator_map else config.INDICATOR_MAP
+    map_rows, _ = _read_map_rows(mp)
+    obs, obs_problems, notes = _observations_and_problems(path, t, map_rows)
+    problems += obs_problems
+    linked, link_problems = _link(t, obs.dropna(subset=["year", "value"]), imap, geo)
+    problems += link_problems
+    if problems:
+        raise ValidationError(problems, what="monitoring data")
+    obs.attrs["notes"] = notes
+    obs.attrs["map_rows"] = len(map_rows)
+    return obs, imap, linked
+
+
 def check(path: str | Path | None = None, *, targets: pd.DataFrame | None = None,
           indicator_map: str | Path | None = None) -> None:
     """Validate ``data/monitoring/`` and the indicator map against ``build/data/targets.csv``.
@@ -971,21 +994,13 @@ def check(path: str | Path | None = None, *, targets: pd.DataFrame | None = None
     summary, then any notes (merged duplicates, GBK files, unfilled template rows).
     """
     t = _clean_targets(targets) if targets is not None else read_targets()
-    imap, problems = _map_and_problems(t, indicator_map)
-    mp = Path(indicator_map) if indicator_map else config.INDICATOR_MAP
-    map_rows, _ = _read_map_rows(mp)
-    obs, obs_problems, notes = _observations_and_problems(path, t, map_rows)
-    problems += obs_problems
-    linked, link_problems = _link(t, obs.dropna(subset=["year", "value"]), imap, DEFAULT_GEO)
-    problems += link_problems
-    if problems:
-        raise ValidationError(problems, what="monitoring data")
+    obs, _, linked = validate_all(t, path, indicator_map)
     n_files = obs["file"].str.replace(r" \[.*\]$", "", regex=True).nunique()
     geos = ", ".join(f"{n} {g}" for g, n in obs["geo"].value_counts().items())
     rating = linked[~linked["context"]]
     print(f"OK: {len(obs)} observations in {n_files} file(s) ({geos or 'none'}; "
-          f"{int(obs['partial_year'].sum())} partial-year), {len(map_rows)} indicator-map rows, "
-          f"{linked['target_id'].nunique()} of {len(t)} targets have figures, "
-          f"{rating['target_id'].nunique()} with {DEFAULT_GEO} full-year figures")
-    for n in notes:
+          f"{int(obs['partial_year'].sum())} partial-year), {obs.attrs['map_rows']} "
+          f"indicator-map rows, {linked['target_id'].nunique()} of {len(t)} targets have "
+          f"figures, {rating['target_id'].nunique()} with {DEFAULT_GEO} full-year figures")
+    for n in obs.attrs["notes"]:
         print(f"  note: {n}")

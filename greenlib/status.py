@@ -300,10 +300,14 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
     day = _as_date(as_of)
     t = monitoring._clean_targets(targets)
     _check_targets(t)
-    if observations is None:
-        observations = monitoring.load_observations(targets=t)
-    imap = indicator_map if indicator_map is not None else monitoring.load_indicator_map(t)
-    linked = monitoring.observed_for_targets(t, observations, indicator_map=imap, geo=geo)
+    if observations is None and indicator_map is None:
+        # one pass that reports map, file and conflict problems together
+        _, _, linked = monitoring.validate_all(t, geo=geo)
+    else:
+        if observations is None:
+            observations = monitoring.load_observations(targets=t)
+        imap = indicator_map if indicator_map is not None else monitoring.load_indicator_map(t)
+        linked = monitoring.observed_for_targets(t, observations, indicator_map=imap, geo=geo)
     by_target = dict(tuple(linked.groupby("target_id", sort=False)))
 
     rows = []
