@@ -28,7 +28,7 @@ from .ingest import match_key
 UNITS = [
     "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
     "万立方米", "立方米", "万千瓦", "千瓦", "兆瓦", "亿元", "万元", "万吨", "万亩", "公顷",
-    "公里", "千米", "万辆", "万人", "万户", "%", "‰", "天", "个", "处", "家", "座", "亩",
+    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
 ]
 _UNIT = "(?:" + "|".join(re.escape(u) for u in UNITS) + ")"
@@ -49,7 +49,7 @@ VERBS: list[tuple[str, str]] = [
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
 _BUILD_VERBS = "(?:新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
-_SUFFIX = r"(?P<suf>以[上卜止]|以下|及以上|左右)?"
+_SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
 # ASCII letters glued between words and a number are a garbled verb (达到 → U, SJ).
 _GARBLE = r"[A-Za-z]{0,2}"
 
@@ -99,7 +99,7 @@ def _comparator(verb: str | None, suffix: str | None) -> str:
         return ">=" if base in ("=", ">=") else base
     if suffix == "及以上":
         return ">="
-    if suffix == "以下":
+    if suffix in ("以下", "以内"):
         return "<=" if base in ("=", "<=") else base
     return base
 
@@ -107,6 +107,9 @@ def _comparator(verb: str | None, suffix: str | None) -> str:
 def clean_indicator(ind: str) -> str:
     ind = _LEAD_STRIP.sub("", ind).strip("，,、：: ")
     ind = re.sub(r"^(?:到|至)?20[2-6]\d年(?:前|底|末)?[，,]?", "", ind)
+    # a baseline or a hedge between the indicator and the verb: 能耗比2020年下降 …, 产值力争达到 …
+    ind = re.sub(r"(?:比|较|相比|与)?(?:20[12]\d)年(?:末|底)?(?:基础上)?$", "", ind)
+    ind = re.sub(r"(?:力争|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
     ind = re.sub(r"的$", "", ind)
     return ind.strip()
 
