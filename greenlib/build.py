@@ -246,7 +246,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
     log_path = paths.executed / f"{report.name}.log"
     executed = paths.executed / f"{report.name}.ipynb"
     print(f"  ▶ {report.name}: started", flush=True)
-    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - fd redirected below
+    log = open(log_path, "w", encoding="utf-8")  # closed in finally; its fd replaces stderr
     saved = os.dup(2)
     sys.stderr.flush()
     os.dup2(log.fileno(), 2)
@@ -329,7 +329,8 @@ def index_html(reports: list[Report], paths: Paths, failed: dict[str, str], vers
     from . import charts, render
 
     rows = []
-    for r in reports:
+    # the whole-plan reports first, then the others in file-name order
+    for r in sorted(reports, key=lambda r: ("sector" in r.parameters, r.name)):
         st = read_stamp(paths, r.name) or {}
         s = st.get("summary") or {}
         sc = s.get("status_counts") or {}
@@ -340,7 +341,7 @@ def index_html(reports: list[Report], paths: Paths, failed: dict[str, str], vers
         links = (f'<a href="{html.escape(r.name)}.html">网页版</a>' if has_html else "—")
         if has_pdf:
             links += f' ｜ <a href="pdf/{html.escape(r.name)}.pdf">PDF</a>'
-        state = ""
+        state = "" if st else '<span class="bad">尚未构建</span>'
         if r.name in failed:
             state = ('<span class="bad">本次构建失败'
                      + ("，链接为上次成功的版本" if has_html else "") + "</span>")
@@ -389,7 +390,7 @@ a {{ color: #1b5e20; }} .bad {{ color: #c62828; font-size: 13px; }}
 </table>
 <div class="note">各报告依据《黔江区关于进一步加快建立健全绿色低碳循环经济体系的实施方案》
 及其附件“重点任务清单”整理；“目标年份已过”指目标年份的 12 月 31 日早于报告截止日期的量化目标。
-进展评级的方法见各报告中“如何阅读进展评级”一节。本站点不依赖互联网，可在内网直接打开。</div>
+进展评级的方法见各报告中“如何阅读评级”一节。本站点不依赖互联网，可在内网直接打开。</div>
 </main></body>
 </html>
 """

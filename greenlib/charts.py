@@ -55,6 +55,12 @@ ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
 KIND_COLORS: dict[str, str] = {"任务": "#2b8cbe", "量化目标": "#e34a33"}
 
 
+def _ticks(top: int) -> list[int]:
+    """Integer legend values from 0 to ``top`` (at most about six of them)."""
+    step = max(1, -(-top // 5))
+    return list(range(0, top + 1, step))
+
+
 def status_label(status: str) -> str:
     """Chinese label of a status code (unknown codes are shown as they are)."""
     return STATUS_LABELS.get(str(status), str(status))
@@ -148,16 +154,18 @@ def co_matrix(pairs: pd.DataFrame, order: Sequence[str],
         x=alt.X("unit_b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-45, orient="top")),
         y=alt.Y("unit_a:N", sort=order, title=None),
     )
+    top = int(pairs["n"].max())
     rect = base.mark_rect(stroke="white").encode(
         color=alt.Color("n:Q", title="共同任务数（项）",
-                        scale=alt.Scale(scheme="greens", domainMin=0),
-                        legend=alt.Legend(format="d", tickMinStep=1)),
+                        scale=alt.Scale(scheme="greens", domain=[0, max(top, 2)]),
+                        legend=alt.Legend(format="d", values=_ticks(max(top, 2)))),
         tooltip=[alt.Tooltip("unit_a:N", title="单位"), alt.Tooltip("unit_b:N", title="与之共同负责的单位"),
                  alt.Tooltip("n:Q", title="共同任务数")],
     )
     text = base.mark_text(fontSize=10).encode(
         text="n:Q",
-        color=alt.condition("datum.n >= 3", alt.value("white"), alt.value("#222222")),
+        color=alt.condition(f"datum.n >= {max(top, 2) * 0.6}", alt.value("white"),
+                            alt.value("#222222")),
     )
     chart = (rect + text).properties(width=side, height=side)
     return finish(chart, title, "项")
@@ -325,19 +333,22 @@ def heatmap(counts: pd.DataFrame, x: str, y: str, x_order: Sequence, y_order: Se
     x_order = [str(v) for v in x_order]
     base = alt.Chart(df).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y(f"{y}:N", sort=list(y_order), title=y_title),
+        y=alt.Y(f"{y}:N", sort=list(y_order), title=None),
     )
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("n:Q", title=unit, scale=alt.Scale(scheme=scheme, domainMin=0),
-                        legend=alt.Legend(format="d", tickMinStep=1)),
+    top = max(int(df["n"].max()), 2)
+    grid = base.mark_rect(stroke="white", color="#f4f4f4")
+    rect = base.transform_filter("datum.n > 0").mark_rect(stroke="white").encode(
+        color=alt.Color("n:Q", title=unit, scale=alt.Scale(scheme=scheme, domain=[0, top]),
+                        legend=alt.Legend(format="d", values=_ticks(top))),
         tooltip=[alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:N", title=x_title),
                  alt.Tooltip("n:Q", title="数量")],
     )
-    text = base.mark_text(fontSize=11).encode(
-        text="n:Q",
-        color=alt.condition("datum.n >= 4", alt.value("white"), alt.value("#222222")),
-    )
-    chart = (rect + text).properties(width=min(WIDTH - 120, 70 * max(1, len(x_order))),
+    text = base.transform_calculate(
+        ink=f"datum.n == 0 ? '#b0b0b0' : datum.n >= {top * 0.6} ? 'white' : '#222222'"
+    ).mark_text(fontSize=11).encode(text="n:Q", color=alt.Color("ink:N", scale=None))
+    # independent colour scales: the text's literal colours must not merge with the heat scale
+    chart = alt.layer(grid, rect, text).resolve_scale(color="independent").properties(
+        width=min(WIDTH - 120, 70 * max(1, len(x_order))),
                                      height=alt.Step(24))
     return finish(chart, title, unit, source)
 

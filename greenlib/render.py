@@ -26,7 +26,7 @@ import tempfile
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import altair as alt
 import nbformat
@@ -128,9 +128,11 @@ def setup_notebook() -> None:
 class _RefFinder(HTMLParser):
     """Collects URLs a browser would fetch by itself: src/href of script, link, img, …"""
 
-    FETCHING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
-                "embed": "src", "video": "src", "audio": "src", "object": "data",
-                "image": "href", "use": "href", "track": "src", "input": "src"}
+    FETCHING: ClassVar[dict[str, str]] = {
+        "script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+        "embed": "src", "video": "src", "audio": "src", "object": "data",
+        "image": "href", "use": "href", "track": "src", "input": "src",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -251,30 +253,50 @@ def chromium_path() -> str | None:
     return None
 
 
-def chromium_command(*args: str, profile: str | Path) -> list[str]:
+#: Where Chromium's own Google services would go; pointed at a dead local port.
+_DEAD = "http://127.0.0.1:9"
+
+#: Flags that keep headless Chromium off the network. Measured with a logging proxy:
+#: without the ``--disable-features`` list, ``--gaia-url`` and ``--component-updater``
+#: lines Chromium 156 still contacts clients2.google.com (network time),
+#: update.googleapis.com (component updater) and accounts.google.com on every start.
+QUIET_FLAGS: tuple[str, ...] = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+    "--no-default-browser-check", "--disable-dev-shm-usage", "--disable-breakpad",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--no-pings",
+    "--metrics-recording-only", "--safebrowsing-disable-auto-update", "--no-service-autorun",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter,"
+    "DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+    f"--component-updater=url-source={_DEAD}/", f"--gaia-url={_DEAD}",
+    f"--google-apis-url={_DEAD}", f"--lso-url={_DEAD}",
+)
+
+
+def chromium_command(*args: str, profile: str | Path, proxy: str = "127.0.0.1:9",
+                     resolve_nothing: bool = True) -> list[str]:
     """A headless Chromium command line that stays off the network.
 
-    All traffic goes to a proxy on a dead local port and every host name resolves to
-    nothing, so a stray reference fails fast instead of leaving the machine.
+    All traffic goes to ``proxy`` (by default a dead local port, so a stray reference fails
+    fast instead of leaving the machine) and, with ``resolve_nothing``, every host name
+    resolves to nothing. The tests pass a logging proxy instead, to see any request.
     """
     exe = chromium_path()
     if not exe:
         raise GreenlibError("Chromium not found: run `make sysdeps` (or set GREENPLAN_CHROMIUM)")
-    return [
-        exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-        "--no-default-browser-check", "--disable-dev-shm-usage",
-        "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-        f"--user-data-dir={profile}", *args,
-    ]
+    net = [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>"]
+    if resolve_nothing:
+        net.append("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost")
+    return [exe, *QUIET_FLAGS, *net, f"--user-data-dir={profile}", *args]
 
 
-def run_chromium(args: list[str], timeout: float = 180) -> subprocess.CompletedProcess[bytes]:
-    """Run headless Chromium with a fresh throw-away profile."""
+def run_chromium(args: list[str], timeout: float = 180, **net: Any
+                 ) -> subprocess.CompletedProcess[bytes]:
+    """Run headless Chromium with a fresh throw-away profile (``net``: see
+    :func:`chromium_command`)."""
     with tempfile.TemporaryDirectory(prefix="greenplan-chromium-") as profile:
-        cmd = chromium_command(*args, profile=profile)
+        cmd = chromium_command(*args, profile=profile, **net)
         try:
             return subprocess.run(cmd, capture_output=True, timeout=timeout, check=False,
                                   env={**os.environ, "HOME": profile})
@@ -293,9 +315,9 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, budget_ms: int = 1500
     fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
     os.close(fd)
     try:
-        proc = run_chromium([f"--virtual-time-budget={budget_ms}", "--run-all-compositor-stages-before-draw",
-                             "--no-pdf-header-footer", f"--print-to-pdf={tmp}",
-                             html_path.as_uri()], timeout=timeout)
+        proc = run_chromium([f"--virtual-time-budget={budget_ms}",
+                             "--run-all-compositor-stages-before-draw", "--no-pdf-header-footer",
+                             f"--print-to-pdf={tmp}", html_path.as_uri()], timeout=timeout)
         if proc.returncode != 0 or Path(tmp).stat().st_size < 1000:
             err = proc.stderr.decode("utf-8", "replace")[-2000:]
             raise GreenlibError(f"Chromium could not print {html_path.name} "
@@ -307,10 +329,11 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, budget_ms: int = 1500
     return pdf_path
 
 
-def dump_dom(html_path: str | Path, budget_ms: int = 10000, timeout: float = 120) -> str:
+def dump_dom(html_path: str | Path, budget_ms: int = 10000, timeout: float = 120,
+             **net: Any) -> str:
     """The DOM of ``html_path`` after its scripts ran (used by the tests and checks)."""
     proc = run_chromium([f"--virtual-time-budget={budget_ms}", "--dump-dom",
-                         Path(html_path).resolve().as_uri()], timeout=timeout)
+                         Path(html_path).resolve().as_uri()], timeout=timeout, **net)
     if proc.returncode != 0:
         raise GreenlibError(f"Chromium --dump-dom failed: {proc.stderr.decode()[-2000:]}")
     return proc.stdout.decode("utf-8", "replace")

@@ -323,10 +323,9 @@ def table_html(df: pd.DataFrame) -> str:
         col = df[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             classes.append("gp-num")
-        elif col.astype(str).str.len().max() <= 12:
-            classes.append("gp-nw")
         else:
-            classes.append("")
+            longest = col.astype(str).str.len().max()
+            classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "")
     rows = []
     for rec in df.itertuples(index=False):
         cells = []
@@ -452,15 +451,14 @@ def target_table(s: Scope) -> pd.DataFrame:
         text = figure(r, "latest_value", "latest_year") or "—"
         part = figure(r, "partial_latest_value", "partial_latest_year")
         if part:
-            text += f"；年内部分月份 {part}，仅作参考"
+            text += f"（参考：{part[:-2]}部分月份）" if part.endswith("年）") else f"（参考：{part}）"
         return text
 
     out = pd.DataFrame({
         "编号": df["target_id"],
         "指标": df["indicator"],
-        "要求": df["comparator"].map(lambda c: COMPARATOR_LABELS.get(c, c)),
-        "目标值": df["value"].map(fmt_value),
-        "单位": df["unit"],
+        "目标": [target_text(c, v, u) for c, v, u in
+               zip(df["comparator"], df["value"], df["unit"], strict=True)],
         "目标年份": df["year"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
         "评级": df["status"].map(charts.status_label),
         "基期值": df.apply(lambda r: figure(r, "baseline_value", "baseline_year") or "—", axis=1)
@@ -469,18 +467,28 @@ def target_table(s: Scope) -> pd.DataFrame:
         "关联任务": df["task_ids"].map(lambda v: "、".join(split_list(v)) or "—"),
         "原文": df["quote"],
     })
-    if not s.sector:
+    if (out["基期值"] == "—").all():
+        out = out.drop(columns="基期值")
+    if not s.sector:  # the overview: one more column, the quote is in the sector reports
         names = sector_names()
-        out.insert(2, "领域", df["sector"].map(lambda x: names.get(x, x)))
+        out.insert(1, "领域", df["sector"].map(lambda x: names.get(x, x)))
+        out = out.drop(columns="原文")
     return out
+
+
+def target_text(comparator: str, value: Any, unit: str) -> str:
+    """A target as a reader says it: 不低于 90%, 增加 100 个, 达到 4.5 亿元."""
+    unit = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
+    sep = "" if unit in ("%", "‰") else " "
+    return f"{COMPARATOR_LABELS.get(comparator, comparator)} {fmt_value(value)}{sep}{unit}".strip()
 
 
 def passed_targets(s: Scope) -> pd.DataFrame:
     """Targets whose year has passed as of the report date, with their rating."""
     tbl = target_table(s)
     mask = [year_passed(y, s.as_of) for y in s.targets["year"]]
-    cols = [c for c in ("编号", "指标", "领域", "要求", "目标值", "单位", "目标年份", "评级",
-                        "最新监测值") if c in tbl.columns]
+    cols = [c for c in ("编号", "领域", "指标", "目标", "目标年份", "评级", "最新监测值")
+            if c in tbl.columns]
     return tbl.loc[mask, cols].reset_index(drop=True)
 
 
@@ -517,6 +525,21 @@ def observed_frames(s: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     return obs, labels
 
 
+def _partial(obs: pd.DataFrame) -> list[bool]:
+    if "partial_year" not in obs:
+        return [False] * len(obs)
+    return obs["partial_year"].astype("boolean").fillna(False).astype(bool).tolist()
+
+
+def usage(context: bool, partial: bool, geo: str) -> str:
+    """Why a monitoring figure does or does not rate its target, in a few words."""
+    if not context:
+        return "用于评级"
+    if partial:
+        return "仅作参考（非全年数据）"
+    return f"仅作参考（{geo}数据）" if geo else "仅作参考"
+
+
 def observation_table(s: Scope) -> pd.DataFrame:
     """The monitoring figures behind the ratings and charts, with their sources."""
     obs, _ = observed_frames(s)
@@ -531,13 +554,13 @@ def observation_table(s: Scope) -> pd.DataFrame:
         "年份": obs["year"].astype(int),
         "数值": obs["value"].map(fmt_value),
         "单位": obs.get("unit", pd.Series("—", index=obs.index)),
-        "用途": obs["context"].map({True: "仅作参考（市级）", False: "用于评级"}),
+        "用途": [usage(c, p, g) for c, p, g in zip(obs["context"], _partial(obs),
+                                                  obs.get("geo", pd.Series("", index=obs.index)),
+                                                  strict=True)],
         "来源": obs.get("source_title", pd.Series("—", index=obs.index)),
     })
-    if "partial_year" in obs:
-        partial = obs["partial_year"].astype("boolean").fillna(False).astype(bool)
-        out["年份"] = [f"{y}（年内部分月份）" if p else str(y)
-                     for y, p in zip(out["年份"], partial, strict=True)]
+    out["年份"] = [f"{y}（部分月份）" if p else str(y)
+                 for y, p in zip(out["年份"], _partial(obs), strict=True)]
     return out.sort_values(["目标编号", "年份", "地区"], kind="stable").reset_index(drop=True)
 
 
@@ -651,13 +674,13 @@ def sector_table(s: Scope) -> pd.DataFrame:
         tk = s.tasks[s.tasks["sector"] == sec]
         tu = s.task_units[s.task_units["task_id"].isin(set(tk["task_id"]))]
         tg = st[st["sector"] == sec]
-        row = {"领域": names.get(sec, sec), "代码": sec, "任务数": len(tk),
+        row = {"领域": names.get(sec, sec), "任务数": len(tk),
                "责任单位数": int(tu["unit"].nunique()), "量化目标数": len(tg)}
         for k in charts.STATUS_ORDER:
             row[charts.STATUS_LABELS[k]] = int((tg["status"] == k).sum())
         rows.append(row)
     df = pd.DataFrame(rows)
-    return df.sort_values(["任务数", "量化目标数", "代码"], ascending=[False, False, True],
+    return df.sort_values(["任务数", "量化目标数", "领域"], ascending=[False, False, True],
                           kind="stable").reset_index(drop=True)
 
 
@@ -694,12 +717,25 @@ QUALITY_COUNT_LABELS: dict[str, str] = {
     "corrections_applied": "已采用的更正",
     "corrections_unused": "未使用的更正",
     "unresolved": "未解决的问题",
+    "parts": "部分",
+    "sections": "节",
+    "body_key_tasks": "正文重点任务",
+    "targets_by_source": "量化目标按出处",
+    "main_targets": "主要目标段落",
+    "body": "正文",
+    "annex": "附件",
 }
 
 
 def quality_counts(s: Scope) -> pd.DataFrame:
     """The counts of quality.json as a two-column table (known keys in Chinese)."""
     counts = s.t.quality.get("counts", {}) or {}
-    rows = [(QUALITY_COUNT_LABELS.get(k, k), v) for k, v in counts.items()
-            if isinstance(v, int | float | str)]
+    rows: list[tuple[str, Any]] = []
+    for k, v in counts.items():
+        label = QUALITY_COUNT_LABELS.get(k, k)
+        if isinstance(v, dict):
+            rows += [(f"{label}：{QUALITY_COUNT_LABELS.get(k2, k2)}", v2) for k2, v2 in v.items()
+                     if isinstance(v2, int | float | str)]
+        elif isinstance(v, int | float | str):
+            rows.append((label, v))
     return pd.DataFrame(rows, columns=["项目", "数量"])

@@ -43,21 +43,20 @@ rh.show_note(s.ratings.note, "warn")
 # ## 二、任务结构
 #
 # 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分见
-# data/reference/sectors.csv，可由分析人员调整）。
+# data/reference/sectors.csv，可由分析人员调整）。下表按任务数从多到少列出各领域，
+# 右侧各列为该领域量化目标的进展评级。
+
+# %%
+rh.show_table(rh.sector_table(s))
+
+# %% [markdown]
+# ### 各部分、各节的任务
 
 # %%
 charts.tasks_by_section(rh.section_counts(s))
 
 # %%
 rh.show_table(rh.sections_table(s))
-
-# %% [markdown]
-# ### 各领域一览
-#
-# 按任务数从多到少排列；右侧各列为该领域量化目标的进展评级。
-
-# %%
-rh.show_table(rh.sector_table(s))
 
 # %% [markdown]
 # ## 三、责任单位
