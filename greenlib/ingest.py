@@ -37,6 +37,9 @@ _CJK_RE = re.compile(f"[{CJK}]")
 
 #: ASCII punctuation that, between Chinese characters, stands for the full-width form.
 _PUNCT_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_FULL_SET = set("，。、；：（）“”？！")
+#: a space next to these (or to a Chinese character) is a stray space
+_SPACE_EATERS = _FULL_SET | set(_PUNCT_FULL)
 
 
 @dataclass
@@ -139,6 +142,10 @@ def match_key(text: str) -> str:
     return re.sub(r"[\s,，、。;；:：()（）“”\"'‘’]+", "", s)
 
 
+def _in(ch: str, chars: str | set[str]) -> bool:
+    return bool(ch) and ch in chars
+
+
 def is_cjk(ch: str) -> bool:
     return bool(_CJK_RE.match(ch))
 
@@ -223,7 +230,8 @@ def normalize(raw: str) -> Normalized:
         drops.append((bm.start(), bm.end()))
         rules["boilerplate"] += 1
     markers = page_marker_spans(raw)
-    markers = [s for s in markers if not (bm and s[0] < bm.end())]
+    # a marker right after the banner line: its line break belongs to the banner
+    markers = [(max(a, bm.end()) if bm else a, b) for a, b in markers if not (bm and b <= bm.end())]
     drops.extend(markers)
     rules["page_marker"] += len(markers)
     text, offs = _drop_spans(raw, drops)
@@ -266,17 +274,13 @@ def normalize(raw: str) -> Normalized:
             ch = " "
         if ch in " \t":
             prev = b.chars[-1] if b.chars else ""
-            nxt = text[i + 1] if i + 1 < n else ""
-            if (is_cjk(prev) or prev in "，。、；：（）“”") or (is_cjk(nxt) or nxt in "，。、；：（）“”,.;:"):
+            j = i + 1
+            while j < n and text[j] in " \t\u3000\xa0":
+                j += 1
+            nxt = text[j] if j < n else ""
+            if is_cjk(prev) or _in(prev, _SPACE_EATERS) or is_cjk(nxt) or _in(nxt, _SPACE_EATERS | {"."}):
                 rules["space"] += 1
                 continue
-        if ch in _PUNCT_FULL:
-            prev = b.chars[-1] if b.chars else ""
-            nxt = text[i + 1] if i + 1 < n else ""
-            near_cjk = is_cjk(prev) or is_cjk(nxt) or prev in "）”。" or nxt in "（“"
-            if near_cjk and not (prev.isdigit() and nxt.isdigit()):
-                ch = _PUNCT_FULL[ch]
-                rules["width"] += 1
         if is_cjk(ch):
             s = _simplify_char(ch)
             if s != ch:
@@ -285,7 +289,36 @@ def normalize(raw: str) -> Normalized:
         b.add(ch, o)
     if trad:
         rules["traditional"] += trad
-    out = "".join(b.chars)
+    chars = b.chars
+    # ASCII punctuation beside Chinese text → full-width; a converted mark can make its
+    # neighbour "beside Chinese" too, so repeat until nothing changes (idempotent).
+    changed = True
+    while changed:
+        changed = False
+        for i, ch in enumerate(chars):
+            if ch not in _PUNCT_FULL:
+                continue
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            near = is_cjk(prev) or is_cjk(nxt) or _in(prev, _FULL_SET) or _in(nxt, _FULL_SET)
+            number = prev.isdigit() and nxt.isdigit() and ch in ",:;"
+            if near and not number:
+                chars[i] = _PUNCT_FULL[ch]
+                rules["width"] += 1
+                changed = True
+        # a closing bracket whose opening one is full-width (国发（2021)4号) follows it
+        depth = 0
+        for i, ch in enumerate(chars):
+            if ch == "（":
+                depth += 1
+            elif ch == "）":
+                depth = max(depth - 1, 0)
+            elif ch == ")" and depth:
+                chars[i] = "）"
+                depth -= 1
+                rules["width"] += 1
+                changed = True
+    out = "".join(chars)
     n_cjk = len(_CJK_RE.findall(out)) or 1
     return Normalized(
         text=out, offsets=b.offsets, raw_len=len(raw), rules=rules, traditional=trad / n_cjk > 0.02
