@@ -41,7 +41,7 @@ try:  # the rating module owns the wording; use it when it is installed
     from .status import STATUS_LABELS as _RATING_LABELS
 
     STATUS_LABELS.update({k: v for k, v in _RATING_LABELS.items() if k in STATUS_LABELS})
-except Exception:  # noqa: BLE001 - charts must work without the rating module
+except Exception:  # charts must work without (or with a broken) rating module
     pass
 STATUS_COLORS: dict[str, str] = {
     "achieved": "#1b7837",
@@ -183,7 +183,7 @@ def deadline_timeline(counts: pd.DataFrame, as_of: str,
     df = counts.copy()
     df["year"] = df["year"].astype(int)
     as_of_ts = pd.Timestamp(as_of)
-    frac = as_of_ts.year + (as_of_ts.dayofyear - 1) / 365.0
+    frac = as_of_ts.year + (as_of_ts.day_of_year - 1) / 365.0
     lo = min(int(df["year"].min()), as_of_ts.year) - 1
     hi = max(int(df["year"].max()), as_of_ts.year) + 1
     x = alt.X("year:Q", title="目标年份", scale=alt.Scale(domain=[lo, hi], nice=False),
@@ -288,7 +288,7 @@ def observed_vs_target(observed: pd.DataFrame, targets: pd.DataFrame,
                                          fontSize=11).encode(x=x, y="value:Q", text="label:N"),
             ]
         else:
-            name += f"：目标为{'增量' if float(t['value']) >= 0 else '变化量'} {float(t['value']):g}，不画目标线"
+            name += f"：目标为增减量 {float(t['value']):g}，不画目标线"
         panels.append(alt.layer(*layers).properties(
             title=alt.Title(name, fontSize=12), width=(WIDTH - 80) // 2, height=150))
     if not panels:

@@ -21,8 +21,8 @@ data_dir = None  # folder with the contract tables (None: build/data/)
 top_units = 20  # how many units the "busiest units" chart shows
 
 # %%
-from greenlib import charts, render
-from greenlib import report_helpers as rh
+from greenlib import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib import report_helpers as rh  # noqa: E402
 
 render.setup_notebook()
 s = rh.scope(None, as_of=as_of, data_dir=data_dir)

@@ -21,8 +21,8 @@ title = None  # report title (None: <领域名>领域分析报告)
 data_dir = None  # folder with the contract tables (None: build/data/)
 
 # %%
-from greenlib import charts, render
-from greenlib import report_helpers as rh
+from greenlib import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib import report_helpers as rh  # noqa: E402
 
 render.setup_notebook()
 s = rh.scope(sector, as_of=as_of, data_dir=data_dir)

@@ -1,0 +1,124 @@
+"""Offline rendering: the chart renderer, the HTML export and the network check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import altair as alt
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from greenlib import render
+from greenlib.errors import GreenlibError
+
+
+def _html_output(html: str) -> nbformat.NotebookNode:
+    return new_output("display_data", data={"text/html": html, "text/plain": "<html>"})
+
+
+def _chart() -> alt.Chart:
+    df = pd.DataFrame({"x": ["甲", "乙"], "y": [1, 2], "t": ["</script><b>", "&"]})
+    return alt.Chart(df).mark_bar().encode(x="x:N", y="y:Q", tooltip="t:N")
+
+
+def test_bundle_is_wrapped_and_defines_vega_embed() -> None:
+    js = render.javascript_bundle()
+    assert js.startswith("(function () {") and js.rstrip().endswith("})();")
+    assert "window.vegaEmbed" in js
+    assert "</script" not in js.lower()
+    assert render.bundle_html().count("<script") == 1
+
+
+def test_chart_html_escapes_the_spec() -> None:
+    html = render.chart_html(_chart().to_dict())
+    assert html.count("</script>") == 1  # only the element's own end tag
+    assert 'class="gp-chart' in html and "vegaEmbed" in html
+    assert "</script><b>" not in html
+    spec = json.loads(re.search(r"var spec = (\{.*?\}), opt = ", html, flags=re.S).group(1))
+    assert "</script><b>" in json.dumps(spec, ensure_ascii=False)  # the data survive intact
+
+
+def test_renderer_is_registered_and_used() -> None:
+    render.enable_renderer()
+    try:
+        bundle = _chart()._repr_mimebundle_()
+        html = bundle["text/html"]
+        assert "cdn.jsdelivr" not in html and "gp-vis-" in html
+    finally:
+        alt.renderers.enable("default")
+
+
+@pytest.mark.parametrize("html, bad", [
+    ('<script src="https://cdn.jsdelivr.net/npm/vega@5"></script>', True),
+    ('<script src="//cdnjs.cloudflare.com/require.js"></script>', True),
+    ('<link rel="stylesheet" href="http://fonts.googleapis.com/css">', True),
+    ('<img src="https://example.com/a.png">', True),
+    ("<style>@import url('https://fonts.googleapis.com/css2');</style>", True),
+    ('<div style="background: url(http://x.org/a.png)"></div>', True),
+    ('<a href="https://www.cq.gov.cn/">来源</a>', False),
+    ("<p>http://wldsb.com/ 原文链接（纯文本）</p>", False),
+    ('<script>var u = "https://vega.github.io/schema";</script>', False),
+    ('<img src="data:image/png;base64,AAAA">', False),
+])
+def test_external_refs(html: str, bad: bool) -> None:
+    assert bool(render.external_refs(html)) is bad
+
+
+def _notebook() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    setup = new_code_cell("from greenlib import render\nrender.setup_notebook()")
+    setup.outputs = [_html_output(render.bundle_html())]
+    params = new_code_cell("sector = 'industry'", metadata={"tags": ["parameters"]})
+    chart = new_code_cell("charts.unit_roles(secret_variable_name)")
+    chart.outputs = [_html_output(render.chart_html(_chart().to_dict())),
+                     new_output("stream", name="stderr", text="FutureWarning: noise")]
+    nb.cells = [params, setup, new_markdown_cell("## 一、概要\n\n正文"), chart]
+    return nb
+
+
+def test_notebook_to_html_is_offline_and_codeless() -> None:
+    html = render.notebook_to_html(_notebook(), "测试报告", footer="页脚")
+    assert render.external_refs(html) == []
+    assert "<script src" not in html
+    assert "secret_variable_name" not in html and "render.setup_notebook" not in html
+    assert "In&nbsp;[" not in html and "Out[" not in html
+    assert "FutureWarning" not in html  # stream outputs are for the log, not for readers
+    assert "一、概要" in html and "页脚" in html and "<title>测试报告</title>" in html
+    assert html.count('id="greenplan-vega-bundle"') == 1
+    assert "mathjax" not in html.lower() and "require.js" not in html.lower()
+
+
+def test_notebook_to_html_refuses_network_outputs() -> None:
+    nb = _notebook()
+    nb.cells[-1].outputs.append(_html_output('<script src="https://cdn.jsdelivr.net/x.js"></script>'))
+    with pytest.raises(GreenlibError, match="network"):
+        render.notebook_to_html(nb, "x")
+
+
+def test_write_atomic_keeps_the_old_file_on_failure(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "report.html"
+    render.write_atomic(target, "good")
+
+    def broken(*_a: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        render.write_atomic(target, "half-written")
+    assert target.read_text() == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_chromium_command_stays_offline(tmp_path: Path) -> None:
+    if not render.chromium_path():
+        pytest.skip("no Chromium (make sysdeps)")
+    cmd = render.chromium_command("--dump-dom", "file:///x", profile=tmp_path)
+    assert "--proxy-server=127.0.0.1:9" in cmd
+    assert any(a.startswith("--host-resolver-rules=MAP * ~NOTFOUND") for a in cmd)
+    assert f"--user-data-dir={tmp_path}" in cmd
