@@ -14,6 +14,7 @@ What is normalised (each step is a rule with a name, counted for the quality rep
 * ``width``: full-width ASCII letters and digits become half-width; ASCII punctuation
   between Chinese characters becomes the Chinese full-width form.
 * ``space``: stray spaces between Chinese characters.
+* ``pinyin``: pinyin glosses with tone marks that mirror sites insert (``達(dá)到``).
 * ``traditional``: 繁体 characters become simplified (OpenCC t2s, character by
   character so offsets stay one-to-one).
 
@@ -165,6 +166,11 @@ _HEADER_RE = re.compile(
 )
 
 
+_PINYIN_RE = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]"
+)
+
+
 class _Builder:
     """Accumulates normalised characters with their raw offsets."""
 
@@ -229,6 +235,10 @@ def normalize(raw: str) -> Normalized:
     if bm:
         drops.append((bm.start(), bm.end()))
         rules["boilerplate"] += 1
+    # pinyin glosses a mirror site put after characters: 達(dá)到, 人民網(wǎng)
+    for m in _PINYIN_RE.finditer(raw):
+        drops.append((m.start(), m.end()))
+        rules["pinyin"] += 1
     markers = page_marker_spans(raw)
     # a marker right after the banner line: its line break belongs to the banner
     markers = [(max(a, bm.end()) if bm else a, b) for a, b in markers if not (bm and b <= bm.end())]

@@ -100,8 +100,10 @@ def find_annex(text: str) -> tuple[int, int] | None:
 
 # ------------------------------------------------------------------ body
 
-_MAIN_TARGETS_RE = re.compile(r"(?:[（(][一二三四五六七八九十\-]{1,3}[)）]|[一二三四五六七八九十]、)?\s*"
-                              r"(?:主要目标|发展目标|工作目标|总体目标|目标任务)[。：:]?")
+_MAIN_TARGETS_RE = re.compile(
+    r"(?:^|(?<=[\n。：:]))\s*(?:[（(][一二三四五六七八九十\-]{1,3}[)）]|[一二三四五六七八九十]、)?\s*"
+    r"(?:主要目标|发展目标|工作目标|总体目标)\s*(?:[。：:\n]|(?=到20))"
+)
 _NEXT_HEADING_RE = re.compile(r"[一二三四五六七八九十]{1,2}、|[（(][一二三四五六七八九十\-]{1,3}[)）]")
 
 
@@ -112,6 +114,26 @@ def find_main_targets(text: str, limit: int) -> tuple[int, int] | None:
         return None
     nxt = _NEXT_HEADING_RE.search(text, m.end(), limit)
     return m.start(), nxt.start() if nxt else limit
+
+
+_YEAR_LEAD_RE = re.compile(r"(?:到|至)\s*20[2-3]\d\s*年")
+
+
+def guess_main_targets(text: str, limit: int) -> tuple[int, int] | None:
+    """Without a 主要目标 heading (a news report, a short 意见): the first passage that
+    opens with 到20XX年 and states at least two quantitative targets."""
+    from .targets import extract
+
+    for m in _YEAR_LEAD_RE.finditer(text, 0, limit):
+        start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        end = text.find("\n", m.end(), limit)
+        end = limit if end == -1 else end
+        nxt = _YEAR_LEAD_RE.search(text, m.end(), end)
+        if nxt and "2035" in nxt.group(0):
+            end = nxt.start()
+        if len(extract(text[start:end], "main_targets")) >= 2:
+            return start, end
+    return None
 
 
 def find_body_tasks(text: str, start: int, end: int) -> list[BodyTask]:
@@ -256,7 +278,7 @@ def parse(norm: Normalized) -> ParsedPlan:
     body_end = annex[0] if annex else len(text)
     title_m = re.search(r"关于[^。，,]{4,60}?(?:实施方案|实施意见|行动方案|工作方案|意见|方案|规划)", text[:400])
     title = title_m.group(0) if title_m else text[:40].strip()
-    main = find_main_targets(text, body_end)
+    main = find_main_targets(text, body_end) or guess_main_targets(text, body_end)
     kt = re.search(r"[一二三四五六七八九十]{1,2}、\s*(?:重点任务|主要任务|重点工作)", text[:body_end])
     body_tasks = find_body_tasks(text, kt.end(), body_end) if kt else []
     plan = ParsedPlan(norm=norm, title=title, main_targets=main, body=(0, body_end),

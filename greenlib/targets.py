@@ -44,7 +44,7 @@ VERBS: list[tuple[str, str]] = [
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("低于", "<"), ("小于", "<"),
     ("减少", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"), ("压减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
-    ("提高", "increase_by"), ("为", "="),
+    ("提高", "increase_by"), ("完成", "="), ("为", "="),
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
@@ -66,7 +66,10 @@ _P_BUILD = re.compile(
 )
 _P_LIST_NEXT = re.compile(rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM})(?P<unit>{_UNIT})" + _SUFFIX)
 _P_SHARE = re.compile(rf"(?P<val>{_NUM})(?P<unit>%)(?P<suf>以上|以下)的?(?P<ind>[^，。；\d]{{2,30}})")
-_P_MULTI_VALUES = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?:、|和|及)(?P<val2>{_NUM})(?P<unit2>{_UNIT})")
+_P_MULTI_VALUES = re.compile(
+    rf"{_NUM}(?:{_UNIT})?(?:[A-Za-z]{{0,2}}(?:以[上下内])?)?(?:(?:、|和|及|，|,){_NUM}(?:{_UNIT})?(?:以[上下内])?)+"
+)
+_P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>以[上下内])?")
 
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
 _FYP_RE = re.compile(r"“?十四五”?(?:期间|时期|末)")
@@ -179,14 +182,17 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 continue
             ind = m.group("ind")
             if m.group("multi"):
+                # X、Y、Z分别达到 a、b、c: one target per (name, value) pair
                 mv = _P_MULTI_VALUES.match(clause, m.start("val"))
-                names = re.split(r"和|、|与|及", clean_indicator(ind))
-                if mv and len(names) == 2:
-                    u1 = mv.group("unit") or mv.group("unit2")
-                    cmp = _comparator(m.group("verb"), None)
-                    add(names[0], mv.group("val"), u1, cmp, m.start(), mv.end(), "respectively")
-                    add(names[1], mv.group("val2"), mv.group("unit2"), cmp, m.start(), mv.end(),
-                        "respectively")
+                names = [n for n in re.split(r"和|、|与|及", clean_indicator(ind)) if n]
+                vals = list(_P_ONE_VALUE.finditer(mv.group(0))) if mv else []
+                if len(vals) >= 2 and len(names) == len(vals):
+                    last_unit = next((v.group("unit") for v in reversed(vals) if v.group("unit")), None)
+                    for name, v in zip(names, vals, strict=True):
+                        unit = v.group("unit") or last_unit
+                        if unit:
+                            add(name, v.group("val"), unit, _comparator(m.group("verb"), v.group("suf")),
+                                m.start(), mv.end(), "respectively")
                     continue
             cmp = _comparator(m.group("verb"), m.group("suf"))
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), f"verb:{m.group('verb')}")
