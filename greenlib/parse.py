@@ -276,7 +276,8 @@ def parse(norm: Normalized) -> ParsedPlan:
     text = norm.text
     annex = find_annex(text)
     body_end = annex[0] if annex else len(text)
-    title_m = re.search(r"关于[^。，,]{4,60}?(?:实施方案|实施意见|行动方案|工作方案|意见|方案|规划)", text[:400])
+    title_m = re.search(r"关于[^。，,]{4,60}?(?:实施方案|实施意见|行动方案|工作方案|意见|方案|规划)",
+                        text[:400])
     title = title_m.group(0) if title_m else text[:40].strip()
     main = find_main_targets(text, body_end) or guess_main_targets(text, body_end)
     kt = re.search(r"[一二三四五六七八九十]{1,2}、\s*(?:重点任务|主要任务|重点工作)", text[:body_end])

@@ -28,7 +28,8 @@ from .ingest import match_key
 UNITS = [
     "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
     "万立方米", "立方米", "万千瓦", "千瓦", "兆瓦", "亿元", "万元", "万吨", "万亩", "公顷",
-    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "%", "‰", "天", "个", "处", "家", "座", "亩",
+    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点",
+    "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
 ]
 _UNIT = "(?:" + "|".join(re.escape(u) for u in UNITS) + ")"
@@ -152,15 +153,17 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         def free(x: int, y: int, _taken: list[tuple[int, int]] = taken) -> bool:
             return all(y <= p or x >= q for p, q in _taken)
 
-        def add(ind: str, val: str, unit: str, cmp: str, s: int, e: int, rule: str) -> None:
+        def add(ind: str, val: str, unit: str, cmp: str, s: int, e: int, rule: str,
+                _a: int = a, _clause: str = clause, _year: int | None = cur_year,
+                _taken: list[tuple[int, int]] = taken) -> None:
             ind = clean_indicator(ind)
             if not ind or re.fullmatch(r"[\d.%]+", ind):
                 return
             if unit in (":1", "：1"):
                 unit = "比值"
-            found.append(Target(ind, float(val), unit, cmp, cur_year, source,
-                                clause[s:e].strip("，, "), a + s, a + e, rule=rule, region=region))
-            taken.append((s, e))
+            found.append(Target(ind, float(val), unit, cmp, _year, source,
+                                _clause[s:e].strip("，, "), _a + s, _a + e, rule=rule, region=region))
+            _taken.append((s, e))
 
         for m in _P_BUILD.finditer(clause):
             ind = m.group("ind")

@@ -47,14 +47,14 @@ def test_stray_digits_are_not_task_numbers():
     # "监测5关动" (联 garbled to 5) and "产值U30亿元" sit between real tasks
     text = ("类别重点任务责任单位一、生产体系（一）推进工业。1实施监测5关动，到2025年产值U30亿元。区生态环境局"
             "2推进再制造产业发展。区发展改革委3加强管理，新增100个。区商务委")
-    parts, sections, tasks, problems = parse_annex(text, 10, len(text))
+    _parts, _sections, tasks, _problems = parse_annex(text, 10, len(text))
     assert [t.task_id for t in tasks] == [1, 2, 3]
     assert text[tasks[0].body_start:tasks[0].end].startswith("实施监测5关动")
 
 
 def test_a_lost_task_number_is_reported_not_invented():
     text = "（一）章节。1第一项任务内容。区商务委3第三项任务内容。区财政局4第四项任务。区教委"
-    parts, sections, tasks, problems = parse_annex(text, 0, len(text))
+    _parts, _sections, tasks, problems = parse_annex(text, 0, len(text))
     assert [t.task_id for t in tasks] == [1, 3, 4]
     assert any(p["kind"] == "task_number_missing" and p["task_id"] == 2 for p in problems)
 
