@@ -17,7 +17,7 @@ DATA_INPUTS := $(wildcard data/raw/* data/reference/* data/monitoring/*) $(wildc
 .PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template clean
 
 help: ## List the targets with one line each
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-20s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@echo ">> creating $(VENV) and installing greenlib with its dependencies"
@@ -35,17 +35,17 @@ data: $(STAMP) ## Clean the plan into build/data/ (CSV contract, plan.xlsx, qual
 	$(PY) -m greenlib data
 
 report: $(STAMP) sysdeps data ## Build every params/*.yaml report to HTML and PDF, plus build/site/index.html
-	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF))
+	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
 
-publish: ## Copy build/site/ atomically to DEST (make publish DEST=/srv/intranet/greenplan)
+publish: $(STAMP) ## Copy build/site/ atomically to DEST (make publish DEST=/srv/intranet/greenplan)
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder>"; exit 2; }
 	$(PY) -m greenlib publish "$(DEST)"
 
 monitoring-template: data ## Write build/monitoring_template.xlsx: one row per target, ready to fill in
 	$(PY) -m greenlib monitoring-template
 
-lab: $(STAMP) ## Start JupyterLab on the project's environment
-	$(PY) -m pip install --quiet -e '.[dev,lab]'
+lab: $(STAMP) data ## Start JupyterLab on the project's environment (notebooks run with default parameters)
+	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[dev,lab]'
 	$(PY) -m jupyter lab --notebook-dir=notebooks
 
 test: $(STAMP) sysdeps ## Run the test suite (pytest), including the end-to-end report test
@@ -54,8 +54,8 @@ test: $(STAMP) sysdeps ## Run the test suite (pytest), including the end-to-end 
 lint: $(STAMP) ## ruff over greenlib, tests and the paired notebook scripts
 	$(PY) -m ruff check greenlib tests notebooks/*.py
 
-bench: $(STAMP) ## Time and measure memory of cleaning and of a report build
-	$(PY) -m greenlib.bench
+bench: $(STAMP) sysdeps ## Time and measure memory of cleaning and of a report build
+	$(PY) -m greenlib.bench $(if $(ONLY),--report $(ONLY))
 
 clean: ## Remove build/ (keeps .venv/)
 	rm -rf build/data build/notebooks build/pdf build/site build/.cache

@@ -211,6 +211,8 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
     html_bytes: int = 0
     pdf_bytes: int = 0
+    #: seconds per phase: execute (papermill), html (nbconvert), pdf (Chromium)
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def _summary_of(nb: Any) -> dict[str, Any]:
@@ -256,6 +258,8 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
             params["as_of"] = as_of
         if data_dir:
             params["data_dir"] = str(data_dir)
+        phases: dict[str, float] = {}
+        t = time.perf_counter()
         pm.execute_notebook(
             str(report.notebook), str(executed), parameters=params,
             kernel_name="python3", cwd=str(report.notebook.parent),
@@ -267,11 +271,14 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
         )
         import nbformat
 
+        phases["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
         nb = nbformat.read(str(executed), as_version=4)
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths), built)
         page = render.notebook_to_html(nb, report.title, footer)
+        phases["html"] = time.perf_counter() - t
         staging = paths.staging / f"{report.name}-{uuid.uuid4().hex[:8]}"
         staging.mkdir(parents=True, exist_ok=True)
         try:
@@ -279,7 +286,9 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
             tmp_html.write_text(page, encoding="utf-8")
             pdf_bytes = 0
             if pdf:
+                t = time.perf_counter()
                 tmp_pdf = render.print_pdf(tmp_html, staging / f"{report.name}.pdf")
+                phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",
                              paths.site / "pdf" / f"{report.name}.pdf"):
@@ -288,7 +297,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return Result(report.name, True, time.perf_counter() - t0, summary=summary,
-                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes)
+                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases)
     except Exception as e:  # one report's failure must not stop the others
         traceback.print_exc(file=log)
         return Result(report.name, False, time.perf_counter() - t0, error=_one_line(e))
