@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import config, contract, corrections, sectors
+from . import config, contract, corrections, repair, sectors
 from . import targets as tg
 from .errors import InputError
 from .ingest import RawDoc, normalize, read_plan
@@ -106,6 +107,16 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
             "text": body, "raw_start": raw_start, "raw_end": raw_end,
             "raw_text": doc.text[raw_start:raw_end],
         }
+    # OCR damage in the annex text, repaired from the body where it says the same thing
+    body_sentences = [s for bt in plan.body_tasks for s in repair.sentences(text[bt.start:bt.end])]
+    counts = Counter(text)
+    n_repairs = 0
+    for row in task_rows.values():
+        rep = repair.repair_text(row["text"], body_sentences, counts)
+        row["text_ocr"] = row["text"]
+        row["text"] = rep.text
+        row["repairs"] = "；".join(f"{a or '∅'}→{b or '∅'}" for a, b in rep.edits)
+        n_repairs += len(rep.edits)
     correction_log += corrections.apply_unit_corrections(items_by_task, corr, set(registry.units))
     correction_log += corrections.apply_task_corrections(task_rows, corr)
 
@@ -159,12 +170,14 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     for t in plan.tasks:
         row = task_rows[t.task_id]
         offs = text_offsets[t.task_id]
+        to_ocr = repair.position_map(row["text"], row["text_ocr"])
         for x in tg.extract(row["text"], "annex", region=t.task_id):
             x.task_ids = [t.task_id]
-            # offsets into the cleaned task text → normalised text (a span that crossed
-            # a unit cell is widened to cover it)
-            if offs and row["text"] == split_texts[t.task_id]:
-                x.start, x.end = offs[x.start], offs[min(x.end, len(offs)) - 1] + 1
+            # offsets into the cleaned task text → OCR text → normalised text (a span that
+            # crossed a unit cell is widened to cover it)
+            a, b = to_ocr[x.start], to_ocr[x.end]
+            if offs and row["text_ocr"] == split_texts[t.task_id] and b > a:
+                x.start, x.end = offs[a], offs[min(b, len(offs)) - 1] + 1
             else:
                 x.start, x.end = -1, -1
             found.append(x)
@@ -215,9 +228,11 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
                           "raw_start": r["raw_start"], "raw_end": r["raw_end"],
                           "co_units": ";".join(co.get(tid, [])),
                           "sector_name": sector_map.name_of(r["sector"]),
+                          "text_ocr": r["text_ocr"], "repairs": r["repairs"],
                           "raw_text": r["raw_text"]})
     tasks_df = pd.DataFrame(task_list, columns=[*contract.REQUIRED_COLUMNS[contract.TASKS],
-                                                "co_units", "sector_name", "raw_text"])
+                                                "co_units", "sector_name", "text_ocr", "repairs",
+                                                "raw_text"])
 
     # ---------------------------------------------------------------- units table
     urows = []
@@ -246,7 +261,7 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
             "corrections_unused": sum(c["status"] == "unused" for c in correction_log),
             "unresolved": len(unresolved),
         },
-        "normalisation": dict(norm.rules),
+        "normalisation": dict(norm.rules) | {"text_repaired_from_body": n_repairs},
         "unit_matching": task_units["method"].value_counts().to_dict() if len(task_units) else {},
         "corrections": correction_log,
         "unresolved": unresolved,
@@ -304,7 +319,7 @@ CN_HEADERS = {
                      "section_title": "章节名称", "sector": "领域代码", "sector_name": "领域",
                      "text": "重点任务", "lead_unit": "牵头单位", "co_units": "配合单位",
                      "years": "目标年份", "raw_start": "原文起点", "raw_end": "原文终点",
-                     "raw_text": "原文"},
+                     "text_ocr": "识别原文(修复前)", "repairs": "据正文修复", "raw_text": "原文"},
     contract.TASK_UNITS: {"task_id": "任务编号", "unit": "责任单位", "role": "角色",
                           "position": "排序", "raw": "原文写法", "method": "匹配方式",
                           "score": "匹配得分", "raw_start": "原文起点", "raw_end": "原文终点"},
