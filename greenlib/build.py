@@ -13,11 +13,13 @@ so the site is self-contained). The new HTML and PDF are first written next to t
 cache and only moved into place when *both* succeeded, so a failed build never replaces
 a good report.
 
-Incremental: a report's inputs (its notebook, params file, the content of build/data,
-data/reference and data/monitoring, and greenlib's code and templates) are hashed; when
+Incremental: a report's inputs (its notebook, params file, the content of the contract
+files in build/data, data/reference and data/monitoring, and greenlib's code and
+templates) are hashed; when
 the hash equals the one stamped in build/.cache/reports/<name>.json after its last
 successful build, the report is skipped. Stamps hold content hashes, not times, because
-``make data`` rewrites build/data on every run.
+``make data`` rewrites build/data on every run (quality.json's ``generated_at`` and
+plan.xlsx change every time and are left out of the hash).
 
 Reports build in parallel in worker processes (``--jobs``); each worker prints one line
 when it starts and the main process one when it finishes, with seconds. A failed report
@@ -151,9 +153,11 @@ def data_version(paths: Paths | None = None) -> str:
 
 def shared_inputs_hash(paths: Paths) -> str:
     """Hash of what every report depends on besides its notebook and params."""
+    from .report_helpers import data_fingerprint
+
     pkg = Path(__file__).parent
     return hashlib.sha256("\0".join([
-        tree_hash(paths.data),
+        data_fingerprint(paths.data),
         tree_hash(config.REFERENCE, config.MONITORING),
         tree_hash(pkg, suffixes=(".py", ".j2", ".css", ".json")),
     ]).encode()).hexdigest()
@@ -247,7 +251,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
     paths.executed.mkdir(parents=True, exist_ok=True)
     log_path = paths.executed / f"{report.name}.log"
     executed = paths.executed / f"{report.name}.ipynb"
-    print(f"  ▶ {report.name}: started", flush=True)
+    _print(f"  ▶ {report.name}: started")
     log = open(log_path, "w", encoding="utf-8")  # closed in finally; its fd replaces stderr
     saved = os.dup(2)
     sys.stderr.flush()
@@ -413,7 +417,9 @@ a {{ color: #1b5e20; }} .bad {{ color: #c62828; font-size: 13px; }}
 
 
 def _print(msg: str) -> None:
-    print(msg, flush=True)
+    """One progress line, written in one piece (workers and the main process share stdout)."""
+    sys.stdout.write(msg + "\n")
+    sys.stdout.flush()
 
 
 def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None = None,

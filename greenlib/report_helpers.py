@@ -297,19 +297,52 @@ def show_title(s: Scope, title: str | None, kind: str = "领域分析报告") ->
         f'截止日期：{s.as_of}｜数据版本：{version}</p>'))
 
 
-def data_version(data_dir: str | Path | None = None) -> str:
-    """Short content hash of the data folder (the same value the index page shows)."""
+#: Keys of quality.json that change on every ``make data`` without the data changing.
+VOLATILE_QUALITY_KEYS = ("generated_at",)
+
+
+def data_fingerprint(data_dir: str | Path | None = None) -> str:
+    """Content hash of what the reports read from the data folder: the contract files,
+    quality.json without its time stamp (plan.xlsx and quality.md are not read, and
+    an .xlsx carries its creation time)."""
     import hashlib
+
+    from . import contract
 
     d = Path(data_dir) if data_dir else config.BUILD_DATA
     h = hashlib.sha256()
-    for p in sorted(d.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(d).as_posix().encode())
-            h.update(b"\0")
-            h.update(p.read_bytes())
-            h.update(b"\0")
-    return h.hexdigest()[:12]
+    for name in (contract.TASKS, contract.TASK_UNITS, contract.UNITS, contract.TARGETS,
+                 contract.STATUS, contract.QUALITY):
+        p = d / name
+        h.update(name.encode() + b"\0")
+        if not p.exists():
+            continue
+        data = p.read_bytes()
+        if name == contract.QUALITY:
+            try:
+                q = json.loads(data)
+                for k in VOLATILE_QUALITY_KEYS:
+                    q.pop(k, None)
+                data = json.dumps(q, sort_keys=True, ensure_ascii=False).encode()
+            except ValueError:
+                pass
+        h.update(data + b"\0")
+    return h.hexdigest()
+
+
+def data_version(data_dir: str | Path | None = None) -> str:
+    """The data version shown in reports and on the index: quality.json's ``data_version``
+    (written by ``make data``) when there is one, else a short content hash."""
+    from . import contract
+
+    d = Path(data_dir) if data_dir else config.BUILD_DATA
+    try:
+        q = json.loads((d / contract.QUALITY).read_text(encoding="utf-8"))
+        if isinstance(q, dict) and q.get("data_version"):
+            return str(q["data_version"])
+    except (OSError, ValueError):
+        pass
+    return data_fingerprint(d)[:12]
 
 
 # --------------------------------------------------------------------------- tables
@@ -479,6 +512,8 @@ def target_table(s: Scope) -> pd.DataFrame:
 def target_text(comparator: str, value: Any, unit: str) -> str:
     """A target as a reader says it: 不低于 90%, 增加 100 个, 达到 4.5 亿元."""
     unit = "" if unit is None or (isinstance(unit, float) and pd.isna(unit)) else str(unit)
+    if unit == "比值":  # 农产品加工业产值与农业总产值之比达到2:1
+        return f"{COMPARATOR_LABELS.get(comparator, comparator)} {fmt_value(value)}:1"
     sep = "" if unit in ("%", "‰") else " "
     return f"{COMPARATOR_LABELS.get(comparator, comparator)} {fmt_value(value)}{sep}{unit}".strip()
 
@@ -534,10 +569,10 @@ def _partial(obs: pd.DataFrame) -> list[bool]:
 def usage(context: bool, partial: bool, geo: str) -> str:
     """Why a monitoring figure does or does not rate its target, in a few words."""
     if not context:
-        return "用于评级"
+        return "评级"
     if partial:
-        return "仅作参考（非全年数据）"
-    return f"仅作参考（{geo}数据）" if geo else "仅作参考"
+        return "参考（非全年）"
+    return "参考（市级）" if geo == "重庆市" else "参考（外地）"
 
 
 def observation_table(s: Scope) -> pd.DataFrame:

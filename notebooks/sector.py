@@ -97,6 +97,13 @@ charts.deadline_timeline(rh.deadline_counts(s), s.as_of)
 # %%
 charts.status_counts(rh.status_counts(s), s.as_of)
 
+# %% [markdown]
+# ### 监测数据
+#
+# 下图为有监测数据的目标：红色虚线和菱形为目标值，圆点为监测值。只有黔江区的全年数据
+# 用于评级；重庆市数据和非全年数据只作参考（灰色）。下表列出每个数据点及其来源，
+# “用途”一栏说明它是否参与评级。
+
 # %%
 obs, labels = rh.observed_frames(s)
 charts.observed_vs_target(obs, labels)
