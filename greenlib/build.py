@@ -501,14 +501,25 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
             failed[r.name] = st.get("error", "failed earlier")
     index = paths.site / "index.html"
     version = data_version(paths)
-    if todo or not index.exists() or not (paths.site / SITE_MARKER).exists():
+    # the index changes with the list of reports, their stamps and the data version
+    index_key = hashlib.sha256(json.dumps(
+        [version, pdf, [(r.name, r.title, read_stamp(paths, r.name)) for r in reports]],
+        sort_keys=True, default=str).encode()).hexdigest()
+    last_path = paths.cache / "last_build.json"
+    try:
+        last_key = json.loads(last_path.read_text(encoding="utf-8")).get("index_key")
+    except (OSError, ValueError):
+        last_key = None
+    if (todo or last_key != index_key or not index.exists()
+            or not (paths.site / SITE_MARKER).exists()):
         if not only:
             _remove_stale(paths, reports)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         render.write_atomic(index, index_html(reports, paths, failed, version, built, pdf))
         render.write_atomic(paths.site / SITE_MARKER, f"greenplan site, data {version}\n")
-    _write_json(paths.cache / "last_build.json", {
+    _write_json(last_path, {
         "failed": failed, "reports": [r.name for r in reports], "data_version": version,
+        "index_key": index_key,
         "pdf": pdf, "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "results": [asdict(r) for r in results],
     })
