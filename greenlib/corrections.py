@@ -117,7 +117,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
         tid = c.spec["task_id"]
         lst = items.get(tid)
         if lst is None:
-            out.append(report(c, "unused", detail=f"task {tid} not found"))
+            out.append(report(c, "unused", detail=f"未找到第{tid}项任务"))
             continue
         if "add" in c.spec:
             unit = c.spec["add"]
@@ -126,7 +126,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
                                  "canonical unit of data/reference/units.csv")
             if any(i["unit"] == unit for i in lst):
                 out.append(report(c, "unused", field="unit", new=unit,
-                                  detail="the unit is already listed"))
+                                  detail="该单位已在列表中"))
                 continue
             pos = c.spec.get("position")
             entry = {"raw": "", "unit": unit, "method": f"correction:{c.id}", "score": 100.0,
@@ -140,7 +140,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
         hits = [i for i in lst if i["raw"] == c.spec["raw"]]
         if len(hits) != 1:
             out.append(report(c, "unused", field="unit",
-                              detail=f"spelling {c.spec['raw']!r} found {len(hits)} time(s) in task {tid}"))
+                              detail=f"第{tid}项任务中写法“{c.spec['raw']}”出现{len(hits)}次（应为1次）"))
             continue
         hit = hits[0]
         if c.spec.get("drop"):
@@ -153,7 +153,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
                              "unit of data/reference/units.csv")
         if hit["unit"] == unit:
             out.append(report(c, "unused", field="unit", old=hit["unit"], new=unit,
-                              detail="the code already resolves this spelling"))
+                              detail="代码已能识别该写法，此校正可删除"))
             continue
         old = hit["unit"] or f"({hit['raw']})"
         hit["unit"], hit["method"], hit["score"] = unit, f"correction:{c.id}", 100.0
@@ -175,7 +175,7 @@ def apply_target_corrections(targets: list[dict], corrections: list[Correction])
         match = c.spec["match"]
         hits = [t for t in targets if all(str(t.get(k)) == str(v) for k, v in match.items())]
         if len(hits) != 1:
-            out.append(report(c, "unused", detail=f"match {match} found {len(hits)} target(s)"))
+            out.append(report(c, "unused", detail=f"条件{match}匹配到{len(hits)}个目标（应为1个）"))
             continue
         hit = hits[0]
         if c.spec.get("drop"):
@@ -198,7 +198,7 @@ def apply_task_corrections(tasks: dict[int, dict], corrections: list[Correction]
             continue
         t = tasks.get(c.spec["task_id"])
         if t is None:
-            out.append(report(c, "unused", detail=f"task {c.spec['task_id']} not found"))
+            out.append(report(c, "unused", detail=f"未找到第{c.spec['task_id']}项任务"))
             continue
         for k, v in c.spec["set"].items():
             old = t.get(k)

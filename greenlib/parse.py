@@ -199,7 +199,7 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             if not m_next or misses >= 2:
                 break
             problems.append({"kind": "task_number_missing", "task_id": n, "raw": "",
-                             "detail": f"task {n} not found between tasks {n - 1} and {n + 1}"})
+                             "detail": f"附件中未找到第{n}项任务编号（第{n - 1}项与第{n + 1}项之间）"})
             misses += 1
             n += 1
             continue
@@ -251,7 +251,7 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             if garbled:
                 problems.append({"kind": "section_number_garbled", "task_id": None,
                                  "raw": sec_m.group(0),
-                                 "detail": f"heading {sec_m.group(0)!r} read as ({cn_numeral(section_no)})"})
+                                 "detail": f"章节标题编号“{sec_m.group(0)}”识别错误，按顺序判定为（{cn_numeral(section_no)}）"})
             cut = min(cut, sec_m.start())
         if zi > 0:
             cell_end[numbers[zi - 1][0]] = za + cut

@@ -127,13 +127,13 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
             if not it["unit"]:
                 unresolved.append({
                     "kind": "unit_unresolved", "task_id": tid, "raw": it["raw"],
-                    "detail": "no canonical unit matches this spelling"
-                    + (f" (closest: {', '.join(it['candidates'])})" if it["candidates"] else "")
-                    + "; settle it in data/reference/corrections.yaml"})
+                    "detail": "该写法无法对应到标准单位名称"
+                    + (f"（最接近：{'、'.join(it['candidates'])}）" if it["candidates"] else "")
+                    + "；请在 data/reference/corrections.yaml 中裁定"})
                 continue
             if any(r["task_id"] == tid and r["unit"] == it["unit"] for r in tu_rows):
                 unresolved.append({"kind": "unit_repeated", "task_id": tid, "raw": it["raw"],
-                                   "detail": f"{it['unit']} listed twice; kept once"})
+                                   "detail": f"{it['unit']}重复列出，只保留一次"})
                 continue
             pos += 1
             tu_rows.append({"task_id": tid, "unit": it["unit"], "role": "lead" if pos == 1 else "co",
@@ -144,8 +144,8 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
                 pass
         if pos == 0:
             unresolved.append({"kind": "task_without_units", "task_id": tid, "raw": "",
-                               "detail": "the scrape has no 责任单位 for this task; add one in "
-                                         "corrections.yaml if the source is known"})
+                               "detail": "抓取稿中该任务没有责任单位；如能查到原件，"
+                                         "可在 corrections.yaml 中用 add 补充"})
     task_units = pd.DataFrame(tu_rows, columns=[*contract.REQUIRED_COLUMNS[contract.TASK_UNITS],
                                                 "method", "score", "raw_start", "raw_end"])
 
@@ -200,7 +200,7 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
         r["target_id"] = f"T{i:02d}"
         if r.get("year") in (None, "") or pd.isna(r.get("year")):
             unresolved.append({"kind": "target_without_year", "task_id": None,
-                               "raw": r["quote"], "detail": f"{r['target_id']}: no year stated"})
+                               "raw": r["quote"], "detail": f"{r['target_id']}：原文未写明目标年份"})
     tcols = [*contract.REQUIRED_COLUMNS[contract.TARGETS], "sources", "rule", "body_task",
              "raw_start", "raw_end"]
     targets_df = pd.DataFrame(target_rows, columns=tcols)

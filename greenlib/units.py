@@ -75,7 +75,7 @@ class Registry:
         self.surface: list[str] = sorted(
             {n.strip() for r in self.frame.itertuples() for n in [r.unit, *r.aliases.split("|")]
              if n.strip()},
-            key=len, reverse=True,
+            key=lambda n: (-len(n), n),  # deterministic order (sets iterate by hash)
         )
 
     @classmethod
@@ -165,7 +165,8 @@ class Registry:
             u = unique([s for s in surf if s[0] == key[0] and _is_subsequence(key, s)])
             if u:
                 return Resolution(raw, u, "subsequence", 60.0)
-        cands = [h[0] for h in hits[:3]] if hits else []
+        cands = sorted(hits, key=lambda h: (-h[1], h[0]))[:3] if hits else []
+        cands = [h[0] for h in cands]
         return Resolution(raw, None, "unresolved", hits[0][1] if hits else 0.0, cands)
 
 
@@ -332,7 +333,7 @@ def _find_tail(s: str, head: str, start: int, reg: Registry,
 
     rests = {name[len(head):] for name in reg.surface if name.startswith(head) and len(name) > len(head)}
     best: tuple[int, int] | None = None
-    for rest in sorted(rests, key=len, reverse=True):
+    for rest in sorted(rests, key=lambda r: (-len(r), r)):
         pos = s.find(rest, start + 1)
         while pos != -1 and not free(pos, pos + len(rest)):
             pos = s.find(rest, pos + 1)

@@ -115,7 +115,7 @@ def test_unused_correction_is_reported(tmp_path):
                  "    raw: 不存在的写法\n    unit: 区财政局\n    reason: test\n", encoding="utf-8")
     res = clean_document(read_plan(config.RAW_PLAN), corrections_path=p)
     c = res.quality["corrections"][0]
-    assert c["id"] == "stale" and c["status"] == "unused" and "found 0 time" in c["detail"]
+    assert c["id"] == "stale" and c["status"] == "unused" and "出现0次" in c["detail"]
 
 
 def test_correction_to_an_unknown_unit_is_refused(tmp_path):
