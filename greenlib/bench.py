@@ -21,11 +21,18 @@ from . import config
 CLEAN = """
 import json, sys, time
 t = time.perf_counter()
-from greenlib.pipeline import clean_plan
+from greenlib.pipeline import clean_plan, clean_document
+from greenlib.ingest import read_plan
 t_import = time.perf_counter() - t
 t = time.perf_counter()
 clean_plan({raw!r}, {out!r}, quiet=True)
-print(json.dumps({{"import": t_import, "work": time.perf_counter() - t}}))
+work = time.perf_counter() - t
+# the cleaning itself (parse, units, targets, corrections; no validation or file writing),
+# warm: what "after start-up" means
+t = time.perf_counter()
+for _ in range(5):
+    clean_document(read_plan({raw!r}))
+print(json.dumps({{"import": t_import, "work": work, "clean": (time.perf_counter() - t) / 5}}))
 """
 
 REPORT = """
@@ -80,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             best = min((_run(CLEAN.format(raw=str(config.RAW_PLAN), out=str(data)))
                         for _ in range(args.repeat)), key=lambda r: r[0])
             rows.append(("clean_plan(data/raw/plan_raw.txt)", best[0], best[1],
-                         f"import {best[2]['import']:.2f} s, cleaning {best[2]['work']:.2f} s"))
+                         f"import {best[2]['import']:.2f} s, clean+validate+write {best[2]['work']:.2f} s"
+                         f" (of which cleaning {best[2]['clean']:.3f} s warm)"))
         runs = [_run(REPORT.format(data=str(data), tmp=str(Path(tmp) / f"report{i}"),
                                    name=args.report, pdf=not args.no_pdf))
                 for i in range(args.repeat)]
