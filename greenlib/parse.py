@@ -251,7 +251,8 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             if garbled:
                 problems.append({"kind": "section_number_garbled", "task_id": None,
                                  "raw": sec_m.group(0),
-                                 "detail": f"章节标题编号“{sec_m.group(0)}”识别错误，按顺序判定为（{cn_numeral(section_no)}）"})
+                                 "detail": f"章节标题编号“{sec_m.group(0)}”识别错误，"
+                                           f"按顺序判定为（{cn_numeral(section_no)}）"})
             cut = min(cut, sec_m.start())
         if zi > 0:
             cell_end[numbers[zi - 1][0]] = za + cut

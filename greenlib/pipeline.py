@@ -29,7 +29,7 @@ from . import targets as tg
 from .errors import InputError
 from .ingest import RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
-from .units import Registry, split_cell
+from .units import Registry, Resolution, plausible_name, split_cell
 from .validate import validate_tables
 
 __version__ = "0.1.0"
@@ -66,8 +66,12 @@ def _looks_like_plan(doc: RawDoc, plan: ParsedPlan, n_targets: int) -> None:
 def clean_document(doc: RawDoc, registry: Registry | None = None,
                    sector_map: sectors.SectorMap | None = None,
                    corrections_path: str | Path | None = None,
-                   use_corrections: bool = True) -> CleanResult:
-    """Clean one plan into the contract tables (not yet written)."""
+                   use_corrections: bool = True, open_units: bool = False) -> CleanResult:
+    """Clean one plan into the contract tables (not yet written).
+
+    ``open_units``: for another government's plan, a clean unit name that is not in the
+    registry (县发展改革委) is kept as written instead of being reported unresolved.
+    """
     registry = registry or Registry.load()
     sector_map = sector_map or sectors.SectorMap.load()
     corr = corrections.load(corrections_path) if use_corrections else []
@@ -85,11 +89,13 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     split_texts: dict[int, str] = {}
     items_by_task: dict[int, list[dict]] = {}
     for t in plan.tasks:
-        cell = text[t.body_start:t.end]
-        split = split_cell(cell, registry)
+        cell = text[t.body_start:t.end].rstrip()
+        split = split_cell(cell, registry, open_units)
         items = []
         for it in split.items:
             res = registry.resolve(it.raw)
+            if res.unit is None and open_units and plausible_name(it.raw):
+                res = Resolution(it.raw, it.raw, "verbatim", 100.0)
             a, b = it.spans[0]
             rs, re_ = norm.raw_span(t.body_start + a, t.body_start + b)
             items.append({"raw": it.raw, "unit": res.unit, "method": res.method, "score": res.score,
@@ -236,11 +242,13 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
 
     # ---------------------------------------------------------------- units table
     urows = []
-    for u in registry.units:
+    extra_units = sorted(set(task_units["unit"]) - set(registry.units))
+    for u in [*registry.units, *extra_units]:
         n_lead = int(((task_units["unit"] == u) & (task_units["role"] == "lead")).sum())
         n_co = int(((task_units["unit"] == u) & (task_units["role"] == "co")).sum())
         if n_lead or n_co:
-            urows.append({"unit": u, "full_name": registry.full_name(u), "kind": registry.kind(u),
+            urows.append({"unit": u, "full_name": registry.full_name(u) or u,
+                          "kind": registry.kind(u) or "未登记（按原文）",
                           "n_lead": n_lead, "n_co": n_co, "n_tasks": n_lead + n_co})
     units_df = pd.DataFrame(urows, columns=[*contract.REQUIRED_COLUMNS[contract.UNITS], "n_tasks"])
     units_df = units_df.sort_values(["n_tasks", "n_lead", "unit"], ascending=[False, False, True],
@@ -407,7 +415,7 @@ def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False) -> 
     doc = read_plan(input_path)
     # corrections are written for *this* district's plan; another plan gets none
     is_ours = Path(input_path).resolve() == config.RAW_PLAN.resolve()
-    res = clean_document(doc, use_corrections=is_ours)
+    res = clean_document(doc, use_corrections=is_ours, open_units=not is_ours)
     validate_tables(res.tables, set(Registry.load().units) if is_ours else _units_seen(res),
                     sectors.SectorMap.load().slugs)
     write_outputs(res, out)

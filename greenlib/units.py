@@ -29,6 +29,8 @@ from .ingest import match_key
 
 #: Characters that end a unit name and tell its level.
 LEVEL_CHARS = "委局会社心办行院关门联厅府组"
+#: Tiers of government a unit name can start with: a match never moves a unit between them.
+ADMIN = "区县市镇乡省"
 #: Characters a unit name starts with (district, city, bank branches, the park …).
 START_RE = r"(?:全区|区|市|县|人行|银|正阳|团区委|中共|共青团)"
 
@@ -117,12 +119,15 @@ class Registry:
             return units.pop() if len(units) == 1 else None
 
         def level_ok(name: str) -> bool:
+            # neither the rank (委/局 …) nor the tier of government (区/县/市 …) may change
+            if key[0] in ADMIN and name[0] in ADMIN and name[0] != key[0]:
+                return False
             return lv is None or level(name) == lv
 
         surf = [s for s in self.surface if level_ok(s)]
         # A name cut off (page break, lost cell end): a unique prefix.
         if len(key) >= 3 and lv is None:
-            u = unique([s for s in self.surface if s.startswith(key)])
+            u = unique([s for s in surf if s.startswith(key)])
             if u:
                 return Resolution(raw, u, "prefix", 90.0)
         # The head of the name lost: a unique tail with its level character.
@@ -157,7 +162,7 @@ class Registry:
         # A garbled head kept (≥3 characters incl. 区) and a garbled or lost end.
         if len(key) >= 4 and lv is None:
             for n in range(len(key) - 1, 2, -1):
-                u = unique([s for s in self.surface if s.startswith(key[:n])])
+                u = unique([s for s in surf if s.startswith(key[:n])])
                 if u:
                     return Resolution(raw, u, "prefix", 70.0)
         # Characters lost from the middle: a unique supersequence with the same ends.
@@ -168,6 +173,14 @@ class Registry:
         cands = sorted(hits, key=lambda h: (-h[1], h[0]))[:3] if hits else []
         cands = [h[0] for h in cands]
         return Resolution(raw, None, "unresolved", hits[0][1] if hits else 0.0, cands)
+
+
+_CLEAN_NAME = re.compile(START_RE + r"[\u4e00-\u9fff]{1,12}[" + LEVEL_CHARS + "]")
+
+
+def plausible_name(raw: str) -> bool:
+    """Is ``raw`` a clean unit name (for plans whose units are not in the registry)?"""
+    return bool(_CLEAN_NAME.fullmatch(raw))
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -200,7 +213,7 @@ _PATTERN_ITEM = re.compile(START_RE + r"[^，。、；：（）“”,;:()\s]{0,
 _LIST_TOKEN = re.compile(r"[^，。、；：（）“”,;:()\s\d%]{2,10}?[" + LEVEL_CHARS + "]")
 
 
-def _find_items(s: str, reg: Registry) -> list[tuple[int, int]]:
+def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[int, int]]:
     """Spans of whole unit names: exact spellings, then unit-like tokens that resolve."""
     spans: list[tuple[int, int]] = [(m.start(), m.end()) for m in reg.surface_re.finditer(s)]
 
@@ -218,7 +231,8 @@ def _find_items(s: str, reg: Registry) -> list[tuple[int, int]]:
         in_list = (b < len(s) and s[b] == _SEP) or (a > 0 and s[a - 1] == _SEP) or b == len(s)
         # at the cell end after a sentence or a list: a unit even if its name is garbled
         strong = (b == len(s) or s[b] == _SEP) and (a == 0 or s[a - 1] in "。；、”")
-        if strong or reg.resolve(s[a:b], in_list=in_list).unit:
+        if strong or reg.resolve(s[a:b], in_list=in_list).unit or (
+                open_units and in_list and plausible_name(s[a:b])):
             spans.append((a, b))
     # Tokens in list position that do not start like a unit (``银懒分局、环境局``).
     for m in _LIST_TOKEN.finditer(s):
@@ -247,14 +261,14 @@ def _prefix_at(s: str, i: int, reg: Registry) -> int:
     return n
 
 
-def split_cell(s: str, reg: Registry) -> CellSplit:
+def split_cell(s: str, reg: Registry, open_units: bool = False) -> CellSplit:
     """Split a task's cell text into the task text and its responsible units, in order.
 
     Whole names are found first (:func:`_find_items`); a list ``A、B、`` that ends in the
     head of a cut name (``区经济信``) is completed by the name's tail further on
     (``息委``), which may itself start the rest of the list.
     """
-    items = _find_items(s, reg)
+    items = _find_items(s, reg, open_units)
     starts = {a: (a, b) for a, b in items}
     used: set[tuple[int, int]] = set()
     result: list[UnitItem] = []

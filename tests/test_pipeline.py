@@ -203,3 +203,15 @@ def test_cli_refuses_a_broken_docx(tmp_path):
     src.write_bytes(b"PK\x03\x04 not really a zip")
     r = run_cli("clean", str(src), "--out", str(tmp_path / "out"))
     assert r.returncode == 1 and "Traceback" not in r.stderr and "broken.docx" in r.stderr
+
+
+def test_cli_clean_another_governments_plan_keeps_its_units(tmp_path):
+    # a county's units are not in the district registry: kept as written, never turned into 区…
+    r = run_cli("clean", str(FIX / "plans" / "county_plan_with_annex.txt"), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    tu = pd.read_csv(tmp_path / "task_units.csv")
+    assert tu[tu.task_id == 1]["unit"].tolist() == ["县经济信息委", "县发展改革委"]
+    assert set(tu["unit"]) == {"县经济信息委", "县发展改革委", "县市场监管局", "县农业农村委"}
+    tg = pd.read_csv(tmp_path / "targets.csv")
+    straw = tg[tg.indicator.str.contains("秸秆")]
+    assert len(straw) == 1 and straw.iloc[0]["sources"] == "main_targets;annex"
