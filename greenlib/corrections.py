@@ -182,11 +182,13 @@ def apply_target_corrections(targets: list[dict], corrections: list[Correction])
             targets.remove(hit)
             out.append(report(c, "applied", field="*", old=hit.get("indicator")))
             continue
+        ids = [int(i) for i in str(hit.get("task_ids") or "").split(";") if i.strip().isdigit()]
         for k, v in c.spec["set"].items():
             old = hit.get(k)
             hit[k] = v
+            # the task the target sits in, so sector reports list the correction
             out.append(report(c, "applied", field=k, old=old, new=v)
-                       | {"indicator": hit.get("indicator")})
+                       | {"indicator": hit.get("indicator"), "task_id": ids[0] if ids else None})
         hit["rule"] = f"{hit.get('rule', '')};correction:{c.id}".strip(";")
     return out
 

@@ -249,7 +249,8 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             title = re.sub(r"[。.Qo]$", "", title)
             sections.append(Heading(section_no, title, za + sec_m.start(), zb, garbled=garbled))
             if garbled:
-                problems.append({"kind": "section_number_garbled", "task_id": None,
+                first = numbers[zi][0] if zi < len(numbers) else None  # the section's first task
+                problems.append({"kind": "section_number_garbled", "task_id": first,
                                  "raw": sec_m.group(0),
                                  "detail": f"章节标题编号“{sec_m.group(0)}”识别错误，"
                                            f"按顺序判定为（{cn_numeral(section_no)}）"})

@@ -205,7 +205,8 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     for i, r in enumerate(target_rows, start=1):
         r["target_id"] = f"T{i:02d}"
         if r.get("year") in (None, "") or pd.isna(r.get("year")):
-            unresolved.append({"kind": "target_without_year", "task_id": None,
+            ids = [int(i) for i in str(r["task_ids"] or "").split(";") if i.isdigit()]
+            unresolved.append({"kind": "target_without_year", "task_id": ids[0] if ids else None,
                                "raw": r["quote"], "detail": f"{r['target_id']}：原文未写明目标年份"})
     tcols = [*contract.REQUIRED_COLUMNS[contract.TARGETS], "sources", "rule", "body_task",
              "raw_start", "raw_end"]
