@@ -52,7 +52,7 @@ STATUS_COLORS: dict[str, str] = {
 }
 ROLE_LABELS: dict[str, str] = {"lead": "牵头", "co": "配合"}
 ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
-KIND_COLORS: dict[str, str] = {"任务": "#2b8cbe", "量化目标": "#e34a33"}
+KIND_COLORS: dict[str, str] = {"任务": "#2b8cbe", "量化目标": "#e34a33", "定性目标": "#31a354"}
 
 
 def _ticks(top: int) -> list[int]:
@@ -175,7 +175,8 @@ def deadline_timeline(counts: pd.DataFrame, as_of: str,
                       title: str = "时间节点：各目标年份的任务与量化目标数") -> alt.TopLevelMixin:
     """Circles on a year axis: how many tasks and targets fall due in each year.
 
-    ``counts`` has columns ``year`` (int), ``kind`` (``任务`` or ``量化目标``) and ``n``.
+    ``counts`` has columns ``year`` (int), ``kind`` (``任务``, ``量化目标`` or ``定性目标``)
+    and ``n``.
     A dashed red rule marks the as-of date.
     """
     if counts.empty:

@@ -217,6 +217,18 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     targets_df["raw_start"] = pd.array(targets_df["raw_start"], dtype="Int64")
     targets_df["raw_end"] = pd.array(targets_df["raw_end"], dtype="Int64")
 
+    # qualitative goals of the main targets (the 2035 vision): every deadline, not only numbers
+    goal_rows = []
+    if plan.main_targets:
+        a0 = plan.main_targets[0]
+        for i, g in enumerate(tg.extract_goals(text[a0:plan.main_targets[1]]), start=1):
+            rs, re_ = norm.raw_span(a0 + g.start, a0 + g.end)
+            goal_rows.append({"goal_id": f"G{i:02d}", "year": g.year, "text": g.text,
+                              "source": "main_targets", "raw_start": rs, "raw_end": re_})
+    goals_df = pd.DataFrame(goal_rows, columns=["goal_id", "year", "text", "source", "raw_start",
+                                                "raw_end"])
+    goals_df["year"] = pd.array(goals_df["year"], dtype="Int64")
+
     _looks_like_plan(doc, plan, len(targets_df))
 
     # ---------------------------------------------------------------- tasks table
@@ -256,7 +268,7 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
                                     ignore_index=True)
 
     tables = {contract.TASKS: tasks_df, contract.TASK_UNITS: task_units, contract.UNITS: units_df,
-              contract.TARGETS: targets_df}
+              contract.TARGETS: targets_df, GOALS: goals_df}
     quality = {
         "input": {"path": str(doc.path), "sha256": doc.sha256, "encoding": doc.encoding,
                   "characters": len(doc.text), "traditional_converted": norm.traditional},
@@ -264,7 +276,7 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
         "counts": {
             "tasks": len(tasks_df), "parts": len(plan.parts), "sections": len(plan.sections),
             "body_key_tasks": len(plan.body_tasks), "units": len(units_df),
-            "task_units": len(task_units), "targets": len(targets_df),
+            "task_units": len(task_units), "targets": len(targets_df), "goals": len(goals_df),
             "targets_by_source": targets_df["source"].value_counts().to_dict(),
             "corrections_applied": sum(c["status"] == "applied" for c in correction_log),
             "corrections_unused": sum(c["status"] == "unused" for c in correction_log),
@@ -323,7 +335,12 @@ def _target_sector(t: tg.Target, task_rows: dict[int, dict], plan: ParsedPlan,
 
 # -------------------------------------------------------------------- writing
 
+#: Extra file (not in the contract): qualitative goals of the main targets, e.g. the 2035 vision.
+GOALS = "goals.csv"
+
 CN_HEADERS = {
+    GOALS: {"goal_id": "编号", "year": "目标年份", "text": "目标表述", "source": "出处",
+            "raw_start": "原文起点", "raw_end": "原文终点"},
     contract.TASKS: {"task_id": "任务编号", "part": "部分", "part_title": "部分名称", "section": "章节",
                      "section_title": "章节名称", "sector": "领域代码", "sector_name": "领域",
                      "text": "重点任务", "lead_unit": "牵头单位", "co_units": "配合单位",
@@ -344,7 +361,8 @@ CN_HEADERS = {
                       "latest_year": "最新年份", "latest_value": "最新值", "status": "进展评级",
                       "rule": "评级依据"},
 }
-SHEET_NAMES = {contract.TASKS: "重点任务", contract.TASK_UNITS: "任务分工", contract.UNITS: "责任单位",
+SHEET_NAMES = {GOALS: "定性目标",
+               contract.TASKS: "重点任务", contract.TASK_UNITS: "任务分工", contract.UNITS: "责任单位",
                contract.TARGETS: "量化目标", contract.STATUS: "目标进展"}
 
 

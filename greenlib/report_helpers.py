@@ -446,10 +446,22 @@ def co_pairs(s: Scope) -> tuple[pd.DataFrame, list[str]]:
     return pairs, order
 
 
+def goals_table(s: Scope) -> pd.DataFrame:
+    """The main targets' qualitative goals by year (overview)."""
+    g = s.t.goals
+    if g.empty:
+        return pd.DataFrame()
+    out = pd.DataFrame({"目标年份": g["year"].map(lambda v: "—" if pd.isna(v) else str(int(v))),
+                        "目标表述": g["text"]})
+    return out.reset_index(drop=True)
+
+
 def deadline_counts(s: Scope) -> pd.DataFrame:
     """How many tasks and targets name each year (for the deadline timeline)."""
     rows = [("任务", int(y)) for v in s.tasks["years"] for y in split_list(v) if y.isdigit()]
     rows += [("量化目标", int(y)) for y in s.targets["year"].dropna()]
+    if s.sector is None:  # the plan's qualitative goals (the 2035 vision) belong to no sector
+        rows += [("定性目标", int(y)) for y in s.t.goals["year"].dropna()]
     if not rows:
         return pd.DataFrame(columns=["kind", "year", "n"])
     return (pd.DataFrame(rows, columns=["kind", "year"]).value_counts()

@@ -23,6 +23,8 @@ class Tables:
     status: pd.DataFrame | None
     quality: dict = field(default_factory=dict)
     data_dir: Path = config.BUILD_DATA
+    #: qualitative goals of the main targets (extra file goals.csv; empty if absent)
+    goals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["goal_id", "year", "text"]))
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -45,4 +47,6 @@ def load(data_dir: str | Path | None = None) -> Tables:
         status=_read(status_path) if status_path.exists() else None,
         quality=json.loads(quality_path.read_text(encoding="utf-8")) if quality_path.exists() else {},
         data_dir=d,
+        goals=_read(d / "goals.csv") if (d / "goals.csv").exists()
+        else pd.DataFrame(columns=["goal_id", "year", "text"]),
     )

@@ -227,3 +227,38 @@ def same_target(a: Target, b: Target) -> bool:
 
     ka, kb = match_key(a.indicator), match_key(b.indicator)
     return fuzz.ratio(ka, kb) >= 60 or fuzz.partial_ratio(ka, kb) >= 80
+
+
+@dataclass
+class Goal:
+    """A qualitative commitment of the main targets (绿色发展内生动力显著增强, 2035)."""
+
+    year: int | None
+    text: str
+    start: int
+    end: int
+
+
+def extract_goals(text: str) -> list[Goal]:
+    """The clauses of a main-targets passage that state a goal without a number.
+
+    The 2035 vision of plans of this genre is qualitative, and so are parts of the 2025
+    targets; they are listed so the reports can show every deadline, not only numbers.
+    """
+    goals: list[Goal] = []
+    cur_year: int | None = None
+    numbered = {(t.start, t.end) for t in extract(text, "main_targets")}
+    for a, b in _clauses(text):
+        clause = text[a:b]
+        ym = _YEAR_RE.search(clause)
+        if ym and (ym.group(0).startswith(("到", "至")) or ym.start() == 0):
+            cur_year = int(ym.group(1))
+            clause = clause[ym.end():]
+            a += ym.end()
+        core = clause.strip("，,、 \n")
+        if any(not (e <= a or s >= b) for s, e in numbered) or re.search(r"\d", core):
+            continue
+        if len(re.findall(r"[\u4e00-\u9fff]", core)) < 4 or re.search(r"主要目标|发展目标|总体目标", core):
+            continue
+        goals.append(Goal(cur_year, core, a + clause.find(core[:1]), b))
+    return goals

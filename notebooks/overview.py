@@ -82,6 +82,14 @@ charts.targets_by_sector_year(rh.sector_year_counts(s), rh.sector_order(s))
 charts.deadline_timeline(rh.deadline_counts(s), s.as_of)
 
 # %% [markdown]
+# ### 定性目标（含 2035 年远景目标）
+#
+# 方案“主要目标”中没有数值的目标：不能按数据评级，但同样有时间节点，列出供对照。
+
+# %%
+rh.show_table(rh.goals_table(s), empty="方案主要目标中没有识别出定性目标。")
+
+# %% [markdown]
 # ### 进展评级
 #
 # 各领域量化目标按评级分类的数量。

@@ -215,3 +215,10 @@ def test_cli_clean_another_governments_plan_keeps_its_units(tmp_path):
     tg = pd.read_csv(tmp_path / "targets.csv")
     straw = tg[tg.indicator.str.contains("秸秆")]
     assert len(straw) == 1 and straw.iloc[0]["sources"] == "main_targets;annex"
+
+
+def test_the_2035_vision_is_listed_as_goals(built_data, raw_text):
+    goals = pd.read_csv(built_data / "goals.csv")
+    assert (goals["year"] == 2035).sum() == 8
+    row = goals[goals.text == "山清水秀美丽之地基本建成"].iloc[0]
+    assert raw_text[row.raw_start:row.raw_end] == "山清水秀美丽之地基本建成"

@@ -77,3 +77,15 @@ def test_year_holds_through_the_passage_until_changed():
 )
 def test_not_targets(sentence):
     assert extract(sentence, "body") == []
+
+
+def test_qualitative_goals_of_the_main_targets():
+    from greenlib.targets import extract_goals
+
+    text = ("到2025年，森林覆盖率保持65%以上，市场导向的绿色技术创新体系更加完善。"
+            "到2035年，绿色发展内生动力显著增强，碳排放达峰后稳中有降，山清水秀美丽之地基本建成。")
+    goals = extract_goals(text)
+    assert [(g.year, g.text) for g in goals] == [
+        (2025, "市场导向的绿色技术创新体系更加完善"), (2035, "绿色发展内生动力显著增强"),
+        (2035, "碳排放达峰后稳中有降"), (2035, "山清水秀美丽之地基本建成")]
+    assert all(text[g.start:g.end] == g.text for g in goals)
