@@ -18,6 +18,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from . import contract
+from .status import STATUS_LABELS  # the rating module owns the wording
+
 #: Font stack used by every chart (CJK first; Chromium resolves it through fontconfig).
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
@@ -29,20 +32,7 @@ MONITORING_SOURCE = "data/monitoring/ 监测数据（各数据点来源见下表
 #: Report width in pixels; fits an A4 portrait page with 15 mm margins.
 WIDTH = 560
 
-STATUS_ORDER: tuple[str, ...] = ("achieved", "on_track", "off_track", "overdue", "no_data")
-STATUS_LABELS: dict[str, str] = {
-    "achieved": "已实现",
-    "on_track": "按期推进",
-    "off_track": "进度滞后",
-    "overdue": "逾期未实现",
-    "no_data": "数据不足",
-}
-try:  # the rating module owns the wording; use it when it is installed
-    from .status import STATUS_LABELS as _RATING_LABELS
-
-    STATUS_LABELS.update({k: v for k, v in _RATING_LABELS.items() if k in STATUS_LABELS})
-except Exception:  # charts must work without (or with a broken) rating module
-    pass
+STATUS_ORDER: tuple[str, ...] = contract.STATUSES
 STATUS_COLORS: dict[str, str] = {
     "achieved": "#1b7837",
     "on_track": "#7fbf7b",
