@@ -358,7 +358,7 @@ def table_html(df: pd.DataFrame) -> str:
             classes.append("gp-num")
         else:
             longest = col.astype(str).str.len().max()
-            classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "")
+            classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "gp-mid")
     rows = []
     for rec in df.itertuples(index=False):
         cells = []
