@@ -156,9 +156,8 @@ def find_body_tasks(text: str, start: int, end: int) -> list[BodyTask]:
     # systems: （一）…（六） headings inside the key-task chapter
     for t in out:
         before = text[start:t.start]
-        hs = list(re.finditer(r"[（(]([一二三四五六七八九十]{1,3}|-)[)）]", before))
-        if hs:
-            t.system = len([h for h in hs]) or None
+        n_systems = len(re.findall(r"[（(](?:[一二三四五六七八九十]{1,3}|-)[)）]", before))
+        t.system = n_systems or None
     if out:
         stop = re.search(r"[一二三四五六七八九十]{1,2}、(?:保障措施|组织实施|保障)", text[out[-1].start:end])
         if stop:
@@ -170,6 +169,8 @@ def find_body_tasks(text: str, start: int, end: int) -> list[BodyTask]:
 
 _PART_RE = re.compile(r"([一二三四五六七八九十]{1,2})、")
 _SECTION_RE = re.compile(r"[（(]([^()（）]{0,4})[)）]")
+#: a list of responsible units (…局、区…): text after a bracket that is a unit cell, not a title
+_UNIT_LIST_RE = re.compile(r"、(?:区|县|市|镇|乡)")
 
 
 def _task_number_re(n: int) -> re.Pattern[str]:
@@ -215,6 +216,7 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
     first_task = numbers[0][1] if numbers else end
     heading_zones = [(start, first_task)] + [(b[0], b[1]) for b in bounds]
     cell_end: dict[int, int] = {}
+    place: dict[int, tuple[int, int]] = {}  # task id → (part, section)
     part_no, section_no = 0, 0
     for zi, (za, zb) in enumerate(heading_zones):
         zone = text[za:zb]
@@ -225,7 +227,7 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             val = parse_cn_numeral(inner)
             garbled = val is None and not re.search(r"[\u4e00-\u9fff]", inner)
             tail = zone[m.end():]
-            if (val == section_no + 1 or garbled) and len(tail) <= 40 and "、区" not in tail:
+            if (val == section_no + 1 or garbled) and len(tail) <= 40 and not _UNIT_LIST_RE.search(tail):
                 sec_m = m
         part_m = None
         search_to = sec_m.start() if sec_m else len(zone)
@@ -261,14 +263,13 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
             part_no = 1
         if zi > 0 and section_no == 0:
             section_no = 1
-        # remember which part/section the NEXT task belongs to
+        # the task after this zone belongs to the part and section read so far
         if zi < len(numbers):
-            heading_zones[zi] = (za, zb)
-            numbers[zi] = (*numbers[zi][:3], part_no, section_no)  # type: ignore[assignment]
+            place[numbers[zi][0]] = (part_no, section_no)
     tasks = [
-        AnnexTask(task_id=t[0], part=t[3], section=t[4], start=t[1], body_start=t[2],  # type: ignore[misc]
-                  end=cell_end.get(t[0], bounds[i][1]))
-        for i, t in enumerate(numbers)
+        AnnexTask(task_id=n, part=place[n][0], section=place[n][1], start=a, body_start=b,
+                  end=cell_end.get(n, bounds[i][1]))
+        for i, (n, a, b) in enumerate(numbers)
     ]
     return parts, sections, tasks, problems
 

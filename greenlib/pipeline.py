@@ -146,8 +146,6 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
                             "position": pos, "raw": it["raw"], "method": it["method"],
                             "score": it["score"], "raw_start": it["raw_start"],
                             "raw_end": it["raw_end"]})
-            if it["method"] not in ("alias",) and not it["method"].startswith("correction"):
-                pass
         if pos == 0:
             unresolved.append({"kind": "task_without_units", "task_id": tid, "raw": "",
                                "detail": "抓取稿中该任务没有责任单位；如能查到原件，"
