@@ -210,6 +210,7 @@ class CellSplit:
 _SEP = "、"
 _STOP = "，。；：（）“”、,.;:()\"' "
 _PATTERN_ITEM = re.compile(START_RE + r"[^，。、；：（）“”,;:()\s]{0,9}?[" + LEVEL_CHARS + "]")
+_LONGEST_ITEM = re.compile(START_RE + r"[^，。、；：（）“”,;:()\s]{0,9}[" + LEVEL_CHARS + "]")
 _LIST_TOKEN = re.compile(r"[^，。、；：（）“”,;:()\s\d%]{2,10}?[" + LEVEL_CHARS + "]")
 
 
@@ -223,9 +224,9 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
     for m in _PATTERN_ITEM.finditer(s):
         a, b = m.span()
         # take the longest token ending in a level character (区纪委监委机关 …)
-        m2 = re.match(START_RE + r"[^，。、；：（）“”,;:()\s]{0,9}[" + LEVEL_CHARS + "]", s[a:])
-        if m2 and free(a, a + m2.end()) and reg.resolve(s[a:a + m2.end()]).unit:
-            b = a + m2.end()
+        m2 = _LONGEST_ITEM.match(s, a)
+        if m2 and free(a, m2.end()) and reg.resolve(s[a:m2.end()]).unit:
+            b = m2.end()
         if not free(a, b) or _prefix_at(s, a, reg) > b - a:
             continue  # the text goes on spelling a longer name: a cut name, not this token
         in_list = (b < len(s) and s[b] == _SEP) or (a > 0 and s[a - 1] == _SEP) or b == len(s)
