@@ -287,7 +287,8 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "greenlib_version": __version__,
     }
-    return CleanResult(tables=tables, quality=quality, plan=plan, doc=doc)
+    return CleanResult(tables=tables, quality=quality, plan=plan, doc=doc,
+                       extra={"registry": registry, "sector_map": sector_map})
 
 
 def _shift(ts: list[tg.Target], base: int) -> list[tg.Target]:
@@ -433,16 +434,22 @@ def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False) -> 
     # corrections are written for *this* district's plan; another plan gets none
     is_ours = Path(input_path).resolve() == config.RAW_PLAN.resolve()
     res = clean_document(doc, use_corrections=is_ours, open_units=not is_ours)
-    validate_tables(res.tables, set(Registry.load().units) if is_ours else _units_seen(res),
-                    sectors.SectorMap.load().slugs)
+    validate(res, open_units=not is_ours)
     write_outputs(res, out)
     if not quiet:
         _summary(res, out, time.perf_counter() - t0)
     return res
 
 
-def _units_seen(res: CleanResult) -> set[str]:
-    return set(res.tables[contract.TASK_UNITS]["unit"]) | set(res.tables[contract.UNITS]["unit"])
+def validate(res: CleanResult, open_units: bool = False) -> None:
+    """Validate the tables against the registry and sector map the cleaning used.
+
+    With ``open_units`` (another government's plan) the units kept as written are canonical.
+    """
+    units = set(res.extra["registry"].units)
+    if open_units:
+        units |= set(res.tables[contract.TASK_UNITS]["unit"])
+    validate_tables(res.tables, units, res.extra["sector_map"].slugs)
 
 
 def _summary(res: CleanResult, out: str | Path, seconds: float) -> None:
@@ -459,7 +466,7 @@ def run_data(as_of: str | None = None, out: str | Path | None = None) -> CleanRe
     out = Path(out) if out else config.BUILD_DATA
     doc = read_plan(config.RAW_PLAN)
     res = clean_document(doc)
-    validate_tables(res.tables, set(Registry.load().units), sectors.SectorMap.load().slugs)
+    validate(res)
     status = None
     try:
         from . import status as status_mod
