@@ -623,18 +623,38 @@ def _touches(task_id: Any, ids: set[int] | None) -> bool:
         return False
 
 
+#: Chinese names of the quality report's kinds of unresolved items.
+UNRESOLVED_KINDS: dict[str, str] = {
+    "unit_unresolved": "责任单位无法识别",
+    "unit_repeated": "责任单位重复",
+    "task_without_units": "任务缺少责任单位",
+    "task_number_missing": "任务编号缺失",
+    "section_number_garbled": "章节编号识别错误",
+    "target_without_year": "目标未写年份",
+}
+
+
+def _quality_rows(s: Scope, key: str) -> pd.DataFrame:
+    """Entries of quality.json's ``key`` list that touch the tasks in scope, with a task label."""
+    ids = s.task_ids if s.sector else None
+    rows = [r for r in s.t.quality.get(key, []) if _touches(r.get("task_id"), ids)]
+    df = pd.DataFrame(rows)
+    if not df.empty:
+        df["_task"] = pd.to_numeric(df["task_id"], errors="coerce")
+        df["_label"] = df["_task"].map(lambda v: "—" if pd.isna(v) else str(int(v)))
+    return df
+
+
 def corrections_table(s: Scope) -> pd.DataFrame:
     """Reviewed corrections (quality.json) that touch the tasks in scope."""
-    ids = s.task_ids if s.sector else None
-    rows = [c for c in s.t.quality.get("corrections", []) if _touches(c.get("task_id"), ids)]
-    if not rows:
-        return pd.DataFrame()
-    df = pd.DataFrame(rows)
+    df = _quality_rows(s, "corrections")
+    if df.empty:
+        return df
     out = pd.DataFrame({
         "编号": df.get("id"),
         "状态": df.get("status").map({"applied": "已采用", "unused": "未使用"}).fillna(df.get("status")),
         "表": df.get("table"),
-        "任务": df.get("task_id").map(lambda v: "—" if v is None or pd.isna(v) else str(int(v))),
+        "任务": df["_label"],
         "字段": df.get("field"),
         "原文": df.get("old"),
         "修正为": df.get("new"),
@@ -645,18 +665,17 @@ def corrections_table(s: Scope) -> pd.DataFrame:
 
 def unresolved_table(s: Scope) -> pd.DataFrame:
     """Items the cleaning could not settle (quality.json) that touch the tasks in scope."""
-    ids = s.task_ids if s.sector else None
-    rows = [u for u in s.t.quality.get("unresolved", []) if _touches(u.get("task_id"), ids)]
-    if not rows:
-        return pd.DataFrame()
-    df = pd.DataFrame(rows)
+    df = _quality_rows(s, "unresolved")
+    if df.empty:
+        return df
+    df = df.sort_values(["_task", "kind"], kind="stable", na_position="first")
     out = pd.DataFrame({
-        "类型": df.get("kind"),
-        "任务": df.get("task_id").map(lambda v: "—" if v is None or pd.isna(v) else str(int(v))),
+        "类型": df["kind"].map(UNRESOLVED_KINDS).fillna(df["kind"]),
+        "任务": df["_label"],
         "原始文字": df.get("raw"),
         "说明": df.get("detail"),
     })
-    return out.sort_values(["任务", "类型"], kind="stable").reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- ratings note
