@@ -9,12 +9,14 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed
 JOBS        ?= 2
+PLAN        ?=
 AS_OF       ?=
 DEST        ?=
 
-DATA_INPUTS := $(wildcard data/raw/* data/reference/* data/monitoring/*) $(wildcard greenlib/*.py)
+PLAN_ARG  = $(if $(PLAN),--plan $(PLAN))
+ASOF_ARG  = $(if $(AS_OF),--as-of $(AS_OF))
 
-.PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template clean
+.PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template check-monitoring clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -31,18 +33,21 @@ setup: $(STAMP) ## Create .venv/ and install greenlib (pip, no conda needed)
 sysdeps: ## Check (and, as root with apt-get, install) Chromium, CJK fonts and poppler-utils
 	@bash tools/sysdeps.sh
 
-data: $(STAMP) ## Clean the plan into build/data/ (CSV contract, plan.xlsx, quality report, status.csv)
-	$(PY) -m greenlib data
+data: $(STAMP) ## Clean and rate a plan into build/<plan-id>/data/ (PLAN=<id>|all, AS_OF=YYYY-MM-DD)
+	$(PY) -m greenlib data $(PLAN_ARG) $(ASOF_ARG)
 
-report: $(STAMP) sysdeps data ## Build every params/*.yaml report to HTML and PDF, plus build/site/index.html
-	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
+report: $(STAMP) sysdeps data ## Build a plan's reports (HTML, PDF) and the indexes (PLAN=<id>|all, ONLY=…)
+	$(PY) -m greenlib report $(PLAN_ARG) $(ASOF_ARG) --jobs $(JOBS) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
 
-publish: $(STAMP) ## Copy build/site/ atomically to DEST (make publish DEST=/srv/intranet/greenplan)
+publish: $(STAMP) ## Copy the built sites atomically to DEST (make publish DEST=/srv/intranet/greenplan)
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder>"; exit 2; }
-	$(PY) -m greenlib publish "$(DEST)"
+	$(PY) -m greenlib publish "$(DEST)" $(if $(PLAN),--plan $(PLAN))
 
-monitoring-template: data ## Write build/monitoring_template.xlsx: one row per target, ready to fill in
-	$(PY) -m greenlib monitoring-template
+monitoring-template: data ## build/<plan-id>/monitoring_template.xlsx: one row per target, ready to fill in
+	$(PY) -m greenlib monitoring-template $(PLAN_ARG)
+
+check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator map
+	$(PY) -m greenlib check-monitoring $(PLAN_ARG)
 
 lab: $(STAMP) data ## Start JupyterLab on the project's environment (notebooks run with default parameters)
 	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[dev,lab]'
@@ -58,4 +63,4 @@ bench: $(STAMP) sysdeps ## Time and measure memory of cleaning and of a report b
 	$(PY) -m greenlib.bench $(if $(ONLY),--report $(ONLY))
 
 clean: ## Remove build/ (keeps .venv/)
-	rm -rf build/data build/notebooks build/pdf build/site build/.cache
+	rm -rf build

@@ -1,11 +1,19 @@
-"""Command line: ``python -m greenlib <command>`` (see ``--help``)."""
+"""Command line: ``python -m greenlib <command>`` (see ``--help``).
+
+This is the one place that knows all three stages (clean → monitor → report); the stages
+themselves never import each other and talk only through the files of build/<plan-id>/data/.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from . import plan as plan_mod
 from .errors import GreenlibError
+
+PLAN_HELP = "plan id under plans/ (default: plans/plans.yaml's default; 'all' = every plan)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -16,56 +24,115 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("input", help="the plan: .txt (UTF-8/GBK) or .docx")
     c.add_argument("--out", required=True, help="folder for tasks.csv, targets.csv, …")
 
-    d = sub.add_parser("data", help="clean data/raw/plan_raw.txt into build/data/ (what `make data` runs)")
-    d.add_argument("--as-of", default=None, help="date for status.csv (YYYY-MM-DD)")
+    d = sub.add_parser("data", help="clean and rate one plan (or all) into build/<plan-id>/data/")
+    d.add_argument("--plan", default=None, help=PLAN_HELP)
+    d.add_argument("--as-of", default=None, help="date of the ratings (YYYY-MM-DD); another "
+                   "date than the plan's builds a dated snapshot under build/<plan-id>/asof/")
 
-    r = sub.add_parser("report", help="build every params/*.yaml report (HTML, PDF) and the index")
+    r = sub.add_parser("report", help="build the reports of one plan (or all): HTML, PDF, index")
+    r.add_argument("--plan", default=None, help=PLAN_HELP)
+    r.add_argument("--as-of", default=None, help="build the dated snapshot of this date")
     r.add_argument("--jobs", type=int, default=2, help="reports built in parallel")
-    r.add_argument("--as-of", default=None, help="override the as-of date of every report")
     r.add_argument("--only", nargs="*", default=None, help="params file stems to build")
     r.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     r.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
 
-    pb = sub.add_parser("publish", help="copy build/site/ atomically to DEST")
+    pb = sub.add_parser("publish", help="copy the built sites atomically to DEST")
     pb.add_argument("dest")
+    pb.add_argument("--plan", default="all", help=PLAN_HELP + " (default here: all)")
 
-    m = sub.add_parser("monitoring-template", help="write an xlsx with one row per target to fill in")
+    m = sub.add_parser("monitoring-template", help="an xlsx with one row per target to fill in")
+    m.add_argument("--plan", default=None, help=PLAN_HELP)
     m.add_argument("--out", default=None)
 
-    sub.add_parser("check-monitoring", help="validate data/monitoring/ and the indicator map")
+    k = sub.add_parser("check-monitoring", help="validate a plan's monitoring/ and indicator map")
+    k.add_argument("--plan", default=None, help=PLAN_HELP)
     return p
+
+
+def _in_order(plans: list[plan_mod.Plan]) -> list[plan_mod.Plan]:
+    """Parents before the plans that implement them (a plan's alignment reads its parent)."""
+    ids = {p.id for p in plans}
+    done: list[plan_mod.Plan] = []
+
+    def visit(p: plan_mod.Plan, seen: tuple[str, ...] = ()) -> None:
+        if p in done:
+            return
+        if p.id in seen:
+            raise GreenlibError(f"plans/{p.id}/plan.yaml: 上级规划形成循环：{' → '.join([*seen, p.id])}")
+        if p.parent and p.parent in ids:
+            visit(next(q for q in plans if q.id == p.parent), (*seen, p.id))
+        done.append(p)
+
+    for p in plans:
+        visit(p)
+    return done
+
+
+def cmd_data(which: str | None, as_of: str | None) -> None:
+    from .clean import pipeline
+    from .monitor import run as monitor
+
+    plans = _in_order(plan_mod.load_all(which))
+    for p in plans:
+        # a plan that implements another needs the parent's targets for the alignment
+        if p.parent and p.parent not in {q.id for q in plans}:
+            parent = plan_mod.load(p.parent)
+            if not (parent.build().data / "targets.csv").exists():
+                pipeline.run(parent, parent.build().data)
+        out = p.build(as_of).data
+        pipeline.run(p, out, as_of)
+        monitor.run(p, out, as_of)
+
+
+def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] | None,
+               force: bool, pdf: bool) -> int:
+    from .report import build, site
+
+    rc = 0
+    for p in plan_mod.load_all(which):
+        print(f"== {p.id}: {p.short_title}")
+        paths = build.Paths.for_plan(p, as_of)
+        rc |= build.run_reports(paths, jobs=jobs, only=only, force=force, pdf=pdf)
+    site.write_site_index()
+    return rc
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "clean":
-            from .pipeline import clean_plan
+            from .clean.pipeline import clean_plan
 
             clean_plan(args.input, args.out)
         elif args.command == "data":
-            from .pipeline import run_data
-
-            run_data(as_of=args.as_of)
+            cmd_data(args.plan, args.as_of)
         elif args.command == "report":
-            from .build import run_reports
-
-            return run_reports(jobs=args.jobs, as_of=args.as_of, only=args.only,
-                               force=args.force, pdf=not args.no_pdf)
+            return cmd_report(args.plan, args.as_of, args.jobs, args.only, args.force,
+                              not args.no_pdf)
         elif args.command == "publish":
-            from .build import publish
+            from .report.publish import publish
 
-            publish(args.dest)
+            publish(args.dest, plan_mod.load_all(args.plan))
         elif args.command == "monitoring-template":
-            from .monitoring import write_template
+            from .monitor.template import write_template
 
-            write_template(out=args.out)
+            p = plan_mod.load(args.plan)
+            out = Path(args.out) if args.out else p.build().root / "monitoring_template.xlsx"
+            write_template(out, p.build().data, p.geo, p.known_geos)
         elif args.command == "check-monitoring":
-            from .monitoring import check
+            from .monitor.observations import check
 
-            check()
+            p = plan_mod.load(args.plan)
+            imap = p.indicator_map if p.indicator_map.exists() else None
+            check(p.monitoring, targets=p.build().data, indicator_map=imap, geo=p.geo,
+                  geos=p.known_geos)
     except GreenlibError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        where = f"{e.filename}：" if getattr(e, "filename", None) else ""
+        print(f"错误：{where}{e.strerror or e}（请检查文件或文件夹是否存在、能否读写）", file=sys.stderr)
         return 1
     return 0
 

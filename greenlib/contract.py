@@ -1,7 +1,9 @@
-"""The data contract of ``build/data/`` (see DESIGN.md): file names and required columns.
+"""The data contract of ``build/<plan-id>/data/`` (see DESIGN.md): file names and required columns.
 
-Other tools read these files, so the names and meanings here are fixed; extra
-columns are allowed after the required ones.
+Other tools read these files, so the names and meanings here are fixed; extra columns are
+allowed after the required ones. The clean stage writes tasks, task_units, units, targets,
+goals, sectors, plan.json and quality.json; the monitor stage writes status and
+observations (and alignment for a plan with a parent); the report stage only reads.
 """
 
 from __future__ import annotations
@@ -12,6 +14,17 @@ UNITS = "units.csv"
 TARGETS = "targets.csv"
 STATUS = "status.csv"
 QUALITY = "quality.json"
+#: Extra files (additive to DESIGN.md).
+GOALS = "goals.csv"
+SECTORS = "sectors.csv"
+PLAN = "plan.json"
+OBSERVATIONS = "observations.csv"
+ALIGNMENT = "alignment.csv"
+MONITOR_QUALITY = "monitor.json"
+
+#: Files the clean stage writes (in this order), and those of the monitor stage.
+CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY)
+MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASKS: [
@@ -28,9 +41,21 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "target_id", "as_of", "geo", "baseline_year", "baseline_value", "latest_year",
         "latest_value", "status", "rule",
     ],
+    OBSERVATIONS: [
+        "target_id", "indicator", "target_indicator", "geo", "year", "value", "unit",
+        "observed_value", "observed_unit", "measure", "partial_year", "rated", "usage", "why",
+        "source_title", "source_url", "quote", "file", "row",
+    ],
+    ALIGNMENT: [
+        "target_id", "indicator", "value", "unit", "comparator", "year", "parent_plan",
+        "parent_target_id", "parent_indicator", "parent_value", "parent_unit",
+        "parent_comparator", "parent_year", "alignment", "match",
+    ],
+    SECTORS: ["sector", "sector_name", "order"],
 }
 
 COMPARATORS = (">=", "<=", "=", ">", "<", "increase_by", "reduce_by")
 TARGET_SOURCES = ("main_targets", "body", "annex")
 STATUSES = ("achieved", "on_track", "off_track", "overdue", "no_data")
 ROLES = ("lead", "co")
+ALIGNMENTS = ("stricter", "equal", "looser", "missing", "not_comparable")

@@ -15,18 +15,18 @@
 
 # %% tags=["parameters"]
 # Parameters: papermill injects the values of params/<report>.yaml after this cell.
-as_of = None  # as-of date "YYYY-MM-DD" (None: greenlib.config.DEFAULT_AS_OF)
-title = None  # report title (None: 全区实施方案总览)
-data_dir = None  # folder with the contract tables (None: build/data/)
+title = None  # report title (None: <规划简称>总览)
+data_dir = None  # the plan's data folder, set by the build (None: the default plan's build/<id>/data)
 top_units = 20  # how many units the "busiest units" chart shows
 
 # %%
-from greenlib import charts, render  # noqa: E402 (after the parameters cell)
-from greenlib import report_helpers as rh  # noqa: E402
+from greenlib.report import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib.report import helpers as rh  # noqa: E402
 
 render.setup_notebook()
-s = rh.scope(None, as_of=as_of, data_dir=data_dir)
-rh.show_title(s, title or "全区实施方案总览")
+s = rh.scope(None, data_dir=data_dir)
+charts.set_plan_source(rh.plan_source(s))
+rh.show_title(s, title or f"{s.plan.get('short_title', '')}总览")
 
 # %% [markdown]
 # ## 一、概要
@@ -37,14 +37,13 @@ rh.show_title(s, title or "全区实施方案总览")
 
 # %%
 rh.show_headline(s)
-rh.show_note(s.ratings.note, "warn")
 
 # %% [markdown]
 # ## 二、任务结构
 #
-# 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分见
-# data/reference/sectors.csv，可由分析人员调整）。下表按任务数从多到少列出各领域，
-# 右侧各列为该领域量化目标的进展评级。
+# 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分见规划文件夹的
+# reference/sectors.csv，可由分析人员调整）。下表按任务数从多到少列出各领域，
+# 右侧各列为该领域量化目标的进展评级。没有附件的规划只列量化目标所属领域。
 
 # %%
 rh.show_table(rh.sector_table(s))
@@ -107,9 +106,30 @@ rh.show_markdown(rh.rating_note(s))
 rh.show_table(rh.target_table(s), empty="方案中没有识别出量化目标。")
 
 # %% [markdown]
-# ## 五、数据质量
+# ### 监测数据
 #
-# 方案文本来自 OCR 识别。下表列出全部经人工复核的更正和尚未解决的问题。
+# 评级所依据的监测数据及其来源；“用途”一栏说明每个数据是否参与评级、为什么。
+
+# %%
+rh.show_table(rh.observation_table(s), empty="暂无与量化目标对应的监测数据。")
+
+# %% [markdown]
+# ## 五、上下衔接
+#
+# 本规划的量化目标与其上级规划同一指标的目标对照：本级目标严于、等于还是宽于上级，
+# 或上级没有对应目标。对照关系见规划文件夹的 reference/alignment.csv（经人工复核），
+# 其余按指标名称完全相同匹配。
+
+# %%
+charts.alignment_chart(rh.alignment_counts(s))
+
+# %%
+rh.show_table(rh.alignment_table(s), empty="本规划没有上级规划，或上级规划的数据尚未生成。")
+
+# %% [markdown]
+# ## 六、数据质量
+#
+# 方案文本可能来自 OCR 识别或网页转载。下表列出全部经人工复核的更正和尚未解决的问题。
 
 # %%
 rh.show_table(rh.quality_counts(s), empty="quality.json 中没有统计数字。")

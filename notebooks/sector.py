@@ -15,17 +15,17 @@
 
 # %% tags=["parameters"]
 # Parameters: papermill injects the values of params/<report>.yaml after this cell.
-sector = "industry"  # sector slug (tasks.csv / targets.csv column `sector`)
-as_of = None  # as-of date "YYYY-MM-DD" (None: greenlib.config.DEFAULT_AS_OF)
+sector = "industry"  # sector slug (the data folder's sectors.csv)
 title = None  # report title (None: <领域名>领域分析报告)
-data_dir = None  # folder with the contract tables (None: build/data/)
+data_dir = None  # the plan's data folder, set by the build (None: the default plan's build/<id>/data)
 
 # %%
-from greenlib import charts, render  # noqa: E402 (after the parameters cell)
-from greenlib import report_helpers as rh  # noqa: E402
+from greenlib.report import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib.report import helpers as rh  # noqa: E402
 
 render.setup_notebook()
-s = rh.scope(sector, as_of=as_of, data_dir=data_dir)
+s = rh.scope(sector, data_dir=data_dir)
+charts.set_plan_source(rh.plan_source(s))
 rh.show_title(s, title)
 
 # %% [markdown]
@@ -36,7 +36,6 @@ rh.show_title(s, title)
 
 # %%
 rh.show_headline(s)
-rh.show_note(s.ratings.note, "warn")
 
 # %% [markdown]
 # ### 目标年份已过的量化目标
@@ -100,13 +99,13 @@ charts.status_counts(rh.status_counts(s), s.as_of)
 # %% [markdown]
 # ### 监测数据
 #
-# 下图为有监测数据的目标：红色虚线和菱形为目标值，圆点为监测值。只有黔江区的全年数据
-# 用于评级；重庆市数据和非全年数据只作参考（灰色）。下表列出每个数据点及其来源，
-# “用途”一栏说明它是否参与评级。
+# 下图为有监测数据的目标：红色虚线和菱形为目标值，圆点为监测值。只有规划所在地区的
+# 全年数据用于评级；其他地区的数据和非全年数据只作参考（灰色）。下表列出每个数据点及其
+# 来源，“用途”一栏说明它是否参与评级。
 
 # %%
-obs, labels = rh.observed_frames(s)
-charts.observed_vs_target(obs, labels)
+obs, target_labels = rh.observed_frames(s)
+charts.observed_vs_target(obs, target_labels, geo=s.geo)
 
 # %%
 rh.show_table(rh.observation_table(s), empty="本领域的量化目标暂无监测数据。")

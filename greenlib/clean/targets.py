@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .. import config
 from .ingest import match_key
+
+DEFAULT_PERIODS: dict[str, int] = dict(config.DEFAULTS["named_periods"])
 
 UNITS = [
     "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
@@ -74,9 +78,8 @@ _P_MULTI_VALUES = re.compile(
 _P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>以[上下内])?")
 
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
-_FYP_RE = re.compile(r"“?十四五”?(?:期间|时期|末)")
 _LEAD_STRIP = re.compile(
-    r"^(?:(?:到|至)?20[2-6]\d年(?:前|底|末)?|“?十四五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
+    r"^(?:(?:到|至)?20[2-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
     r"基本|累计|其中|同时|并|且|使|将|实现|持续|逐步|进一步|以上|，|,|\s)+"
 )
 
@@ -132,8 +135,28 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def extract(text: str, source: str, year: int | None = None, region: int | None = None) -> list[Target]:
-    """Targets in ``text`` (one passage: the main targets, a key task, an annex task)."""
+@lru_cache(maxsize=16)
+def _period_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"“?({alt})”?(?:期间|时期|末)")
+
+
+def period_year(text: str, periods: dict[str, int] | None = None) -> int | None:
+    """The year a named period in ``text`` ends (“十四五”期间 → 2025), from ``periods``
+    (default: the library's :data:`greenlib.config.DEFAULTS` named periods)."""
+    periods = DEFAULT_PERIODS if periods is None else periods
+    rx = _period_re(tuple(periods))
+    m = rx.search(text) if rx else None
+    return int(periods[m.group(1)]) if m else None
+
+
+def extract(text: str, source: str, year: int | None = None, region: int | None = None,
+            periods: dict[str, int] | None = None) -> list[Target]:
+    """Targets in ``text`` (one passage: the main targets, a key task, an annex task).
+
+    ``periods``: named periods and the year each ends (a plan's ``named_periods``)."""
     found: list[Target] = []
     cur_year = year
     for a, b in _clauses(text):
@@ -147,8 +170,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 break
         if ym:
             cur_year = int(ym.group(1))
-        elif _FYP_RE.search(clause):
-            cur_year = 2025
+        elif (py := period_year(clause, periods)) is not None:
+            cur_year = py
         taken: list[tuple[int, int]] = []
 
         def free(x: int, y: int, _taken: list[tuple[int, int]] = taken) -> bool:

@@ -9,14 +9,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from . import contract
-from .errors import ValidationError
+from .. import contract
+from ..errors import ValidationError
 
 YEAR_MIN, YEAR_MAX = 2020, 2060
 
 
-def _schemas(units: set[str], sectors: set[str]) -> dict[str, pa.DataFrameSchema]:
-    canonical = pa.Check.isin(sorted(units), error="not a canonical unit of data/reference/units.csv")
+def _schemas(units: set[str], sectors: set[str], max_parts: int = 10) -> dict[str, pa.DataFrameSchema]:
+    canonical = pa.Check.isin(sorted(units), error="not a canonical unit of the plan's reference/units.csv")
     year_ok = pa.Check.in_range(YEAR_MIN, YEAR_MAX, error=f"year outside {YEAR_MIN}–{YEAR_MAX}")
 
     def years_ok(s: pd.Series) -> pd.Series:
@@ -31,12 +31,12 @@ def _schemas(units: set[str], sectors: set[str]) -> dict[str, pa.DataFrameSchema
         return s.map(lambda v: v is None or (isinstance(v, float) and pd.isna(v)) or v == ""
                      or all(p.isdigit() for p in str(v).split(";")))
 
-    sector_ok = pa.Check.isin(sorted(sectors), error="sector slug not in data/reference/sectors.csv")
+    sector_ok = pa.Check.isin(sorted(sectors), error="sector slug not in the plan's reference/sectors.csv")
     return {
         contract.TASKS: pa.DataFrameSchema(
             {
                 "task_id": pa.Column(int, pa.Check.ge(1), unique=True),
-                "part": pa.Column(int, pa.Check.in_range(1, 6)),
+                "part": pa.Column(int, pa.Check.in_range(1, max_parts)),
                 "part_title": pa.Column(str, pa.Check.str_length(min_value=2)),
                 "section": pa.Column(int, pa.Check.ge(1)),
                 "section_title": pa.Column(str, pa.Check.str_length(min_value=2)),

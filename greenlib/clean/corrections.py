@@ -1,4 +1,4 @@
-"""Analysts' corrections (data/reference/corrections.yaml), applied after automatic cleaning.
+"""Analysts' corrections (plans/<plan-id>/reference/corrections.yaml), applied after automatic cleaning.
 
 A correction settles what the code cannot (a unit cell cut off by the scrape, a
 garbled indicator). Each entry names the table, what it matches and what it sets,
@@ -36,8 +36,7 @@ from typing import Any
 
 import yaml
 
-from . import config
-from .errors import InputError
+from ..errors import InputError
 
 TABLES = ("task_units", "targets", "tasks")
 
@@ -52,8 +51,10 @@ class Correction:
 
 
 def load(path: str | Path | None = None) -> list[Correction]:
-    """Read and check the corrections file (missing file = no corrections)."""
-    p = Path(path) if path else config.CORRECTIONS
+    """Read and check a plan's corrections file (no file = no corrections)."""
+    if path is None:
+        return []
+    p = Path(path)
     if not p.exists():
         return []
     try:

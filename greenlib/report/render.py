@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import altair as alt
 import nbformat
 
-from .errors import GreenlibError
+from ..errors import GreenlibError
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "greenplan"

@@ -23,16 +23,18 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from . import config
-from .errors import InputError
+from ..errors import InputError
 from .ingest import match_key
 
 #: Characters that end a unit name and tell its level.
 LEVEL_CHARS = "委局会社心办行院关门联厅府组"
 #: Tiers of government a unit name can start with: a match never moves a unit between them.
 ADMIN = "区县市镇乡省"
-#: Characters a unit name starts with (district, city, bank branches, the park …).
-START_RE = r"(?:全区|区|市|县|人行|银|正阳|团区委|中共|共青团)"
+#: How unit names start in any plan of the genre: a tier of government, the central bank's
+#: and regulators' branches, party and youth-league bodies. A plan's own registry adds the
+#: first two characters of its names that start otherwise (an industrial park's name …).
+GENERIC_STARTS: tuple[str, ...] = ("全区", "全县", "全市", "区", "市", "县", "镇", "乡", "人行", "银",
+                                   "团区委", "团县委", "团市委", "中共", "共青团")
 
 FUZZY_CUTOFF = 70.0  # rapidfuzz ratio, 0–100
 FUZZY_CUTOFF_LIST = 65.0  # inside a list of units (``A、B、C``) the context is strong
@@ -82,14 +84,41 @@ class Registry:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Registry:
-        p = Path(path) if path else config.UNITS_REGISTRY
+        """A plan's registry (its reference/units.csv); without one, the neutral
+        registry of generic department names (:func:`generic`)."""
+        if path is None:
+            return generic()
+        p = Path(path)
         if not p.exists():
-            raise InputError(f"{p}: unit registry not found")
+            raise InputError(f"{p}: 找不到责任单位名录（units.csv）")
         return cls(pd.read_csv(p, dtype=str, keep_default_na=False), source=p)
 
     @cached_property
     def surface_re(self) -> re.Pattern[str]:
-        return re.compile("|".join(re.escape(s) for s in self.surface))
+        return re.compile("|".join(re.escape(s) for s in self.surface) or r"(?!x)x")
+
+    @cached_property
+    def start_re(self) -> str:
+        """Alternation of the ways a unit name starts (generic ones and this registry's)."""
+        own = {n[:2] for n in self.surface if n and n[0] not in ADMIN + "全"}
+        starts = sorted(set(GENERIC_STARTS) | own, key=lambda x: (-len(x), x))
+        return "(?:" + "|".join(re.escape(x) for x in starts) + ")"
+
+    @cached_property
+    def clean_name_re(self) -> re.Pattern[str]:
+        return re.compile(self.start_re + r"[\u4e00-\u9fff]{1,12}[" + LEVEL_CHARS + "]")
+
+    @cached_property
+    def item_re(self) -> re.Pattern[str]:
+        return re.compile(self.start_re + r"[^，。、；：（）“”,;:()\s]{0,9}?[" + LEVEL_CHARS + "]")
+
+    @cached_property
+    def longest_item_re(self) -> re.Pattern[str]:
+        return re.compile(self.start_re + r"[^，。、；：（）“”,;:()\s]{0,9}[" + LEVEL_CHARS + "]")
+
+    def plausible_name(self, raw: str) -> bool:
+        """Is ``raw`` a clean unit name (kept as written when not in the registry)?"""
+        return bool(self.clean_name_re.fullmatch(raw))
 
     @cached_property
     def prefixes(self) -> set[str]:
@@ -175,12 +204,22 @@ class Registry:
         return Resolution(raw, None, "unresolved", hits[0][1] if hits else 0.0, cands)
 
 
-_CLEAN_NAME = re.compile(START_RE + r"[\u4e00-\u9fff]{1,12}[" + LEVEL_CHARS + "]")
+#: Generic department names (greenlib/defaults/departments.csv): stem, aliases, kind.
+GENERIC_DEPARTMENTS = Path(__file__).resolve().parent.parent / "defaults" / "departments.csv"
 
 
-def plausible_name(raw: str) -> bool:
-    """Is ``raw`` a clean unit name (for plans whose units are not in the registry)?"""
-    return bool(_CLEAN_NAME.fullmatch(raw))
+def generic(tiers: str = "区县市") -> Registry:
+    """The neutral registry: generic department names at each tier (区/县/市), each its own
+    full name. Used for a plan without a registry of its own, so no plan ever borrows
+    another place's full names."""
+    df = pd.read_csv(GENERIC_DEPARTMENTS, dtype=str, keep_default_na=False)
+    rows = []
+    for tier in tiers:
+        for r in df.itertuples():
+            unit = tier + r.stem
+            aliases = "|".join(tier + a for a in r.aliases.split("|") if a)
+            rows.append({"unit": unit, "full_name": unit, "kind": r.kind, "aliases": aliases})
+    return Registry(pd.DataFrame(rows), source=GENERIC_DEPARTMENTS)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -209,8 +248,6 @@ class CellSplit:
 
 _SEP = "、"
 _STOP = "，。；：（）“”、,.;:()\"' "
-_PATTERN_ITEM = re.compile(START_RE + r"[^，。、；：（）“”,;:()\s]{0,9}?[" + LEVEL_CHARS + "]")
-_LONGEST_ITEM = re.compile(START_RE + r"[^，。、；：（）“”,;:()\s]{0,9}[" + LEVEL_CHARS + "]")
 _LIST_TOKEN = re.compile(r"[^，。、；：（）“”,;:()\s\d%]{2,10}?[" + LEVEL_CHARS + "]")
 
 
@@ -221,10 +258,10 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in spans)
 
-    for m in _PATTERN_ITEM.finditer(s):
+    for m in reg.item_re.finditer(s):
         a, b = m.span()
         # take the longest token ending in a level character (区纪委监委机关 …)
-        m2 = _LONGEST_ITEM.match(s, a)
+        m2 = reg.longest_item_re.match(s, a)
         if m2 and free(a, m2.end()) and reg.resolve(s[a:m2.end()]).unit:
             b = m2.end()
         if not free(a, b) or _prefix_at(s, a, reg) > b - a:
@@ -233,7 +270,7 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
         # at the cell end after a sentence or a list: a unit even if its name is garbled
         strong = (b == len(s) or s[b] == _SEP) and (a == 0 or s[a - 1] in "。；、”")
         if strong or reg.resolve(s[a:b], in_list=in_list).unit or (
-                open_units and in_list and plausible_name(s[a:b])):
+                open_units and in_list and reg.plausible_name(s[a:b])):
             spans.append((a, b))
     # Tokens in list position that do not start like a unit (``银懒分局、环境局``).
     for m in _LIST_TOKEN.finditer(s):
@@ -313,7 +350,7 @@ def split_cell(s: str, reg: Registry, open_units: bool = False) -> CellSplit:
             end = tail[1]
     # A name cut off at the very end of the cell after the text (``…养殖。区农业农``).
     last = max((b for _, b in unit_spans), default=0)
-    m = re.search(r"(?:^|[。；”])((?:" + START_RE + r")[^，。、；：（）“”]{1,8})$", s)
+    m = re.search(r"(?:^|[。；”])(" + reg.start_re + r"[^，。、；：（）“”]{1,8})$", s)
     if m and m.start(1) >= last and s[m.start(1):] in reg.prefixes:
         span = (m.start(1), len(s))
         result.append(UnitItem(s[span[0]:span[1]], [span]))

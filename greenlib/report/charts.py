@@ -18,30 +18,31 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from . import contract
-from .status import STATUS_LABELS  # the rating module owns the wording
+from .. import labels
 
 #: Font stack used by every chart (CJK first; Chromium resolves it through fontconfig).
 FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
 
-#: Where the plan data come from (footer of every plan chart).
-PLAN_SOURCE = "《黔江区关于进一步加快建立健全绿色低碳循环经济体系的实施方案》及附件重点任务清单"
+#: Where the plan data come from (footer of every plan chart): set per report by
+#: :func:`set_plan_source` from the plan's own title.
+PLAN_SOURCE = "规划文本"
 #: Footer of charts that show monitoring data.
-MONITORING_SOURCE = "data/monitoring/ 监测数据（各数据点来源见下表）"
+MONITORING_SOURCE = "监测数据（各数据点来源见下表）"
+
+
+def set_plan_source(source: str) -> None:
+    """Name the plan in the footer of every chart of this report (called once per notebook)."""
+    global PLAN_SOURCE
+    PLAN_SOURCE = source
 
 #: Report width in pixels; fits an A4 portrait page with 15 mm margins.
 WIDTH = 560
 
-STATUS_ORDER: tuple[str, ...] = contract.STATUSES
-STATUS_COLORS: dict[str, str] = {
-    "achieved": "#1b7837",
-    "on_track": "#7fbf7b",
-    "off_track": "#f1a340",
-    "overdue": "#d73027",
-    "no_data": "#bdbdbd",
-}
-ROLE_LABELS: dict[str, str] = {"lead": "牵头", "co": "配合"}
-ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
+STATUS_ORDER: tuple[str, ...] = labels.STATUS_ORDER
+STATUS_COLORS: dict[str, str] = labels.STATUS_COLORS
+STATUS_LABELS: dict[str, str] = labels.STATUS
+ROLE_LABELS: dict[str, str] = labels.ROLE
+ROLE_COLORS: dict[str, str] = labels.ROLE_COLORS
 KIND_COLORS: dict[str, str] = {"任务": "#2b8cbe", "量化目标": "#e34a33", "定性目标": "#31a354"}
 
 
@@ -56,7 +57,8 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(str(status), str(status))
 
 
-def _title(title: str, unit: str, source: str) -> alt.Title:
+def _title(title: str, unit: str, source: str | None) -> alt.Title:
+    source = source or PLAN_SOURCE
     return alt.Title(
         text=title,
         subtitle=[f"单位：{unit}", f"来源：{source}"],
@@ -68,7 +70,8 @@ def _title(title: str, unit: str, source: str) -> alt.Title:
     )
 
 
-def finish(chart: alt.TopLevelMixin, title: str, unit: str, source: str = PLAN_SOURCE) -> alt.TopLevelMixin:
+def finish(chart: alt.TopLevelMixin, title: str, unit: str,
+           source: str | None = None) -> alt.TopLevelMixin:
     """Give ``chart`` its title (with unit and source) and the CJK font configuration."""
     return (
         chart.properties(title=_title(title, unit, source))
@@ -85,7 +88,7 @@ def finish(chart: alt.TopLevelMixin, title: str, unit: str, source: str = PLAN_S
 
 
 def placeholder(title: str, message: str = "暂无数据", unit: str = "—",
-                source: str = PLAN_SOURCE) -> alt.TopLevelMixin:
+                source: str | None = None) -> alt.TopLevelMixin:
     """A titled chart that only says ``message`` (used when there is nothing to plot)."""
     chart = (
         alt.Chart(pd.DataFrame({"msg": [message]}))
@@ -225,11 +228,11 @@ def status_counts(counts: pd.DataFrame, as_of: str,
     text = base.mark_text(dy=-8, fontSize=12).encode(text="n:Q")
     chart = (bars + text).properties(width=WIDTH - 120, height=200)
     return finish(chart, f"{title}（截至 {as_of}）", "项",
-                  source="量化目标来自" + PLAN_SOURCE + "；评级按 data/monitoring/ 监测数据计算")
+                  source="量化目标来自" + PLAN_SOURCE + "；评级按监测数据计算")
 
 
 def observed_vs_target(observed: pd.DataFrame, targets: pd.DataFrame,
-                       title: str = "监测值与目标值对比") -> alt.TopLevelMixin:
+                       title: str = "监测值与目标值对比", geo: str = "") -> alt.TopLevelMixin:
     """One small panel per target: observed values by year, and the target.
 
     ``observed`` has columns ``target_id``, ``year``, ``value``, ``series`` (where the figure
@@ -244,7 +247,7 @@ def observed_vs_target(observed: pd.DataFrame, targets: pd.DataFrame,
     series = sorted(set(observed["series"]), key=lambda v: ("参考" in v, v))
     palette = ["#1b5e20", "#66bb6a", "#6a51a3", "#9e9e9e", "#bdbdbd", "#8c6d31"]
     colors = alt.Scale(domain=series, range=[
-        ("#9e9e9e" if "参考" in v and "黔江" not in v else palette[i % len(palette)])
+        ("#9e9e9e" if "参考" in v and not (geo and v.startswith(geo)) else palette[i % len(palette)])
         for i, v in enumerate(series)])
     panels = []
     for tid, obs in observed.groupby("target_id", sort=True):
@@ -314,7 +317,7 @@ def tasks_by_section(counts: pd.DataFrame,
 
 
 def heatmap(counts: pd.DataFrame, x: str, y: str, x_order: Sequence, y_order: Sequence,
-            x_title: str, y_title: str, title: str, unit: str, source: str = PLAN_SOURCE,
+            x_title: str, y_title: str, title: str, unit: str, source: str | None = None,
             scheme: str = "blues") -> alt.TopLevelMixin:
     """A count heatmap with the numbers written in the cells (``counts`` has ``x``, ``y``, ``n``)."""
     if counts.empty:
@@ -351,7 +354,7 @@ def status_matrix(counts: pd.DataFrame, sector_order: Sequence[str], as_of: str,
     df["评级"] = df["status"].map(status_label)
     return heatmap(df, "评级", "sector_name", [STATUS_LABELS[s] for s in STATUS_ORDER],
                    sector_order, "评级", "领域", f"{title}（截至 {as_of}）", "目标数（项）",
-                   source="量化目标来自" + PLAN_SOURCE + "；评级按 data/monitoring/ 监测数据计算",
+                   source="量化目标来自" + PLAN_SOURCE + "；评级按监测数据计算",
                    scheme="oranges")
 
 
@@ -361,3 +364,27 @@ def targets_by_sector_year(counts: pd.DataFrame, sector_order: Sequence[str],
     years = sorted({int(y) for y in counts["year"]}) if not counts.empty else []
     return heatmap(counts, "year", "sector_name", years, sector_order, "目标年份", "领域",
                    title, "目标数（项）")
+
+
+def alignment_chart(counts: pd.DataFrame,
+                    title: str = "与上级规划目标的衔接情况") -> alt.TopLevelMixin:
+    """Bars: how many of the plan's targets are stricter, equal, looser than the parent's, or
+    have no counterpart (``counts``: ``alignment``, ``n``)."""
+    if counts.empty:
+        return placeholder(title, "本规划没有上级规划，或上级规划的数据尚未生成", unit="项")
+    order = [k for k in labels.ALIGNMENT if k in set(counts["alignment"])]
+    df = counts.assign(衔接=counts["alignment"].map(labels.ALIGNMENT))
+    names = [labels.ALIGNMENT[k] for k in order]
+    base = alt.Chart(df).encode(
+        y=alt.Y("衔接:N", sort=names, title=None),
+        x=alt.X("n:Q", title="目标数（项）", axis=alt.Axis(format="d", tickMinStep=1)),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("衔接:N", scale=alt.Scale(domain=names,
+                                                 range=[labels.ALIGNMENT_COLORS[k] for k in order]),
+                        legend=None),
+        tooltip=[alt.Tooltip("衔接:N", title="衔接情况"), alt.Tooltip("n:Q", title="目标数")],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=12).encode(text="n:Q")
+    chart = (bars + text).properties(width=WIDTH - 200, height=alt.Step(26))
+    return finish(chart, title, "项")

@@ -15,40 +15,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 
-from . import config, contract, monitoring
-from .errors import ValidationError
+from .. import config, contract, labels
+from ..errors import ValidationError
+from . import observations as obs_mod
+from .indicator_map import CHANGE_COMPARATORS, _clean_targets, load_indicator_map
 
 #: Open SDG's thresholds for the ratio observed CAGR / required CAGR (methodology 2).
 #: ``high``: at or above it the target is ``on_track`` ("substantial progress"); below it
 #: ``off_track``. ``med`` and ``low`` only grade ``off_track`` in ``progress_band``.
 THRESHOLDS: dict[str, float] = {"high": 0.95, "med": 0.6, "low": 0.0}
 
-#: The plan's baseline year (the 14th Five-Year Plan starts from 2020 figures). The baseline
-#: figure is the one closest to it, preferring earlier years; it must precede the latest one.
-BASELINE_YEAR = 2020
+#: The default baseline year (a plan's ``base_year`` overrides it). The baseline figure is
+#: the one closest to it, preferring earlier years; it must precede the latest one.
+BASELINE_YEAR: int = int(config.DEFAULTS["base_year"])
 
 #: Open SDG substitutes this for a zero baseline (a growth rate from zero is undefined).
 ZERO_BASE = 0.001
 
-STATUS_LABELS: dict[str, str] = {
-    "achieved": "已实现",
-    "on_track": "按期推进",
-    "off_track": "进度滞后",
-    "overdue": "逾期未实现",
-    "no_data": "数据不足",
-}
+STATUS_LABELS: dict[str, str] = labels.STATUS
 
 #: Open SDG's grades of the ratio, kept next to the status for readers who want nuance.
-BAND_LABELS: dict[str, str] = {
-    "substantial": "进展显著",
-    "moderate": "进展一般",
-    "limited": "进展有限",
-    "deterioration": "倒退",
-}
+BAND_LABELS: dict[str, str] = labels.BAND
 
 EXTRA_COLUMNS = ["indicator", "sector", "target_value", "unit", "comparator", "target_year",
                  "source_title", "source_url", "partial_year", "n_obs", "target_level",
@@ -61,48 +51,55 @@ def _pct(x: float) -> str:
 
 
 _H, _M, _L = THRESHOLDS["high"], THRESHOLDS["med"], THRESHOLDS["low"]
-_GEO = monitoring.DEFAULT_GEO
 _S, _B = STATUS_LABELS, BAND_LABELS
-_MEANINGS = [
-    ("achieved", "最新全年数据已达到目标值（即使该数据年份早于目标年份）。"),
-    ("on_track", f"目标年份未到；自基期以来的年均增长率（CAGR）不低于按期达标所需年均增长率的 "
-                 f"{_pct(_H)}。"),
-    ("off_track", f"目标年份未到；实际年均增长率低于所需增长率的 {_pct(_H)}（含倒退）。"),
-    ("overdue", "目标年份已过，最新全年数据仍未达到目标值。"),
-    ("no_data", f"没有{_GEO}的全年数据；或只有一个数据点、目标年份未到，无法判断趋势；"
-                "或“新增/减少”类目标缺少基期数据；或规划未写目标年份且尚未达到。"),
-]
-_RULE_LINES = [
-    "### 如何阅读评级",
-    "",
-    "每个量化目标按截至评估日（as of）已公布的监测数据评级，方法参照联合国可持续发展目标"
-    "开放数据平台 Open SDG 的进展评估方法（sdg-build `ProgressMeasure.py`）。",
-    "",
-    "| 评级 | 含义 |",
-    "|---|---|",
-    *[f"| {_S[k]} | {text} |" for k, text in _MEANINGS],
-    "",
-    "- **进度比** = 实际年均增长率 ÷ 所需年均增长率。"
-    "实际年均增长率 = (最新值 ÷ 基期值)^(1/(最新年份 − 基期年份)) − 1；"
-    "所需年均增长率 = (目标值 ÷ 基期值)^(1/(目标年份 − 基期年份)) − 1。"
-    f"进度比 ≥ {_H:g} 为“{_S['on_track']}”；“{_S['off_track']}”再按 Open SDG 分档："
-    f"{_M:g}～{_H:g} 为“{_B['moderate']}”，{_L:g}～{_M:g} 为“{_B['limited']}”，"
-    f"小于 {_L:g} 为“{_B['deterioration']}”。",
-    f"- **基期**：最接近 {BASELINE_YEAR} 年（“十四五”基期）的全年数据，优先取 {BASELINE_YEAR} "
-    f"年及以前，且须早于最新数据年份；基期值为 0 时按 Open SDG 的做法以 {ZERO_BASE:g} 代替。",
-    "- **目标方向**：“以上/不低于”（≥）、“超过”（>）越高越好；“以下/不高于”（≤、<）越低越好；"
-    "“达到”（=）按从基期值走向目标值的方向理解，无基期时视为越高越好。"
-    "“新增 N”“减少 N”类目标以基期值加减 N 为目标值（单位为 % 时按基期值的百分比计算）；"
-    "若监测数据本身就是“自基期以来累计新增/减少量”，直接与 N 比较。",
-    f"- **只用{_GEO}的数据评级。** 重庆市等其他地区的数据只作参考，不参与评级。",
-    f"- **非全年数据（如 1-10月累计、截至5月底）只作参考**：既不据以判定“{_S['achieved']}”，"
-    f"也不据以判定“{_S['overdue']}”或“{_S['off_track']}”（累计天数、累计产值等在年中必然偏低，"
-    "率类指标的季节性也会使部分年度数据偏离全年值），在评级说明中列出供参考。",
-    "- 年份为 Y 的全年数据自 Y+1 年 1 月 1 日起才计入；评估日之后年份的数据不计入。",
-]
-#: "How to read the ratings" for the reports (Chinese markdown), built from the constants
-#: above so the text can never disagree with the code.
-RULE_TEXT = "\n".join(_RULE_LINES) + "\n"
+
+
+def _meanings(geo: str) -> list[tuple[str, str]]:
+    return [
+        ("achieved", "最新全年数据已达到目标值（即使该数据年份早于目标年份）。"),
+        ("on_track", f"目标年份未到；自基期以来的年均增长率（CAGR）不低于按期达标所需年均增长率的 "
+                     f"{_pct(_H)}。"),
+        ("off_track", f"目标年份未到；实际年均增长率低于所需增长率的 {_pct(_H)}（含倒退）。"),
+        ("overdue", "目标年份已过，最新全年数据仍未达到目标值。"),
+        ("no_data", f"没有{geo}的全年数据；或只有一个数据点、目标年份未到，无法判断趋势；"
+                    "或“新增/减少”类目标缺少基期数据；或规划未写目标年份且尚未达到。"),
+    ]
+
+
+def rule_text(geo: str | None = None, base_year: int = BASELINE_YEAR,
+              context: str = "其他地区") -> str:
+    """"How to read the ratings" for the reports (Chinese markdown), built from the constants
+    above so the text can never disagree with the code."""
+    geo = geo or "本规划所在地区"
+    lines = [
+        "### 如何阅读评级",
+        "",
+        "每个量化目标按截至评估日（as of）已公布的监测数据评级，方法参照联合国可持续发展目标"
+        "开放数据平台 Open SDG 的进展评估方法（sdg-build `ProgressMeasure.py`）。",
+        "",
+        "| 评级 | 含义 |",
+        "|---|---|",
+        *[f"| {_S[k]} | {text} |" for k, text in _meanings(geo)],
+        "",
+        "- **进度比** = 实际年均增长率 ÷ 所需年均增长率。"
+        "实际年均增长率 = (最新值 ÷ 基期值)^(1/(最新年份 − 基期年份)) − 1；"
+        "所需年均增长率 = (目标值 ÷ 基期值)^(1/(目标年份 − 基期年份)) − 1。"
+        f"进度比 ≥ {_H:g} 为“{_S['on_track']}”；“{_S['off_track']}”再按 Open SDG 分档："
+        f"{_M:g}～{_H:g} 为“{_B['moderate']}”，{_L:g}～{_M:g} 为“{_B['limited']}”，"
+        f"小于 {_L:g} 为“{_B['deterioration']}”。",
+        f"- **基期**：最接近 {base_year} 年（规划基期）的全年数据，优先取 {base_year} "
+        f"年及以前，且须早于最新数据年份；基期值为 0 时按 Open SDG 的做法以 {ZERO_BASE:g} 代替。",
+        "- **目标方向**：“以上/不低于”（≥）、“超过”（>）越高越好；“以下/不高于”（≤、<）越低越好；"
+        "“达到”（=）按从基期值走向目标值的方向理解，无基期时视为越高越好。"
+        "“新增 N”“减少 N”类目标以基期值加减 N 为目标值（单位为 % 时按基期值的百分比计算）；"
+        "若监测数据本身就是“自基期以来累计新增/减少量”，直接与 N 比较。",
+        f"- **只用{geo}的数据评级。** {context}的数据只作参考，不参与评级。",
+        f"- **非全年数据（如 1-10月累计、截至5月底）只作参考**：既不据以判定“{_S['achieved']}”，"
+        f"也不据以判定“{_S['overdue']}”或“{_S['off_track']}”（累计天数、累计产值等在年中必然偏低，"
+        "率类指标的季节性也会使部分年度数据偏离全年值），在评级说明中列出供参考。",
+        "- 年份为 Y 的全年数据自 Y+1 年 1 月 1 日起才计入；评估日之后年份的数据不计入。",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -129,7 +126,7 @@ def _num(x: float) -> str:
 
 def _as_date(as_of: str | date | datetime | None) -> date:
     if as_of is None:
-        as_of = config.DEFAULT_AS_OF
+        as_of = config.today()
     if isinstance(as_of, datetime):
         return as_of.date()
     if isinstance(as_of, date):
@@ -165,17 +162,18 @@ def _cagr(v1: float, v0: float, t1: int, t0: int) -> float:
     return (v1 / v0) ** (1 / (t1 - t0)) - 1
 
 
-def _pick_baseline(years: list[int], latest_year: int) -> int | None:
+def _pick_baseline(years: list[int], latest_year: int, base_year: int = BASELINE_YEAR) -> int | None:
     earlier = [y for y in years if y < latest_year]
     if not earlier:
         return None
-    before = [y for y in earlier if y <= BASELINE_YEAR]
+    before = [y for y in earlier if y <= base_year]
     return max(before) if before else min(earlier)
 
 
 def rate_series(comparator: str, target_value: float, target_year: int | None,
                 series: list[tuple[int, float]], as_of: str | date | None = None, *,
-                unit: str = "", measure: str = "level") -> Rating:
+                unit: str = "", measure: str = "level",
+                base_year: int = BASELINE_YEAR) -> Rating:
     """Rate one target from its full-year series of (year, value) for the target's geo.
 
     ``series`` must already exclude partial-year and other-geo figures and figures not yet
@@ -189,7 +187,7 @@ def rate_series(comparator: str, target_value: float, target_year: int | None,
     if not pts:
         return Rating("no_data", "no full-year figure → no_data")
     ly, lv = pts[-1]
-    by = _pick_baseline([y for y, _ in pts], ly)
+    by = _pick_baseline([y for y, _ in pts], ly, base_year)
     bv = dict(pts)[by] if by is not None else None
     r = Rating("no_data", "", by, bv, ly, lv)
     deadline_passed = target_year is not None and day > date(int(target_year), 12, 31)
@@ -202,7 +200,7 @@ def rate_series(comparator: str, target_value: float, target_year: int | None,
         level = target_value
         cmp = "<=" if bv is not None and bv > target_value else ">="
         how = " ('=' read as reach)"
-    elif comparator in monitoring.CHANGE_COMPARATORS:
+    elif comparator in CHANGE_COMPARATORS:
         up = comparator == "increase_by"
         if measure == "change":
             level, cmp = target_value, ">="
@@ -288,32 +286,31 @@ def _check_targets(t: pd.DataFrame) -> None:
 
 
 def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
-                 observations: pd.DataFrame | None = None, geo: str = monitoring.DEFAULT_GEO,
-                 *, indicator_map: pd.DataFrame | None = None) -> pd.DataFrame:
+                 observations: pd.DataFrame | None = None, geo: str | None = None,
+                 *, indicator_map: pd.DataFrame | None = None,
+                 linked: pd.DataFrame | None = None,
+                 base_year: int = BASELINE_YEAR) -> pd.DataFrame:
     """One row per target: the contract's status columns, then explanatory extras.
 
-    ``observations`` defaults to :func:`greenlib.monitoring.load_observations` on
-    ``data/monitoring/``; ``geo`` is the geography of the targets (a ``geo`` column in
-    ``targets`` overrides it per target). Only full-year figures of that geo published for
-    years before ``as_of``'s year rate a target.
+    ``linked`` are the observations tied to targets (:func:`observations.validate_all`);
+    else they are tied here from ``observations`` and ``indicator_map`` (no map: figures
+    name the target indicator itself). ``geo`` is the geography of the targets (a ``geo``
+    column in ``targets`` overrides it per target); without one no figure rates a target.
+    Only full-year figures of that geo published for years before ``as_of``'s year rate.
     """
     day = _as_date(as_of)
-    t = monitoring._clean_targets(targets)
+    t = _clean_targets(targets)
     _check_targets(t)
-    if observations is None and indicator_map is None:
-        # one pass that reports map, file and conflict problems together
-        _, _, linked = monitoring.validate_all(t, geo=geo)
-    else:
-        if observations is None:
-            observations = monitoring.load_observations(targets=t)
-        imap = indicator_map if indicator_map is not None else monitoring.load_indicator_map(t)
-        linked = monitoring.observed_for_targets(t, observations, indicator_map=imap, geo=geo)
+    if linked is None:
+        obs = observations if observations is not None else obs_mod.load_observations(None)
+        imap = indicator_map if indicator_map is not None else load_indicator_map(t, None)
+        linked = obs_mod.observed_for_targets(t, obs, indicator_map=imap, geo=geo)
     by_target = dict(tuple(linked.groupby("target_id", sort=False)))
 
     rows = []
     for _, tr in t.iterrows():
         tgeo = tr["geo"] if "geo" in t.columns and isinstance(tr.get("geo"), str) and tr["geo"] \
-            else geo
+            else (geo or "")
         obs = by_target.get(tr["target_id"], linked.iloc[0:0])
         here = obs[obs["geo"] == tgeo]
         full = here[~here["partial_year"]]
@@ -327,7 +324,7 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
         rating = rate_series(tr["comparator"], float(tr["value"]), target_year,
                              [(int(y), float(v)) for y, v in zip(usable["year"], usable["value"],
                                                                  strict=True)],
-                             day, unit=unit, measure=measure)
+                             day, unit=unit, measure=measure, base_year=base_year)
         notes = []
         if not len(usable):
             rating.rule = (f"no full-year {tgeo} figure"
@@ -369,13 +366,3 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
               "partial_latest_value"):
         df[c] = df[c].astype(float)
     return df
-
-
-def write_status(targets: pd.DataFrame, out_dir: str | Path | None = None,
-                 as_of: str | date | None = None, **kwargs: object) -> Path:
-    """Write ``status.csv`` (UTF-8) to ``out_dir`` (default ``build/data/``)."""
-    d = Path(out_dir) if out_dir else config.BUILD_DATA
-    d.mkdir(parents=True, exist_ok=True)
-    path = d / contract.STATUS
-    build_status(targets, as_of, **kwargs).to_csv(path, index=False)  # type: ignore[arg-type]
-    return path

@@ -1,0 +1,78 @@
+"""Save the clean stage's outputs: the contract CSVs, plan.json and the quality report.
+
+Files are written to a temporary folder inside ``out`` and moved into place only when all
+of them were written, so a failed run never leaves a half-written data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import contract, labels
+
+
+def data_version(tables: dict[str, pd.DataFrame]) -> str:
+    """Short content hash of the contract tables (the data version of quality.json)."""
+    h = hashlib.sha256()
+    for name in sorted(tables):
+        h.update(name.encode())
+        h.update(tables[name].to_csv(index=False).encode("utf-8"))
+    return h.hexdigest()[:12]
+
+
+def quality_markdown(q: dict[str, Any]) -> str:
+    """quality.json as a Markdown page for analysts (Chinese)."""
+    c = q["counts"]
+    lines = [f"# 数据质量报告：{q.get('title', '')}", "",
+             f"- 输入：`{q['input']['path']}`（sha256 `{q['input']['sha256'][:16]}…`，"
+             f"{q['input']['characters']} 字符，编码 {q['input']['encoding']}）",
+             f"- 任务 {c['tasks']} 项，部分 {c['parts']}，章节 {c['sections']}，责任单位 {c['units']} 个，"
+             f"任务—单位 {c['task_units']} 对，量化目标 {c['targets']} 项",
+             f"- 人工校正：已采用 {c['corrections_applied']}，未使用 {c['corrections_unused']}；"
+             f"待解决 {c['unresolved']}",
+             f"- 生成时间 {q['generated_at']}，数据版本 `{q.get('data_version', '')}`", "",
+             "## 自动清洗规则（次数）", ""]
+    lines += [f"- {k}: {v}" for k, v in q["normalisation"].items()]
+    lines += ["", "## 单位匹配方式", ""] + [f"- {k}: {v}" for k, v in q["unit_matching"].items()]
+    lines += ["", "## 人工校正（reference/corrections.yaml）", "",
+              "| 编号 | 状态 | 表 | 任务 | 字段 | 原值 | 新值 | 理由 |", "|---|---|---|---|---|---|---|---|"]
+    for r in q["corrections"]:
+        status = labels.CORRECTION_STATUS.get(r["status"], r["status"])
+        lines.append(f"| {r['id']} | {status} | {r['table']} | {r.get('task_id') or ''} | "
+                     f"{r.get('field') or ''} | {r.get('old') or ''} | {r.get('new') or ''} | "
+                     f"{r['reason']} {r.get('detail') or ''} |")
+    lines += ["", "## 待解决", "", "| 类型 | 任务 | 原文 | 说明 |", "|---|---|---|---|"]
+    for r in q["unresolved"]:
+        kind = labels.UNRESOLVED_KINDS.get(r["kind"], r["kind"])
+        lines.append(f"| {kind} | {r.get('task_id') or ''} | {r.get('raw') or ''} | {r['detail']} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(res: Any, out: str | Path, plan_summary: dict[str, Any]) -> Path:
+    """Write the clean tables, ``plan.json`` and ``quality.{json,md}`` to ``out``."""
+    out = Path(out)
+    tables = dict(res.tables)
+    res.quality["data_version"] = data_version(tables)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=out))
+    try:
+        for name, df in tables.items():
+            df.to_csv(tmp / name, index=False, encoding="utf-8")
+        (tmp / contract.PLAN).write_text(json.dumps(plan_summary, ensure_ascii=False, indent=2,
+                                                    default=str) + "\n", encoding="utf-8")
+        (tmp / contract.QUALITY).write_text(json.dumps(res.quality, ensure_ascii=False, indent=2,
+                                                       default=str), encoding="utf-8")
+        (tmp / "quality.md").write_text(quality_markdown(res.quality), encoding="utf-8")
+        for f in tmp.iterdir():
+            os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out

@@ -1,0 +1,186 @@
+"""Every Chinese label of greenplan, defined once.
+
+Codes (``achieved``, ``>=``, ``lead`` …) are what the data contract stores; readers see
+these words. Stages, notebooks and exports import them from here and never spell a label
+of their own, so a wording changes in one place.
+"""
+
+from __future__ import annotations
+
+from . import contract
+
+#: Progress ratings of quantitative targets (Open SDG method; see greenlib.monitor.rating).
+STATUS: dict[str, str] = {
+    "achieved": "已实现",
+    "on_track": "按期推进",
+    "off_track": "进度滞后",
+    "overdue": "逾期未实现",
+    "no_data": "数据不足",
+}
+#: One palette for the ratings, used by every chart and table.
+STATUS_COLORS: dict[str, str] = {
+    "achieved": "#1b7837",
+    "on_track": "#7fbf7b",
+    "off_track": "#f1a340",
+    "overdue": "#d73027",
+    "no_data": "#bdbdbd",
+}
+STATUS_ORDER: tuple[str, ...] = contract.STATUSES
+
+#: What each rating means, for the "如何阅读评级" note ({geo}: the plan's own geo).
+STATUS_EXPLAINED: dict[str, str] = {
+    "achieved": "最新全年数据已达到目标值。",
+    "on_track": "目标年份未到；按基期以来的年均增长速度，可以按期达到目标。",
+    "off_track": "目标年份未到；按目前速度，到目标年份达不到目标。",
+    "overdue": "目标年份已过，最新全年数据仍未达到目标值。",
+    "no_data": "没有{geo}本级的全年监测数据（其他地区的数据只作参考，不用于评级）。",
+}
+
+#: Open SDG's grades of the progress ratio.
+BAND: dict[str, str] = {
+    "substantial": "进展显著",
+    "moderate": "进展一般",
+    "limited": "进展有限",
+    "deterioration": "倒退",
+}
+
+#: How the plan words each comparator (template, reports, workbooks).
+COMPARATOR: dict[str, str] = {
+    ">=": "不低于",
+    ">": "高于",
+    "<=": "不高于",
+    "<": "低于",
+    "=": "达到",
+    "increase_by": "增加",
+    "reduce_by": "减少",
+}
+
+#: A unit's role in a task.
+ROLE: dict[str, str] = {"lead": "牵头", "co": "配合"}
+ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
+
+#: Where a target was read in the plan.
+TARGET_SOURCE: dict[str, str] = {"main_targets": "主要目标", "body": "正文", "annex": "附件"}
+
+#: Names of sectors that are not annex sections (a plan's sectors.csv names the rest).
+SECTOR_EXTRA: dict[str, str] = {"overall": "综合", "environment": "生态环境"}
+
+#: Whether a monitoring figure rates its target, and if not, why.
+USAGE: dict[str, str] = {
+    "rated": "评级",
+    "partial_year": "参考（非全年）",
+    "context_geo": "参考（其他地区）",
+    "later_year": "参考（评估年及以后）",
+}
+
+#: Kinds of items the cleaning could not settle.
+UNRESOLVED_KINDS: dict[str, str] = {
+    "unit_unresolved": "责任单位无法识别",
+    "unit_repeated": "责任单位重复",
+    "task_without_units": "任务缺少责任单位",
+    "task_number_missing": "任务编号缺失",
+    "section_number_garbled": "章节编号识别错误",
+    "target_without_year": "目标未写年份",
+}
+
+#: Status of a reviewed correction.
+CORRECTION_STATUS: dict[str, str] = {"applied": "已采用", "unused": "未使用"}
+
+#: Counts of quality.json.
+QUALITY_COUNTS: dict[str, str] = {
+    "tasks": "重点任务",
+    "task_units": "任务—单位对",
+    "units": "责任单位",
+    "targets": "量化目标",
+    "goals": "定性目标",
+    "corrections": "更正（总数）",
+    "corrections_applied": "已采用的更正",
+    "corrections_unused": "未使用的更正",
+    "unresolved": "未解决的问题",
+    "parts": "部分",
+    "sections": "节",
+    "body_key_tasks": "正文重点任务",
+    "targets_by_source": "量化目标按出处",
+    **TARGET_SOURCE,
+}
+
+#: Alignment of a plan's target with its parent plan's target on the same indicator.
+ALIGNMENT: dict[str, str] = {
+    "stricter": "严于上级",
+    "equal": "与上级一致",
+    "looser": "宽于上级",
+    "missing": "上级无对应目标",
+    "not_comparable": "不可直接比较",
+}
+ALIGNMENT_COLORS: dict[str, str] = {
+    "stricter": "#1b7837",
+    "equal": "#7fbf7b",
+    "looser": "#d73027",
+    "missing": "#bdbdbd",
+    "not_comparable": "#9e9e9e",
+}
+
+#: Sheet names and column headers of the contract tables, for Excel and for readers.
+SHEETS: dict[str, str] = {
+    contract.GOALS: "定性目标",
+    contract.TASKS: "重点任务",
+    contract.TASK_UNITS: "任务分工",
+    contract.UNITS: "责任单位",
+    contract.TARGETS: "量化目标",
+    contract.STATUS: "目标进展",
+    contract.OBSERVATIONS: "监测数据",
+    contract.ALIGNMENT: "上下衔接",
+    contract.SECTORS: "领域",
+}
+HEADERS: dict[str, dict[str, str]] = {
+    contract.GOALS: {"goal_id": "编号", "year": "目标年份", "text": "目标表述", "source": "出处",
+                     "raw_start": "原文起点", "raw_end": "原文终点"},
+    contract.TASKS: {"task_id": "任务编号", "part": "部分", "part_title": "部分名称",
+                     "section": "章节", "section_title": "章节名称", "sector": "领域代码",
+                     "sector_name": "领域", "text": "重点任务", "lead_unit": "牵头单位",
+                     "co_units": "配合单位", "years": "目标年份", "raw_start": "原文起点",
+                     "raw_end": "原文终点", "text_ocr": "识别原文(修复前)", "repairs": "据正文修复",
+                     "raw_text": "原文"},
+    contract.TASK_UNITS: {"task_id": "任务编号", "unit": "责任单位", "role": "角色",
+                          "position": "排序", "raw": "原文写法", "method": "匹配方式",
+                          "score": "匹配得分", "raw_start": "原文起点", "raw_end": "原文终点"},
+    contract.UNITS: {"unit": "责任单位", "full_name": "全称", "kind": "类型",
+                     "n_lead": "牵头任务数", "n_co": "配合任务数", "n_tasks": "任务总数"},
+    contract.TARGETS: {"target_id": "目标编号", "indicator": "指标", "value": "目标值",
+                       "unit": "单位", "comparator": "比较方式", "year": "目标年份",
+                       "sector": "领域代码", "source": "出处", "task_ids": "相关任务",
+                       "quote": "原文表述", "sources": "全部出处", "rule": "抽取规则",
+                       "body_task": "正文任务序号", "raw_start": "原文起点", "raw_end": "原文终点"},
+    contract.STATUS: {"target_id": "目标编号", "as_of": "评估日期", "geo": "地区",
+                      "baseline_year": "基期年份", "baseline_value": "基期值",
+                      "latest_year": "最新年份", "latest_value": "最新值", "status": "进展评级",
+                      "rule": "评级依据", "indicator": "指标", "sector": "领域代码",
+                      "target_value": "目标值", "unit": "单位", "comparator": "比较方式",
+                      "target_year": "目标年份", "source_title": "来源", "source_url": "来源网址",
+                      "partial_year": "非全年数据", "n_obs": "评级用数据个数",
+                      "target_level": "目标水平", "progress_ratio": "进度比",
+                      "progress_band": "进展程度", "partial_latest_year": "非全年数据年份",
+                      "partial_latest_value": "非全年数据数值", "n_context": "参考数据个数"},
+    contract.OBSERVATIONS: {"target_id": "目标编号", "indicator": "监测指标",
+                            "target_indicator": "目标指标", "geo": "地区", "year": "年份",
+                            "value": "数值（目标单位）", "unit": "单位",
+                            "observed_value": "原始数值", "observed_unit": "原始单位",
+                            "measure": "口径", "partial_year": "非全年", "rated": "用于评级",
+                            "usage": "用途", "why": "说明", "source_title": "来源",
+                            "source_url": "来源网址", "quote": "原文摘录", "file": "文件",
+                            "row": "行"},
+    contract.ALIGNMENT: {"target_id": "目标编号", "indicator": "指标", "value": "本级目标值",
+                         "unit": "单位", "comparator": "比较方式", "year": "目标年份",
+                         "parent_plan": "上级规划", "parent_target_id": "上级目标编号",
+                         "parent_indicator": "上级指标", "parent_value": "上级目标值",
+                         "parent_unit": "上级单位", "parent_comparator": "上级比较方式",
+                         "parent_year": "上级目标年份", "alignment": "衔接情况",
+                         "match": "匹配方式"},
+    contract.SECTORS: {"sector": "领域代码", "sector_name": "领域", "order": "顺序",
+                       "sections": "对应章节"},
+}
+
+
+def status_label(code: object) -> str:
+    """The Chinese word for a rating code (the code itself when unknown)."""
+    return STATUS.get(str(code), str(code))

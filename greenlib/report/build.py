@@ -1,0 +1,507 @@
+"""``make report``: build every report of a plan's params/, then the plan's index and the
+site-wide index of every plan.
+
+One params file is one report::
+
+    notebook: sector            # notebooks/sector.ipynb
+    title: 工业领域分析报告       # name on the index page
+    parameters: {sector: industry, title: …}   # injected by papermill
+
+For each report: papermill runs the notebook on the plan's data folder into
+``build/<plan-id>/notebooks/<name>.ipynb`` (kept, also when it fails, for debugging),
+nbconvert turns it into ``build/<plan-id>/site/<name>.html`` and headless Chromium prints
+that HTML into ``build/<plan-id>/pdf/<name>.pdf`` (copied to ``site/pdf/`` so the site is
+self-contained). New files are first written to a staging folder and only moved into place
+when all succeeded, so a failed build never replaces a good report.
+
+Incremental: a report's inputs (its notebook, params file, the content of the plan's data
+folder, and greenlib's code and templates) are hashed; when the hash equals the one stamped
+in ``build/<plan-id>/.cache/reports/<name>.json`` after its last successful build, the report
+is skipped. The report stage reads nothing but the data folder: it never rates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import config, contract
+from ..errors import GreenlibError
+
+#: Name of the file that marks a folder as a published greenplan site (publish only
+#: ever replaces folders carrying it).
+SITE_MARKER = ".greenplan-site"
+#: Seconds papermill lets one cell run before failing the report.
+CELL_TIMEOUT = 600
+#: Report parameters the build itself injects (a params file may not set them).
+INJECTED = ("data_dir",)
+
+
+@dataclass
+class Paths:
+    """Where one plan's build reads and writes."""
+
+    params: Path
+    data: Path
+    root: Path
+    notebooks: Path = field(default_factory=lambda: config.NOTEBOOKS)
+
+    @classmethod
+    def for_plan(cls, plan: Any, as_of: str | None = None) -> Paths:
+        bp = plan.build(as_of)
+        return cls(params=plan.params, data=bp.data, root=bp.root)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def pdf(self) -> Path:
+        return self.root / "pdf"
+
+    @property
+    def executed(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache"
+
+    @property
+    def stamps(self) -> Path:
+        return self.cache / "reports"
+
+    @property
+    def staging(self) -> Path:
+        return self.cache / "staging"
+
+
+@dataclass
+class Report:
+    """One params/*.yaml file."""
+
+    name: str
+    params_file: Path
+    notebook: Path
+    title: str
+    parameters: dict[str, Any]
+
+
+def notebook_parameters(nb: Path) -> dict[str, Any]:
+    """The parameters a notebook declares (its cell tagged ``parameters``), name → default."""
+    import papermill as pm
+
+    return {k: v.get("default") for k, v in pm.inspect_notebook(str(nb)).items()}
+
+
+def load_reports(paths: Paths) -> tuple[list[Report], dict[str, str]]:
+    """Read and check every params/*.yaml of a plan.
+
+    Returns the good reports and, per bad file, one message naming the file and the key; a
+    bad file does not stop the others. Names must be unique (``x.yaml`` and ``x.yml`` clash).
+    """
+    files = sorted([*paths.params.glob("*.yaml"), *paths.params.glob("*.yml")])
+    if not files:
+        raise GreenlibError(f"{paths.params}/: 没有报告定义（*.yaml）")
+    reports: list[Report] = []
+    problems: dict[str, str] = {}
+    declared: dict[Path, dict[str, Any]] = {}
+    stems: dict[str, Path] = {}
+    for f in files:
+        if f.stem in stems:
+            problems[f.stem] = (f"{f}: 报告名 {f.stem!r} 与 {stems[f.stem].name} 重复"
+                                "（两个文件会写同一个 HTML），请改名或删除其一")
+            continue
+        stems[f.stem] = f
+        try:
+            reports.append(_load_report(f, paths, declared))
+        except GreenlibError as e:
+            problems[f.stem] = str(e)
+    reports = [r for r in reports if r.name not in problems]
+    return reports, problems
+
+
+def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) -> Report:
+    try:
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise GreenlibError(f"{f}: 不是有效的 YAML：{e}") from e
+    if not isinstance(doc, dict):
+        raise GreenlibError(f"{f}: 应为含 notebook、title、parameters 的映射")
+    unknown = set(doc) - {"notebook", "title", "parameters"}
+    if unknown:
+        raise GreenlibError(f"{f}: 未知的键 {sorted(unknown)}；可用：notebook, title, parameters")
+    nb_name = str(doc.get("notebook") or "")
+    if not nb_name:
+        raise GreenlibError(f"{f}: 缺少字段 notebook（如 notebook: sector）")
+    nb = paths.notebooks / (nb_name if nb_name.endswith(".ipynb") else nb_name + ".ipynb")
+    if not nb.exists():
+        known = ", ".join(p.stem for p in sorted(paths.notebooks.glob("*.ipynb")))
+        raise GreenlibError(f"{f}: 字段 notebook：{nb.name} 不存在（可用：{known}）")
+    params = doc.get("parameters") or {}
+    if not isinstance(params, dict):
+        raise GreenlibError(f"{f}: 字段 parameters 应为映射（键: 值）")
+    if nb not in declared:
+        declared[nb] = notebook_parameters(nb)
+    allowed = declared[nb]
+    for key, value in params.items():
+        if key in INJECTED:
+            raise GreenlibError(f"{f}: parameters.{key} 由构建程序自动设置，请删除")
+        if key not in allowed:
+            raise GreenlibError(f"{f}: parameters.{key} 不是 {nb.name} 的参数"
+                                f"（可用：{', '.join(k for k in allowed if k not in INJECTED)}）")
+        default = allowed[key]
+        if default not in (None, "None") and value is not None:
+            kind = type(_literal(default))
+            if kind in (int, float) and not isinstance(value, int | float):
+                raise GreenlibError(f"{f}: parameters.{key} 应为数字，实为 {value!r}")
+            if kind is str and not isinstance(value, str):
+                raise GreenlibError(f"{f}: parameters.{key} 应为文字，实为 {value!r}")
+    title = str(doc.get("title") or params.get("title") or f.stem)
+    return Report(f.stem, f, nb, title, dict(params))
+
+
+def _literal(text: Any) -> Any:
+    import ast
+
+    try:
+        return ast.literal_eval(str(text))
+    except (ValueError, SyntaxError):
+        return text
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def tree_hash(*roots: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """Content hash of every file under ``roots`` (names and bytes; order-independent)."""
+    h = hashlib.sha256()
+    for root in roots:
+        if not root.exists():
+            h.update(f"missing:{root.name}\0".encode())
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for p in files:
+            if "__pycache__" in p.parts or (suffixes and p.suffix not in suffixes):
+                continue
+            h.update(p.relative_to(root if root.is_dir() else root.parent).as_posix().encode())
+            h.update(b"\0")
+            h.update(p.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+#: Keys of quality.json / monitor.json that change on every ``make data`` without the data changing.
+VOLATILE_KEYS = ("generated_at",)
+#: The data files a report reads (plan.xlsx and quality.md are not read).
+READ_FILES = (*contract.CLEAN_FILES, *contract.MONITOR_FILES)
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Content hash of what the reports read from a data folder (time stamps left out)."""
+    h = hashlib.sha256()
+    for name in READ_FILES:
+        p = data_dir / name
+        h.update(name.encode() + b"\0")
+        if not p.exists():
+            continue
+        data = p.read_bytes()
+        if name.endswith(".json"):
+            try:
+                q = json.loads(data)
+                for k in VOLATILE_KEYS:
+                    q.pop(k, None)
+                data = json.dumps(q, sort_keys=True, ensure_ascii=False).encode()
+            except ValueError:
+                pass
+        h.update(data + b"\0")
+    return h.hexdigest()
+
+
+def data_version(data_dir: Path) -> str:
+    """The data version shown in reports and on the index (quality.json's)."""
+    try:
+        q = json.loads((data_dir / contract.QUALITY).read_text(encoding="utf-8"))
+        if isinstance(q, dict) and q.get("data_version"):
+            return str(q["data_version"])
+    except (OSError, ValueError):
+        pass
+    return data_fingerprint(data_dir)[:12]
+
+
+def shared_inputs_hash(paths: Paths) -> str:
+    """Hash of what every report of a plan depends on besides its notebook and params."""
+    pkg = Path(__file__).resolve().parent.parent
+    return hashlib.sha256("\0".join([
+        data_fingerprint(paths.data),
+        tree_hash(pkg, suffixes=(".py", ".j2", ".css", ".json", ".csv")),
+    ]).encode()).hexdigest()
+
+
+def report_key(report: Report, shared: str, pdf: bool) -> str:
+    """The stamp key: changes whenever anything the report is made from changes."""
+    h = hashlib.sha256()
+    for part in (shared, report.notebook.read_bytes(), report.params_file.read_bytes(),
+                 "pdf" if pdf else "nopdf"):
+        h.update(part if isinstance(part, bytes) else part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _stamp_path(paths: Paths, name: str) -> Path:
+    return paths.stamps / f"{name}.json"
+
+
+def read_stamp(paths: Paths, name: str) -> dict[str, Any] | None:
+    try:
+        return json.loads(_stamp_path(paths, name).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+
+
+def write_json(path: Path, obj: Any) -> None:
+    from .render import write_atomic
+
+    write_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def is_current(paths: Paths, report: Report, key: str, pdf: bool) -> bool:
+    """True when the last successful build used exactly these inputs and its outputs exist."""
+    st = read_stamp(paths, report.name)
+    if not st or not st.get("ok") or st.get("key") != key:
+        return False
+    if not (paths.site / f"{report.name}.html").exists():
+        return False
+    return not pdf or (paths.pdf / f"{report.name}.pdf").exists()
+
+
+# --------------------------------------------------------------------------- one report
+
+
+@dataclass
+class Result:
+    """What a worker reports back about one report."""
+
+    name: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    html_bytes: int = 0
+    pdf_bytes: int = 0
+    #: seconds per phase: execute (papermill), html (nbconvert), pdf (Chromium)
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _summary_of(nb: Any) -> dict[str, Any]:
+    from .scope import SUMMARY_MIME
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            if SUMMARY_MIME in data:
+                value = data[SUMMARY_MIME]
+                return json.loads(value) if isinstance(value, str) else dict(value)
+    return {}
+
+
+def _footer(report: Report, version: str, built: str) -> str:
+    return (f"生成时间：{built}｜数据版本：{version}｜由 notebooks/{report.notebook.name} 按 "
+            f"params/{report.params_file.name} 生成｜greenplan")
+
+
+def build_report(report: Report, paths: Paths, pdf: bool) -> Result:
+    """Execute, export and print one report (runs inside a worker process).
+
+    The kernel's and papermill's log goes to ``notebooks/<name>.log``, so the console keeps
+    one line per report.
+    """
+    import papermill as pm
+
+    from . import render
+
+    t0 = time.perf_counter()
+    paths.executed.mkdir(parents=True, exist_ok=True)
+    log_path = paths.executed / f"{report.name}.log"
+    executed = paths.executed / f"{report.name}.ipynb"
+    _print(f"  ▶ {report.name}: started")
+    log = open(log_path, "w", encoding="utf-8")  # closed in finally; its fd replaces stderr
+    saved = os.dup(2)
+    sys.stderr.flush()
+    os.dup2(log.fileno(), 2)
+    try:
+        params = dict(report.parameters)
+        params["data_dir"] = str(paths.data.resolve())
+        phases: dict[str, float] = {}
+        t = time.perf_counter()
+        pm.execute_notebook(
+            str(report.notebook), str(executed), parameters=params,
+            kernel_name="python3", cwd=str(report.notebook.parent),
+            progress_bar=False, log_output=False, report_mode=True,
+            execution_timeout=CELL_TIMEOUT,
+            # passed through papermill's engine to nbclient.NotebookClient: without it the
+            # graceful kernel shutdown stalls ~3.5 s in about one run of 15–20.
+            shutdown_kernel="immediate",
+        )
+        import nbformat
+
+        phases["execute"] = time.perf_counter() - t
+        t = time.perf_counter()
+        nb = nbformat.read(str(executed), as_version=4)
+        summary = _summary_of(nb)
+        built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+        footer = _footer(report, data_version(paths.data), built)
+        page = render.notebook_to_html(nb, report.title, footer)
+        phases["html"] = time.perf_counter() - t
+        staging = paths.staging / f"{report.name}-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True, exist_ok=True)
+        try:
+            tmp_html = staging / f"{report.name}.html"
+            tmp_html.write_text(page, encoding="utf-8")
+            pdf_bytes = 0
+            if pdf:
+                t = time.perf_counter()
+                tmp_pdf = render.print_pdf(tmp_html, staging / f"{report.name}.pdf")
+                phases["pdf"] = time.perf_counter() - t
+                pdf_bytes = tmp_pdf.stat().st_size
+                for dest in (paths.pdf / f"{report.name}.pdf",
+                             paths.site / "pdf" / f"{report.name}.pdf"):
+                    render.write_atomic(dest, tmp_pdf.read_bytes())
+            render.write_atomic(paths.site / f"{report.name}.html", page)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return Result(report.name, True, time.perf_counter() - t0, summary=summary,
+                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases)
+    except Exception as e:  # one report's failure must not stop the others
+        traceback.print_exc(file=log)
+        return Result(report.name, False, time.perf_counter() - t0, error=_one_line(e))
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        log.close()
+
+
+def _one_line(e: BaseException) -> str:
+    """A short, single-line description of a report's failure for the console."""
+    ename, evalue = getattr(e, "ename", None), getattr(e, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(e).__name__}: {e}"
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    one = " / ".join(lines)
+    return one if len(one) <= 300 else one[:297] + "…"
+
+
+def _worker(report: Report, paths: Paths, pdf: bool) -> Result:
+    return build_report(report, paths, pdf)
+
+
+def _print(msg: str) -> None:
+    """One progress line, written in one piece (workers and the main process share stdout)."""
+    sys.stdout.write(msg + "\n")
+    sys.stdout.flush()
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
+                force: bool = False, pdf: bool = True) -> int:
+    """Build one plan's reports (all, or the names in ``only``); 0 if all succeeded."""
+    from . import render, site
+
+    t_start = time.perf_counter()
+    if jobs < 1:
+        raise GreenlibError("--jobs 至少为 1")
+    if not (paths.data / contract.TASKS).exists() or not (paths.data / contract.STATUS).exists():
+        raise GreenlibError(f"{paths.data}: 数据尚未生成，请先运行 make data")
+    if pdf and not render.chromium_path():
+        raise GreenlibError("生成 PDF 需要 Chromium：请运行 make sysdeps，"
+                            "或不生成 PDF（make report NO_PDF=1）")
+    reports, bad = load_reports(paths)
+    names = {r.name for r in reports} | set(bad)
+    if only:
+        unknown = [n for n in only if n not in names]
+        if unknown:
+            raise GreenlibError(f"没有这些报告：{unknown}；{paths.params} 中有：{sorted(names)}")
+        selected = [r for r in reports if r.name in set(only)]
+        bad = {k: v for k, v in bad.items() if k in set(only)}
+    else:
+        selected = reports
+    failed: dict[str, str] = {}
+    for name, msg in bad.items():
+        failed[name] = msg
+        _print(f"  ✘ {name}: 报告定义有误：{msg}")
+    shared = shared_inputs_hash(paths)
+    keys = {r.name: report_key(r, shared, pdf) for r in selected}
+    todo = [r for r in selected if force or not is_current(paths, r, keys[r.name], pdf)]
+    for r in selected:
+        if r not in todo:
+            _print(f"  = {r.name}: up to date")
+    results: list[Result] = []
+    if todo:
+        n = min(jobs, len(todo))
+        _print(f"building {len(todo)} of {len(selected)} report(s), {n} at a time")
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            futures = {pool.submit(_worker, r, paths, pdf): r for r in todo}
+            for fut in as_completed(futures):
+                r = futures[fut]
+                try:
+                    res = fut.result()
+                except Exception as e:  # the worker process itself died
+                    res = Result(r.name, False, 0.0, error=_one_line(e))
+                results.append(res)
+                _record(paths, r, res, keys[r.name], pdf, failed)
+    # reports that failed in an earlier run and were not rebuilt still count as failed
+    for r in reports:
+        st = read_stamp(paths, r.name)
+        if r.name not in failed and st is not None and not st.get("ok"):
+            failed[r.name] = st.get("error", "failed earlier")
+    site.write_plan_index(paths, reports, failed, pdf, rebuilt=bool(todo), full=not only)
+    write_json(paths.cache / "last_build.json", {
+        "failed": failed, "reports": [r.name for r in reports],
+        "data_version": data_version(paths.data), "pdf": pdf,
+        "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "results": [asdict(r) for r in results],
+    })
+    took = time.perf_counter() - t_start
+    if failed:
+        _print(f"report build FAILED for: {', '.join(sorted(failed))} "
+               f"(executed notebooks and logs in {paths.executed}/) — {took:.1f} s")
+        return 1
+    _print(f"reports ready in {paths.site}/ ({len(selected)} report(s), {took:.1f} s)")
+    return 0
+
+
+def _record(paths: Paths, r: Report, res: Result, key: str, pdf: bool,
+            failed: dict[str, str]) -> None:
+    if res.ok:
+        size = f"{res.html_bytes / 1e6:.1f} MB HTML"
+        if pdf:
+            size += f", {res.pdf_bytes / 1e6:.1f} MB PDF"
+        _print(f"  ✔ {r.name}: done in {res.seconds:.1f} s ({size})")
+        write_json(_stamp_path(paths, r.name), {
+            "ok": True, "key": key, "summary": res.summary, "title": r.title,
+            "seconds": round(res.seconds, 2), "pdf": pdf,
+            "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        })
+    else:
+        failed[r.name] = res.error
+        _print(f"  ✘ {r.name}: FAILED after {res.seconds:.1f} s: {res.error}")
+        old = read_stamp(paths, r.name) or {}
+        write_json(_stamp_path(paths, r.name), {**old, "ok": False, "key": None,
+                                                 "error": res.error})

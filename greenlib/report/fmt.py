@@ -1,0 +1,67 @@
+"""How numbers, lists and targets are written for Chinese readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from .. import labels
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 23 → 二十三 (plans number parts and sections this way, 1–99)."""
+    n = int(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return head + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def missing(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) or (
+        not isinstance(v, str) and not isinstance(v, list | tuple | dict) and pd.isna(v))
+
+
+def split_list(value: Any) -> list[str]:
+    """Split a ``;``-joined cell (co_units, years, task_ids) into its non-empty items."""
+    if missing(value):
+        return []
+    return [p.strip() for p in str(value).split(";") if p.strip()]
+
+
+def fmt_value(v: Any) -> str:
+    """A number as an analyst writes it: 10.0 → 10, 1.63 → 1.63, missing → —."""
+    if missing(v):
+        return "—"
+    try:
+        return f"{float(v):g}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def fmt_year(v: Any) -> str:
+    return "—" if missing(v) else str(int(float(v)))
+
+
+def year_passed(year: Any, as_of: str) -> bool:
+    """A target year has passed once its 31 December lies before the as-of date."""
+    try:
+        y = int(float(year))
+    except (TypeError, ValueError):
+        return False
+    return dt.date(y, 12, 31) < dt.date.fromisoformat(as_of)
+
+
+def target_text(comparator: str, value: Any, unit: Any) -> str:
+    """A target as a reader says it: 不低于 90%, 增加 100 个, 达到 4.5 亿元."""
+    unit = "" if missing(unit) else str(unit)
+    word = labels.COMPARATOR.get(comparator, comparator)
+    if unit == "比值":  # 农产品加工业产值与农业总产值之比达到2:1
+        return f"{word} {fmt_value(value)}:1"
+    sep = "" if unit in ("%", "‰") else " "
+    return f"{word} {fmt_value(value)}{sep}{unit}".strip()

@@ -1,0 +1,108 @@
+"""``make publish DEST=…``: copy the built sites to an intranet folder, atomically.
+
+The published tree mirrors ``build/``: ``DEST/index.html`` (every plan) and
+``DEST/<plan-id>/site/…`` for each plan, so every link of the index pages stays valid.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .. import config
+from ..errors import GreenlibError
+from .build import SITE_MARKER, Paths, load_reports, read_stamp
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if the
+    system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+def check_publishable(paths: Paths) -> list[Any]:
+    """Refuse (GreenlibError) unless every report of the plan built and the site is whole."""
+    last = paths.cache / "last_build.json"
+    if not last.exists() or not (paths.site / "index.html").exists():
+        raise GreenlibError(f"{paths.root.name}: 没有可发布的报告，请先运行 make report")
+    reports, problems = load_reports(paths)
+    bad = sorted(problems)
+    for r in reports:
+        st = read_stamp(paths, r.name)
+        if not st or not st.get("ok") or not (paths.site / f"{r.name}.html").exists():
+            bad.append(r.name)
+    if bad:
+        raise GreenlibError(f"{paths.root.name}: 上次构建失败或缺少报告：{', '.join(bad)}；"
+                            "请修正后重新运行 make report 再发布")
+    return reports
+
+
+def publish(dest: str | Path, plans: list[Any]) -> Path:
+    """Copy ``build/index.html`` and each plan's site to ``dest`` atomically.
+
+    The tree is copied to a temporary sibling of ``dest`` and then swapped in with one atomic
+    rename (an exchange when ``dest`` exists), so readers see the old site or the new one,
+    never a mix. An existing ``dest`` is only replaced if it is a greenplan site.
+    """
+    all_paths = [Paths.for_plan(p) for p in plans]
+    for p in all_paths:
+        check_publishable(p)
+    index = config.BUILD / "index.html"
+    if not index.exists():
+        raise GreenlibError(f"{index}: 不存在，请先运行 make report")
+    dest = Path(dest).expanduser().absolute()
+    build = config.BUILD.resolve()
+    if dest.resolve() == build or build in dest.resolve().parents or dest.resolve() in build.parents:
+        raise GreenlibError(f"DEST {dest} 与构建目录 {build} 重叠")
+    if dest.exists():
+        if not dest.is_dir():
+            raise GreenlibError(f"DEST {dest} 已存在且不是文件夹")
+        if any(dest.iterdir()) and not (dest / SITE_MARKER).exists():
+            raise GreenlibError(f"DEST {dest} 已存在且不是 greenplan 发布的站点（没有 {SITE_MARKER}），"
+                                "拒绝覆盖")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir()
+        shutil.copy2(index, tmp / "index.html")
+        for p in all_paths:
+            shutil.copytree(p.site, tmp / p.root.name / "site")
+        (tmp / SITE_MARKER).write_text("greenplan site\n", encoding="utf-8")
+        want = sorted([Path("index.html"), Path(SITE_MARKER)] + [
+            Path(p.root.name) / "site" / f.relative_to(p.site)
+            for p in all_paths for f in p.site.rglob("*") if f.is_file()])
+        copied = sorted(f.relative_to(tmp) for f in tmp.rglob("*") if f.is_file())
+        if copied != want:
+            raise GreenlibError("站点复制不完整，未发布任何内容")
+        if dest.exists():
+            if _exchange(tmp, dest):
+                shutil.rmtree(tmp)  # now holds the previous site
+            else:
+                old = dest.parent / f".{dest.name}.old-{uuid.uuid4().hex[:8]}"
+                os.rename(dest, old)
+                os.rename(tmp, dest)
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    n = len(list(dest.rglob("*.html")))
+    print(f"published {n} page(s) of {len(all_paths)} plan(s) to {dest}")
+    return dest

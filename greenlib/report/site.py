@@ -1,0 +1,189 @@
+"""The index pages: one per plan (``build/<plan-id>/site/index.html``: its reports with their
+headline figures) and one for the whole build (``build/index.html``: every plan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from .. import config, contract, labels
+from ..errors import GreenlibError
+
+FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
+STYLE = f"""
+body {{ font-family: {FONT}; color: #222; margin: 0; line-height: 1.6; }}
+main {{ max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; }}
+h1 {{ color: #1b5e20; border-bottom: 3px solid #1b5e20; padding-bottom: 8px; font-size: 26px; }}
+h2 {{ color: #1b5e20; font-size: 20px; margin-top: 28px; }}
+p.meta {{ color: #555; font-size: 14px; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 14px; margin-top: 12px; }}
+th {{ background: #e8f3e8; text-align: left; border-bottom: 2px solid #1b5e20; padding: 6px;
+      white-space: nowrap; }}
+td {{ border-bottom: 1px solid #ddd; padding: 6px; vertical-align: top; }}
+td.n {{ text-align: right; }} td.nw {{ white-space: nowrap; }}
+a {{ color: #1b5e20; }} .bad {{ color: #c62828; font-size: 13px; }}
+.note {{ background: #eef5fb; border-left: 4px solid #2b8cbe; padding: 8px 12px; font-size: 14px;
+         margin-top: 20px; }}
+"""
+
+
+def _cell(v: Any) -> str:
+    return html.escape("—" if v is None or v == "" else str(v))
+
+
+def _page(title: str, body: str) -> str:
+    from . import render
+
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{html.escape(title)}</title>
+<style>{STYLE}</style>
+</head>
+<body><main>
+{body}
+</main></body>
+</html>
+"""
+    refs = render.external_refs(page)
+    if refs:
+        raise GreenlibError(f"index page would load from the network: {refs}")
+    return page
+
+
+def plan_meta(data_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((data_dir / contract.PLAN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], version: str,
+                    built: str, pdf: bool) -> str:
+    """A plan's front page: one row per report with its headline figures and links."""
+    from .build import read_stamp
+
+    meta = plan_meta(paths.data)
+    title = f"{meta.get('short_title') or meta.get('title') or paths.root.name} · 分析报告"
+    rows = []
+    # the whole-plan reports first, then the others in file-name order
+    for r in sorted(reports, key=lambda r: ("sector" in r.parameters, r.name)):
+        st = read_stamp(paths, r.name) or {}
+        s = st.get("summary") or {}
+        sc = s.get("status_counts") or {}
+        ratings = "；".join(f"{labels.STATUS[k]} {sc[k]}" for k in labels.STATUS_ORDER if sc.get(k))
+        has_html = (paths.site / f"{r.name}.html").exists()
+        has_pdf = (paths.site / "pdf" / f"{r.name}.pdf").exists()
+        links = (f'<a href="{html.escape(r.name)}.html">网页版</a>' if has_html else "—")
+        if has_pdf:
+            links += f' ｜ <a href="pdf/{html.escape(r.name)}.pdf">PDF</a>'
+        state = "" if st else '<span class="bad">尚未构建</span>'
+        if r.name in failed:
+            state = ('<span class="bad">本次构建失败'
+                     + ("，链接为上次成功的版本" if has_html else "") + "</span>")
+        rows.append(
+            "<tr>"
+            f"<td><b>{_cell(r.title)}</b>{'<br>' + state if state else ''}</td>"
+            f"<td>{_cell(s.get('sector_name'))}</td><td>{_cell(s.get('as_of'))}</td>"
+            f'<td class="n">{_cell(s.get("n_tasks"))}</td>'
+            f'<td class="n">{_cell(s.get("n_units"))}</td>'
+            f'<td class="n">{_cell(s.get("n_targets"))}</td>'
+            f'<td class="n">{_cell(s.get("n_passed"))}</td>'
+            f"<td>{_cell(ratings)}</td><td class=\"nw\">{links}</td>"
+            "</tr>")
+    for name, msg in sorted(failed.items()):
+        if name not in {r.name for r in reports}:
+            rows.append(f'<tr><td><b>{_cell(name)}</b><br><span class="bad">报告定义有误：'
+                        f'{_cell(msg)}</span></td>' + "<td>—</td>" * 8 + "</tr>")
+    number = meta.get("document_number") or ""
+    plan_title = meta.get("title") or ""
+    body = f"""<h1>{html.escape(title)}</h1>
+<p class="meta"><a href="../../index.html">← 全部规划</a>｜数据版本：{html.escape(version)}｜
+构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}</p>
+<table>
+<thead><tr><th>报告</th><th>范围</th><th>截止日期</th><th>重点任务</th><th>责任单位</th>
+<th>量化目标</th><th>目标年份已过</th><th>进展评级</th><th>查看</th></tr></thead>
+<tbody>
+{''.join(rows)}
+</tbody>
+</table>
+<div class="note">各报告依据《{html.escape(plan_title)}》{html.escape(number)}整理；
+“目标年份已过”指目标年份的 12 月 31 日早于报告截止日期的量化目标。
+进展评级的方法见各报告中“如何阅读评级”一节。本站点不依赖互联网，可在内网直接打开。</div>"""
+    return _page(title, body)
+
+
+def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf: bool,
+                     rebuilt: bool, full: bool) -> None:
+    """(Re)write a plan's index when the report list, a stamp or the data version changed."""
+    from . import render
+    from .build import SITE_MARKER, data_version, read_stamp, write_json
+
+    index = paths.site / "index.html"
+    version = data_version(paths.data)
+    index_key = hashlib.sha256(json.dumps(
+        [version, pdf, sorted(failed.items()),
+         [(r.name, r.title, read_stamp(paths, r.name)) for r in reports]],
+        sort_keys=True, default=str).encode()).hexdigest()
+    key_path = paths.cache / "index.json"
+    try:
+        last_key = json.loads(key_path.read_text(encoding="utf-8")).get("index_key")
+    except (OSError, ValueError):
+        last_key = None
+    if rebuilt or last_key != index_key or not index.exists() or not (paths.site / SITE_MARKER).exists():
+        if full:
+            remove_stale(paths, reports)
+        built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+        render.write_atomic(index, plan_index_html(paths, reports, failed, version, built, pdf))
+        render.write_atomic(paths.site / SITE_MARKER, f"greenplan site, data {version}\n")
+        write_json(key_path, {"index_key": index_key})
+
+
+def remove_stale(paths: Any, reports: list[Any]) -> None:
+    """Drop HTML/PDF of reports whose params file is gone (full builds only)."""
+    keep = {r.name for r in reports}
+    for p in [*paths.site.glob("*.html"), *(paths.site / "pdf").glob("*.pdf"),
+              *paths.pdf.glob("*.pdf")]:
+        if p.stem not in keep and p.name != "index.html":
+            p.unlink()
+
+
+def write_site_index(build: Path | None = None) -> Path:
+    """``build/index.html``: every plan that has a built site, with a link to its index."""
+    from . import render
+
+    build = build or config.BUILD
+    rows = []
+    for site in sorted(build.glob("*/site/index.html")):
+        root = site.parent.parent
+        meta = plan_meta(root / "data")
+        level = meta.get("level") or "—"
+        parent = meta.get("parent") or "—"
+        n = len([p for p in site.parent.glob("*.html") if p.name != "index.html"])
+        rows.append(
+            f"<tr><td><b><a href=\"{html.escape(root.name)}/site/index.html\">"
+            f"{_cell(meta.get('short_title') or root.name)}</a></b><br>"
+            f"<span class=\"meta\">{_cell(meta.get('title'))}</span></td>"
+            f"<td class=\"nw\">{_cell(meta.get('document_number'))}</td><td>{_cell(level)}</td>"
+            f"<td>{_cell(meta.get('geo'))}</td><td>{_cell(parent)}</td>"
+            f"<td>{_cell(meta.get('as_of'))}</td><td class=\"n\">{n}</td></tr>")
+    built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    body = f"""<h1>绿色低碳循环经济体系规划 · 跟踪分析报告</h1>
+<p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划</p>
+<table>
+<thead><tr><th>规划</th><th>文号</th><th>层级</th><th>评级地区</th><th>上级规划</th>
+<th>截止日期</th><th>报告数</th></tr></thead>
+<tbody>
+{''.join(rows)}
+</tbody>
+</table>
+<div class="note">每个规划的报告列在其索引页中。本站点不依赖互联网，可在内网直接打开。</div>"""
+    out = build / "index.html"
+    render.write_atomic(out, _page("绿色低碳循环经济体系规划 · 跟踪分析报告", body))
+    return out
