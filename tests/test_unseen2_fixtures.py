@@ -1,0 +1,45 @@
+"""The held-out set tests/fixtures/unseen2 is well formed (it scores nothing: see tests/score_unseen.py)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.score_unseen import ALLOWED_COMPARATORS, EXPECTED_COLUMNS
+
+UNSEEN2 = Path(__file__).parent / "fixtures" / "unseen2"
+TEXTS = sorted(UNSEEN2.glob("*.txt"))
+
+
+def test_the_set_has_at_least_16_texts_each_with_its_csv():
+    assert len(TEXTS) >= 16
+    missing = [p.name for p in TEXTS if not p.with_name(p.name[:-4] + ".targets.csv").exists()]
+    assert not missing
+    orphans = [p.name for p in UNSEEN2.glob("*.targets.csv")
+               if not p.with_name(p.name[: -len(".targets.csv")] + ".txt").exists()]
+    assert not orphans
+
+
+@pytest.mark.parametrize("txt", TEXTS, ids=[p.stem for p in TEXTS])
+def test_expected_rows_are_well_formed(txt: Path):
+    path = txt.with_name(txt.name[:-4] + ".targets.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        assert reader.fieldnames == EXPECTED_COLUMNS
+        rows = list(reader)
+    for r in rows:
+        assert None not in r and all(v is not None for v in r.values()), r  # no ragged row
+        assert r["indicator"].strip(), r
+        assert math.isfinite(float(r["value"])), r
+        assert r["comparator"] in ALLOWED_COMPARATORS, r
+        assert r["year"] == "" or 2000 <= int(r["year"]) <= 2100, r
+        if r["value_high"]:
+            assert float(r["value_high"]) > float(r["value"]), r
+
+
+def test_texts_are_utf8_and_not_empty():
+    for p in TEXTS:
+        assert len(p.read_text(encoding="utf-8").strip()) > 100, p.name
