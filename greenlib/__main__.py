@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("clean", help="clean any plan of this genre (.txt or .docx) into contract CSVs")
     c.add_argument("input", help="the plan: .txt (UTF-8/GBK) or .docx")
     c.add_argument("--out", required=True, help="folder for tasks.csv, targets.csv, …")
+    c.add_argument("--plan", default=None, help="use this plan's reference data (unit registry, "
+                   "sector map, corrections) — for another copy of a known plan; default: neutral")
 
     d = sub.add_parser("data", help="clean and rate one plan (or all) into build/<plan-id>/data/")
     d.add_argument("--plan", default=None, help=PLAN_HELP)
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "clean":
             from .clean.pipeline import clean_plan
 
-            clean_plan(args.input, args.out)
+            clean_plan(args.input, args.out, plan=plan_mod.load(args.plan) if args.plan else None)
         elif args.command == "data":
             cmd_data(args.plan, args.as_of)
         elif args.command == "report":

@@ -1,22 +1,35 @@
-"""Shared fixtures: the real raw plan, parsed once per session."""
+"""Shared fixtures: the district plan (the default plan), cleaned once per session."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from greenlib import config
-from greenlib.ingest import normalize, read_plan
-from greenlib.pipeline import clean_document
-from greenlib.units import Registry
+from greenlib import plan as plan_mod
+from greenlib.clean.ingest import normalize, read_plan
+from greenlib.clean.pipeline import clean_document
+from greenlib.clean.units import Registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# The tests never write into the user's build/: every plan's build folder is a temporary one.
+config.BUILD = Path(tempfile.mkdtemp(prefix="greenplan-test-build-"))
+#: The plan the hand-checked fixtures (annex_truth.csv, targets_truth.csv) were made for.
+DISTRICT = "qianjiang-2022-24"
+MUNICIPAL = "chongqing-2021-31"
+
 
 @pytest.fixture(scope="session")
-def raw_text() -> str:
-    return config.RAW_PLAN.read_text(encoding="utf-8")
+def district():
+    return plan_mod.load(DISTRICT)
+
+
+@pytest.fixture(scope="session")
+def raw_text(district) -> str:
+    return district.raw.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -25,21 +38,27 @@ def norm(raw_text):
 
 
 @pytest.fixture(scope="session")
-def registry() -> Registry:
-    return Registry.load()
+def registry(district) -> Registry:
+    return Registry.load(district.units_registry)
 
 
 @pytest.fixture(scope="session")
-def cleaned():
-    """The whole plan cleaned in memory (corrections applied)."""
-    return clean_document(read_plan(config.RAW_PLAN))
+def cleaned(district):
+    """The whole plan cleaned in memory (its reference data and corrections applied)."""
+    return clean_document(read_plan(district.raw), plan=district)
 
 
 @pytest.fixture(scope="session")
-def built_data(tmp_path_factory, cleaned):
-    """The contract files written to a temporary build/data."""
-    from greenlib.pipeline import write_outputs
+def built_data(tmp_path_factory, district):
+    """The district plan's data folder (clean + monitor stages) written to a temporary folder."""
+    from greenlib.clean import pipeline
+    from greenlib.monitor import run as monitor
 
+    # the parent plan's targets first: the district plan's alignment reads them
+    parent = plan_mod.load(district.parent)
+    pipeline.run(parent, parent.build().data, log=lambda *_: None)
+    monitor.run(parent, parent.build().data, log=lambda *_: None)
     out = tmp_path_factory.mktemp("data")
-    write_outputs(cleaned, out)
+    pipeline.run(district, out, log=lambda *_: None)
+    monitor.run(district, out, log=lambda *_: None)
     return out

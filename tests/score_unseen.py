@@ -39,9 +39,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from greenlib import contract
+from greenlib.clean.ingest import read_plan, to_simplified
+from greenlib.clean.pipeline import clean_document
 from greenlib.errors import GreenlibError
-from greenlib.ingest import read_plan, to_simplified
-from greenlib.pipeline import clean_document
 
 INDICATOR_CUTOFF = 60
 ALLOWED_COMPARATORS = {">=", "<=", "=", ">", "<", "increase_by", "reduce_by"}

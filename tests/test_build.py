@@ -11,10 +11,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from greenlib import build, config
 from greenlib.errors import GreenlibError
-
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_build_data"
+from greenlib.report import build, site
+from greenlib.report.publish import publish
+from tests.paths import DISTRICT
 
 TINY = [
     new_code_cell("word = 'hello'\nfail = False", metadata={"tags": ["parameters"]}),
@@ -30,7 +30,7 @@ TINY = [
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> build.Paths:
+def paths(tmp_path: Path, built_data: Path) -> build.Paths:
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     nb = new_notebook(cells=TINY)
@@ -41,36 +41,54 @@ def paths(tmp_path: Path) -> build.Paths:
     for name, word in (("alpha", "甲"), ("beta", "乙")):
         (params / f"{name}.yaml").write_text(
             f"notebook: tiny\ntitle: 报告{word}\nparameters:\n  word: {word}\n", encoding="utf-8")
-    data = tmp_path / "data"
-    shutil.copytree(FIXTURE, data)
-    return build.Paths(params=params, notebooks=nbdir, data=data, site=tmp_path / "site",
-                       pdf=tmp_path / "pdf", executed=tmp_path / "executed",
-                       cache=tmp_path / "cache")
+    data = tmp_path / "plan" / "data"
+    shutil.copytree(built_data, data)
+    return build.Paths(params=params, data=data, root=tmp_path / "plan", notebooks=nbdir)
 
 
 def _run(paths: build.Paths, **kw: object) -> int:
-    return build.run_reports(jobs=2, pdf=False, paths=paths, **kw)  # type: ignore[arg-type]
+    return build.run_reports(paths, jobs=2, pdf=False, **kw)  # type: ignore[arg-type]
 
 
 def test_default_params_are_valid() -> None:
-    reports = build.load_reports()
+    reports, problems = build.load_reports(build.Paths.for_plan(DISTRICT))
+    assert not problems
     assert {r.name for r in reports} >= {"overview", "industry", "agriculture", "logistics",
                                           "finance"}
     assert all(r.notebook.exists() and r.title for r in reports)
 
 
 @pytest.mark.parametrize("text, message", [
-    ("notebook: nope\n", "does not exist"),
-    ("title: x\n", "`notebook` is missing"),
-    ("notebook: tiny\nparameters: [1, 2]\n", "must be a mapping"),
-    ("notebook: tiny\nparamters: {}\n", "unknown key"),
-    ("notebook: [unclosed\n", "not valid YAML"),
+    ("notebook: nope\n", "nope.ipynb 不存在"),
+    ("title: x\n", "缺少字段 notebook"),
+    ("notebook: tiny\nparameters: [1, 2]\n", "parameters 应为映射"),
+    ("notebook: tiny\nparamters: {}\n", "未知的键"),
+    ("notebook: [unclosed\n", "不是有效的 YAML"),
+    ("notebook: tiny\nparameters:\n  wrod: x\n", "parameters.wrod 不是 tiny.ipynb 的参数"),
+    ("notebook: tiny\nparameters:\n  word: [1]\n", "parameters.word 应为文字"),
+    ("notebook: tiny\nparameters:\n  data_dir: /tmp\n", "由构建程序自动设置"),
 ])
 def test_bad_params_files_are_named(paths: build.Paths, text: str, message: str) -> None:
     (paths.params / "bad.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(GreenlibError, match=message) as e:
-        build.load_reports(paths)
-    assert "bad.yaml" in str(e.value)
+    reports, problems = build.load_reports(paths)
+    assert {r.name for r in reports} == {"alpha", "beta"}  # the others still build
+    assert message in problems["bad"] and "bad.yaml" in problems["bad"]
+
+
+def test_two_params_files_with_one_name_are_refused(paths: build.Paths) -> None:
+    (paths.params / "alpha.yml").write_text("notebook: tiny\n", encoding="utf-8")
+    _, problems = build.load_reports(paths)
+    assert "重复" in problems["alpha"]
+
+
+def test_a_bad_params_file_fails_only_itself(paths: build.Paths,
+                                            capfd: pytest.CaptureFixture[str]) -> None:
+    (paths.params / "bad.yaml").write_text("notebook: tiny\nparameters:\n  secter: x\n",
+                                           encoding="utf-8")
+    assert _run(paths) == 1
+    out = capfd.readouterr().out
+    assert "✘ bad: 报告定义有误" in out and "secter" in out and "✔ alpha: done" in out
+    assert (paths.site / "alpha.html").exists() and not (paths.site / "bad.html").exists()
 
 
 def test_tree_hash_follows_content_not_time(tmp_path: Path) -> None:
@@ -94,7 +112,7 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert "甲" in html and "word = " not in html  # parameter injected, code hidden
     index = (paths.site / "index.html").read_text(encoding="utf-8")
     assert 'href="alpha.html"' in index and "报告乙" in index and ">7<" in index
-    assert build.data_version(paths) in index
+    assert build.data_version(paths.data) in index
 
     # 2. nothing changed: no rebuild, fast
     t0 = time.perf_counter()
@@ -117,11 +135,14 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert "▶ alpha: started" in capfd.readouterr().out
 
     # 5. publish a good build; publishing again swaps atomically
-    dest = tmp_path / "www" / "greenplan"
-    build.publish(dest, paths)
-    assert (dest / "alpha.html").read_text(encoding="utf-8") == alpha.read_text(encoding="utf-8")
-    assert (dest / build.SITE_MARKER).exists()
-    build.publish(dest, paths)
+    site.write_site_index(tmp_path)
+    dest = tmp_path.parent / f"{tmp_path.name}-www" / "greenplan"
+    publish(dest, [paths], tmp_path)
+    pub = dest / "plan" / "site"
+    assert (pub / "alpha.html").read_text(encoding="utf-8") == alpha.read_text(encoding="utf-8")
+    assert (dest / build.SITE_MARKER).exists() and (dest / "index.html").exists()
+    assert 'href="plan/site/index.html"' in (dest / "index.html").read_text(encoding="utf-8")
+    publish(dest, [paths], tmp_path)
     assert sorted(p.name for p in dest.parent.iterdir()) == ["greenplan"]  # no tmp left
 
     # 6. a failing report: others go on, exit 1 naming it, old HTML kept, notebook kept
@@ -139,47 +160,53 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert "本次构建失败" in (paths.site / "index.html").read_text(encoding="utf-8")
 
     # 7. publishing is refused while a report is failed; the published site is untouched
-    before = (dest / "beta.html").read_bytes()
+    before = (pub / "beta.html").read_bytes()
     with pytest.raises(GreenlibError, match="beta"):
-        build.publish(dest, paths)
-    assert (dest / "beta.html").read_bytes() == before
+        publish(dest, [paths], tmp_path)
+    assert (pub / "beta.html").read_bytes() == before
 
 
 def test_publish_refuses_foreign_or_missing(paths: build.Paths, tmp_path: Path) -> None:
     with pytest.raises(GreenlibError, match="make report"):
-        build.publish(tmp_path / "dest", paths)
+        publish(tmp_path.parent / f"{tmp_path.name}-dest", [paths], tmp_path)
     # a fake good build, without running a kernel
     paths.site.mkdir(parents=True)
-    for r in build.load_reports(paths):
+    reports, _ = build.load_reports(paths)
+    for r in reports:
         (paths.site / f"{r.name}.html").write_text("<html></html>", encoding="utf-8")
-        build._write_json(build._stamp_path(paths, r.name), {"ok": True, "key": "k"})
+        build.write_json(build._stamp_path(paths, r.name), {"ok": True, "key": "k"})
     (paths.site / "index.html").write_text("<html></html>", encoding="utf-8")
     (paths.site / build.SITE_MARKER).write_text("x", encoding="utf-8")
-    build._write_json(paths.cache / "last_build.json", {"failed": {}})
+    build.write_json(paths.cache / "last_build.json", {"failed": {}})
+    site.write_site_index(tmp_path)
 
-    foreign = tmp_path / "home"
-    foreign.mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-out"
+    foreign = outside / "home"
+    foreign.mkdir(parents=True)
     (foreign / "thesis.docx").write_text("precious", encoding="utf-8")
-    with pytest.raises(GreenlibError, match="not a published greenplan site"):
-        build.publish(foreign, paths)
+    with pytest.raises(GreenlibError, match="不是 greenplan 发布的站点"):
+        publish(foreign, [paths], tmp_path)
     assert (foreign / "thesis.docx").read_text(encoding="utf-8") == "precious"
-    with pytest.raises(GreenlibError, match="overlaps"):
-        build.publish(paths.site / "sub", paths)
+    with pytest.raises(GreenlibError, match="重叠"):
+        publish(paths.site / "sub", [paths], tmp_path)
 
-    empty = tmp_path / "empty"
+    empty = outside / "empty"
     empty.mkdir()
-    build.publish(empty, paths)
-    assert (empty / "alpha.html").exists()
+    publish(empty, [paths], tmp_path)
+    assert (empty / "plan" / "site" / "alpha.html").exists()
 
 
 def test_unknown_report_and_missing_data(paths: build.Paths) -> None:
-    with pytest.raises(GreenlibError, match="unknown report"):
+    with pytest.raises(GreenlibError, match="没有这些报告"):
         _run(paths, only=["gamma"])
     shutil.rmtree(paths.data)
     with pytest.raises(GreenlibError, match="make data"):
         _run(paths)
 
 
-def test_config_paths_are_the_defaults() -> None:
-    p = build.Paths()
-    assert p.site == config.BUILD_SITE and p.params == config.PARAMS
+def test_plan_paths_are_per_plan() -> None:
+    p = build.Paths.for_plan(DISTRICT)
+    assert p.site == p.root / "site" and p.root.name == DISTRICT.id
+    assert p.params == DISTRICT.folder / "params" and p.data == p.root / "data"
+    dated = build.Paths.for_plan(DISTRICT, "2023-12-31")
+    assert dated.root == p.root / "asof" / "2023-12-31"

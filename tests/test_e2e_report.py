@@ -1,7 +1,6 @@
 """End to end: one sector report through papermill, nbconvert and headless Chromium.
 
-The data are the real plan cleaned by ``greenlib.pipeline.run_data`` into a temporary
-folder (the hand-made fixture if the pipeline is not importable). The HTML is opened in
+The data are the real district plan cleaned and rated into a temporary folder. The HTML is opened in
 Chromium with all traffic sent to a local logging proxy: every chart must be drawn as SVG
 and not a single request may be attempted. The PDF must carry the Chinese headings and
 the chart titles as text, with every font embedded.
@@ -20,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from greenlib import build, render
+from greenlib.report import build, render
+from tests.paths import DISTRICT
 
 pytestmark = pytest.mark.e2e
 
-FIXTURE = Path(__file__).parent / "fixtures" / "sample_build_data"
 REPORT = "agriculture"
 HEADINGS = ["一、概要", "二、重点任务清单", "三、责任分工", "四、量化目标", "五、数据质量",
             "如何阅读评级"]
@@ -42,24 +41,13 @@ def _need(tool: str | None, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        from greenlib.pipeline import run_data
-    except ImportError:
-        return FIXTURE
-    out = tmp_path_factory.mktemp("data")
-    run_data(out=out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def built(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
+def built(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
     _need(render.chromium_path(), "Chromium")
     tmp = tmp_path_factory.mktemp("report")
-    paths = build.Paths(data=data_dir, site=tmp / "site", pdf=tmp / "pdf",
-                        executed=tmp / "executed", cache=tmp / "cache")
-    report = next(r for r in build.load_reports() if r.name == REPORT)
-    res = build.build_report(report, paths, as_of=None, pdf=True, data_dir=str(data_dir))
+    paths = build.Paths(params=DISTRICT.params, data=built_data, root=tmp)
+    reports, _ = build.load_reports(paths)
+    report = next(r for r in reports if r.name == REPORT)
+    res = build.build_report(report, paths, pdf=True)
     log = paths.executed / f"{REPORT}.log"
     assert res.ok, f"{res.error}\n{log.read_text(encoding='utf-8') if log.exists() else ''}"
     return paths

@@ -8,13 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from greenlib import config
-from greenlib.ingest import match_key, normalize, page_marker_spans, read_plan, to_simplified
+from greenlib.clean.ingest import match_key, normalize, page_marker_spans, read_plan, to_simplified
+from tests.paths import RAW_DIR, RAW_PLAN
 
 
 def test_raw_plan_is_the_seed_verbatim():
     seed = config.ROOT.parent / "shared" / "seed" / "000_d62a4bb3d610bbd2.txt"
-    raw = config.RAW_PLAN.read_bytes()
-    readme = (config.RAW_DIR / "README.md").read_text(encoding="utf-8")
+    raw = RAW_PLAN.read_bytes()
+    readme = (RAW_DIR / "README.md").read_text(encoding="utf-8")
     assert hashlib.sha256(raw).hexdigest() in readme
     if seed.exists():
         assert raw == seed.read_bytes()
@@ -22,7 +23,7 @@ def test_raw_plan_is_the_seed_verbatim():
 
 def test_page_marker_mid_name_is_removed(norm):
     # raw: "区林\n24、业局" — the page number cut the unit name 区林业局
-    assert "区林\n24、业局" in config.RAW_PLAN.read_text(encoding="utf-8")
+    assert "区林\n24、业局" in RAW_PLAN.read_text(encoding="utf-8")
     assert "区林业局" in norm.text
     assert "24、" not in norm.text
 

@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from greenlib import config, monitoring
+from greenlib import config
 from greenlib.__main__ import main
 from greenlib.errors import InputError, ValidationError
+from tests.district_monitoring import MAP, MONITORING, monitoring
 
 FIX = Path(__file__).parent / "fixtures" / "monitoring"
-REAL_MAP = config.INDICATOR_MAP
-REAL_OBS = config.MONITORING / "observed_stats.csv"
+REAL_MAP = MAP
+REAL_OBS = MONITORING / "observed_stats.csv"
 SHARED_OBS = config.ROOT.parent / "shared" / "data" / "observed_stats.csv"
 
 HEADER_ZH = ["指标", "地区", "年份", "数值", "单位", "来源标题", "来源网址", "原文摘录"]
@@ -63,7 +64,7 @@ def test_real_observations_are_a_verbatim_copy_of_the_shared_file() -> None:
 
 
 def test_real_observations_load_with_provenance(targets: pd.DataFrame) -> None:
-    obs = load(config.MONITORING, targets)
+    obs = load(MONITORING, targets)
     assert len(obs) == 33
     assert obs["geo"].value_counts().to_dict() == {"重庆市": 28, "重庆市黔江区": 5}
     assert obs["source_title"].str.len().gt(0).all()
@@ -83,7 +84,7 @@ def test_real_observations_load_with_provenance(targets: pd.DataFrame) -> None:
 
 def test_real_map_covers_every_observed_indicator(targets: pd.DataFrame) -> None:
     imap = monitoring.load_indicator_map(targets)
-    obs = load(config.MONITORING, targets)
+    obs = load(MONITORING, targets)
     assert set(obs["indicator"]) <= set(imap["observed_indicator"])
     air = imap[imap["observed_indicator"] == "城区空气质量优良天数"]
     assert air["target_id"].tolist() == ["T06"]
@@ -94,7 +95,7 @@ def test_real_map_covers_every_observed_indicator(targets: pd.DataFrame) -> None
 
 
 def test_municipal_figures_are_context_only(targets: pd.DataFrame) -> None:
-    obs = load(config.MONITORING, targets)
+    obs = load(MONITORING, targets)
     linked = monitoring.observed_for_targets(targets, obs)
     city = linked[linked["geo"] == "重庆市"]
     assert len(city) > 10 and city["context"].all()
@@ -471,18 +472,17 @@ def test_filled_template_is_read_back(tmp_path: Path, targets: pd.DataFrame) -> 
     assert any(f"{len(targets) - 1} template row(s) not filled in" in n for n in obs.attrs["notes"])
 
 
-def test_template_needs_targets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config, "BUILD_DATA", tmp_path / "nothing")
-    with pytest.raises(InputError, match=r"targets\.csv is missing: run `make data` first"):
-        monitoring.write_template(tmp_path / "t.xlsx")
+def test_template_needs_targets(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"targets\.csv: 文件不存在，请先运行 make data"):
+        monitoring.write_template(tmp_path / "t.xlsx", tmp_path / "nothing")
 
 
 def test_cli_template_and_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                 capsys: pytest.CaptureFixture[str]) -> None:
-    build = tmp_path / "data"
-    build.mkdir()
+    build = tmp_path / "build" / "qianjiang-2022-24" / "data"
+    build.mkdir(parents=True)
     (build / "targets.csv").write_bytes((FIX / "targets.csv").read_bytes())
-    monkeypatch.setattr(config, "BUILD_DATA", build)
+    monkeypatch.setattr(config, "BUILD", tmp_path / "build")
     out = tmp_path / "tpl.xlsx"
     assert main(["monitoring-template", "--out", str(out)]) == 0
     assert out.exists()

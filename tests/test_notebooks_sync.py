@@ -14,6 +14,7 @@ import yaml
 from greenlib import config
 
 NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
+PARAMS = sorted(config.PLANS.glob("*/params/*.yaml"))
 
 
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -51,7 +52,7 @@ def test_outputs_stripped(ipynb: Path) -> None:
             assert cell.execution_count is None, f"{ipynb.name} cell {i} has an execution count"
 
 
-@pytest.mark.parametrize("params_file", sorted(config.PARAMS.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("params_file", PARAMS, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
 def test_params_match_notebook(params_file: Path) -> None:
     """Every parameter a params file sets is defined in its notebook's parameters cell
     (papermill would only warn about a misspelt one)."""
@@ -63,9 +64,13 @@ def test_params_match_notebook(params_file: Path) -> None:
                if isinstance(t, ast.Name)}
     unknown = set(doc.get("parameters") or {}) - defined
     assert not unknown, f"{params_file.name}: {sorted(unknown)} not in the parameters cell"
-    assert {"as_of", "data_dir"} <= defined
+    assert "data_dir" in defined
 
 
 def test_default_reports_exist() -> None:
-    assert {p.stem for p in config.PARAMS.glob("*.yaml")} >= {
+    district = config.PLANS / "qianjiang-2022-24" / "params"
+    assert {p.stem for p in district.glob("*.yaml")} >= {
         "overview", "industry", "agriculture", "logistics", "finance"}
+    # every plan has at least its overview
+    for plan in config.PLANS.glob("*/plan.yaml"):
+        assert (plan.parent / "params" / "overview.yaml").exists(), plan.parent.name

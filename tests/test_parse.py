@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from greenlib.ingest import normalize
-from greenlib.parse import cn_numeral, parse, parse_annex, parse_cn_numeral
+from greenlib.clean.ingest import normalize
+from greenlib.clean.parse import cn_numeral, parse, parse_annex, parse_cn_numeral
 
 
 def test_numerals_round_trip():

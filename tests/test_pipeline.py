@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 from greenlib import config, contract
+from greenlib.clean.ingest import read_plan
+from greenlib.clean.pipeline import clean_document
+from greenlib.clean.units import Registry
+from greenlib.clean.validate import validate_tables
 from greenlib.errors import InputError, ValidationError
-from greenlib.ingest import read_plan
-from greenlib.pipeline import clean_document
-from greenlib.units import Registry
-from greenlib.validate import validate_tables
+from tests.paths import RAW_PLAN
 
 from .scoring import score_targets, score_tasks
 
@@ -101,19 +102,37 @@ def test_contract_files_and_quality_report(built_data):
     assert (built_data / "quality.md").read_text(encoding="utf-8").startswith("# 数据质量报告")
 
 
-def test_excel_workbook_has_chinese_sheets_and_headers(built_data):
-    xl = pd.ExcelFile(built_data / "plan.xlsx")
-    assert {"重点任务", "任务分工", "责任单位", "量化目标"} <= set(xl.sheet_names)
-    tasks = pd.read_excel(built_data / "plan.xlsx", sheet_name="重点任务")
+def test_excel_workbook_has_chinese_sheets_and_headers(built_data, tmp_path):
+    from openpyxl import load_workbook
+
+    from greenlib.report.workbook import header_cells, write_workbook
+
+    path = write_workbook(built_data, tmp_path / "plan.xlsx")
+    xl = pd.ExcelFile(path)
+    assert {"重点任务", "任务分工", "责任单位", "量化目标", "目标进展", "监测数据"} <= set(xl.sheet_names)
+    tasks = pd.read_excel(path, sheet_name="重点任务")
     assert list(tasks.columns[:3]) == ["任务编号", "部分", "部分名称"]
     assert len(tasks) == 97
+    # no header is an English code; ratings and roles read in Chinese
+    for sheet, header in header_cells(path):
+        assert not header.isascii(), (sheet, header)
+    status = pd.read_excel(path, sheet_name="目标进展")
+    assert set(status["进展评级"]) <= {"已实现", "按期推进", "进度滞后", "逾期未实现", "数据不足"}
+    roles = pd.read_excel(path, sheet_name="任务分工")
+    assert set(roles["角色"]) == {"牵头", "配合"}
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref, ws.title
+        assert ws["A1"].font.bold, ws.title
+        assert all(ws.column_dimensions[c].width for c in ("A",)), ws.title
 
 
 def test_unused_correction_is_reported(tmp_path):
     p = tmp_path / "corrections.yaml"
     p.write_text("corrections:\n  - id: stale\n    table: task_units\n    task_id: 1\n"
                  "    raw: 不存在的写法\n    unit: 区财政局\n    reason: test\n", encoding="utf-8")
-    res = clean_document(read_plan(config.RAW_PLAN), corrections_path=p)
+    res = clean_document(read_plan(RAW_PLAN), corrections_path=p)
     c = res.quality["corrections"][0]
     assert c["id"] == "stale" and c["status"] == "unused" and "出现0次" in c["detail"]
 
@@ -123,7 +142,7 @@ def test_correction_to_an_unknown_unit_is_refused(tmp_path):
     p.write_text("corrections:\n  - id: bad\n    table: task_units\n    task_id: 79\n"
                  "    raw: 区所局\n    unit: 区科学局\n    reason: test\n", encoding="utf-8")
     with pytest.raises(InputError, match="区科学局"):
-        clean_document(read_plan(config.RAW_PLAN), corrections_path=p)
+        clean_document(read_plan(RAW_PLAN), corrections_path=p)
 
 
 def test_validation_names_table_row_and_field(cleaned):
@@ -164,10 +183,10 @@ def test_cli_clean_municipal_opinion_without_annex(tmp_path):
 def test_cli_clean_traditional_copy_gives_the_same_tables(tmp_path):
     import opencc
 
-    trad = opencc.OpenCC("s2t").convert(config.RAW_PLAN.read_text(encoding="utf-8"))
+    trad = opencc.OpenCC("s2t").convert(RAW_PLAN.read_text(encoding="utf-8"))
     src = tmp_path / "plan_trad.txt"
     src.write_text(trad, encoding="utf-8")
-    r = run_cli("clean", str(src), "--out", str(tmp_path / "out"))
+    r = run_cli("clean", str(src), "--out", str(tmp_path / "out"), "--plan", "qianjiang-2022-24")
     assert r.returncode == 0, r.stderr
     s = score_tasks(tmp_path / "out")
     assert s["tasks"] == 97 and s["structure_ok"] == 97 and s["pairs_f1"] >= 0.95
@@ -215,6 +234,17 @@ def test_cli_clean_another_governments_plan_keeps_its_units(tmp_path):
     tg = pd.read_csv(tmp_path / "targets.csv")
     straw = tg[tg.indicator.str.contains("秸秆")]
     assert len(straw) == 1 and straw.iloc[0]["sources"] == "main_targets;annex"
+
+
+def test_cli_clean_without_a_plan_borrows_no_full_names(tmp_path):
+    # the district's own text cleaned as an unknown plan: generic names, no 黔江 full names
+    r = run_cli("clean", str(RAW_PLAN), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    units = pd.read_csv(tmp_path / "units.csv")
+    assert "区发展改革委" in set(units["unit"])
+    assert not units["full_name"].str.contains("黔江").any()
+    assert (units["full_name"] == units["unit"]).all()
+    assert score_tasks(tmp_path)["pairs_f1"] >= 0.85
 
 
 def test_the_2035_vision_is_listed_as_goals(built_data, raw_text):

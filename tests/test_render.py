@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from greenlib import render
 from greenlib.errors import GreenlibError
+from greenlib.report import render
 
 
 def _html_output(html: str) -> nbformat.NotebookNode:

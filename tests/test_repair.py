@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from greenlib import config
-from greenlib.repair import position_map, repair_text
+from greenlib.clean.repair import position_map, repair_text
+from tests.paths import RAW_PLAN
 
 # character frequencies come from the whole plan, as in the pipeline
-PLAN = config.RAW_PLAN.read_text(encoding="utf-8")
+PLAN = RAW_PLAN.read_text(encoding="utf-8")
 
 BODY = [
     "加快信息服务业绿色转型，做好大中型数据中心、网络机房绿色建设和改造。",

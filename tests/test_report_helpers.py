@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from greenlib import report_helpers as rh
+from greenlib import labels
+from greenlib.report import helpers as rh
 
 
 def test_quality_tables_are_in_chinese_and_follow_the_task_order(built_data):
     s = rh.scope(None, data_dir=built_data)
     un = rh.unresolved_table(s)
-    assert set(un["类型"]) <= set(rh.UNRESOLVED_KINDS.values())  # no English codes shown
+    assert set(un["类型"]) <= set(labels.UNRESOLVED_KINDS.values())  # no English codes shown
     tasks = [int(t) for t in un["任务"] if t != "—"]
     assert tasks == sorted(tasks) and 6 in tasks and 50 in tasks
 

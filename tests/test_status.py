@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from greenlib import config, contract, monitoring, status
-from greenlib.status import rate_series
+from greenlib import contract
+from greenlib.monitor.rating import rate_series
+from tests.district_monitoring import AS_OF, monitoring, status
 
 FIX = Path(__file__).parent / "fixtures" / "monitoring"
 BEFORE = "2024-06-30"  # 2025 deadlines not yet passed
@@ -287,7 +288,7 @@ def test_unknown_comparator_is_a_validation_error(targets: pd.DataFrame) -> None
 
 def test_real_data_rates_air_quality_days_from_the_2023_district_figure(
         targets: pd.DataFrame) -> None:
-    df = status.build_status(targets, config.DEFAULT_AS_OF)
+    df = status.build_status(targets, AS_OF)
     air = one(df, "T06")
     assert air["status"] == "achieved"
     assert air["rule"].startswith("latest 355 天 (2023) >= 350 → achieved")
@@ -305,7 +306,7 @@ def test_real_data_rates_air_quality_days_from_the_2023_district_figure(
 def test_real_targets_of_the_cleaned_plan(built_data) -> None:
     # the plan cleaned by the pipeline (conftest), not a hand-made fixture
     t = monitoring.read_targets(built_data / contract.TARGETS)
-    df = status.build_status(t, config.DEFAULT_AS_OF)
+    df = status.build_status(t, AS_OF)
     assert len(df) == len(t) and set(df["status"]) <= set(contract.STATUSES)
     air = df[df["indicator"].str.contains("空气质量优良天数")]
     assert len(air) >= 1 and (air["status"] == "achieved").all()

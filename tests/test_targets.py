@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from greenlib.targets import extract
+from greenlib.clean.targets import extract
 
 
 def one(text: str, **kw):
@@ -83,7 +83,7 @@ def test_not_targets(sentence):
 
 
 def test_qualitative_goals_of_the_main_targets():
-    from greenlib.targets import extract_goals
+    from greenlib.clean.targets import extract_goals
 
     text = ("到2025年，森林覆盖率保持65%以上，市场导向的绿色技术创新体系更加完善。"
             "到2035年，绿色发展内生动力显著增强，碳排放达峰后稳中有降，山清水秀美丽之地基本建成。")

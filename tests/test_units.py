@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from greenlib.clean.units import Registry, level, split_cell
 from greenlib.errors import InputError
-from greenlib.units import Registry, level, split_cell
 
 
 @pytest.mark.parametrize(

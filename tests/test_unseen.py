@@ -12,8 +12,8 @@ import pytest
 from rapidfuzz import fuzz
 
 from greenlib import contract
-from greenlib.ingest import read_plan, to_simplified
-from greenlib.pipeline import clean_document
+from greenlib.clean.ingest import read_plan, to_simplified
+from greenlib.clean.pipeline import clean_document
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 PLANS = sorted(UNSEEN.glob("*.txt"))

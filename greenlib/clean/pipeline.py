@@ -482,18 +482,23 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
     return res
 
 
-def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False) -> CleanResult:
+def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False,
+               plan: plan_mod.Plan | None = None) -> CleanResult:
     """``python -m greenlib clean INPUT --out DIR``: any plan of the genre, with neutral
-    reference data (generic unit names kept as written, no corrections, no sector map)."""
+    reference data (generic unit names kept as written, no corrections, no sector map), or
+    with a known plan's reference data (``--plan``: another copy of that plan)."""
     from .outputs import write_outputs
 
     t0 = time.perf_counter()
     doc = read_plan(input_path)
-    res = clean_document(doc, plan=None)
+    res = clean_document(doc, plan=plan)
     validate(res)
-    neutral = plan_mod.neutral(Path(input_path).stem)
-    summary = neutral.summary() | {"title": res.plan.title or Path(input_path).stem,
-                                   "short_title": res.plan.title or Path(input_path).stem}
+    if plan is not None:
+        summary = plan.summary()
+    else:
+        neutral = plan_mod.neutral(Path(input_path).stem)
+        summary = neutral.summary() | {"title": res.plan.title or Path(input_path).stem,
+                                       "short_title": res.plan.title or Path(input_path).stem}
     write_outputs(res, out, summary)
     if not quiet:
         import sys

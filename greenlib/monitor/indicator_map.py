@@ -46,7 +46,7 @@ CHANGE_COMPARATORS = ("increase_by", "reduce_by")
 def read_targets(path: str | Path) -> pd.DataFrame:
     """Read a data folder's ``targets.csv`` (or the file itself) with a clear error if missing."""
     p = Path(path)
-    if p.is_dir():
+    if p.suffix != ".csv":
         p = p / contract.TARGETS
     if not p.exists():
         raise InputError(f"{p}: 文件不存在，请先运行 make data")

@@ -471,6 +471,7 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         st = read_stamp(paths, r.name)
         if r.name not in failed and st is not None and not st.get("ok"):
             failed[r.name] = st.get("error", "failed earlier")
+    _write_workbook(paths)
     site.write_plan_index(paths, reports, failed, pdf, rebuilt=bool(todo), full=not only)
     write_json(paths.cache / "last_build.json", {
         "failed": failed, "reports": [r.name for r in reports],
@@ -485,6 +486,22 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         return 1
     _print(f"reports ready in {paths.site}/ ({len(selected)} report(s), {took:.1f} s)")
     return 0
+
+
+def _write_workbook(paths: Paths) -> None:
+    """plan.xlsx in the site, rewritten when the data changed."""
+    from .workbook import write_workbook
+
+    key = data_fingerprint(paths.data)
+    stamp = paths.cache / "workbook.json"
+    out = paths.site / "plan.xlsx"
+    try:
+        old = json.loads(stamp.read_text(encoding="utf-8")).get("key")
+    except (OSError, ValueError):
+        old = None
+    if old != key or not out.exists():
+        write_workbook(paths.data, out)
+        write_json(stamp, {"key": key})
 
 
 def _record(paths: Paths, r: Report, res: Result, key: str, pdf: bool,

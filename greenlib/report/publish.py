@@ -53,21 +53,23 @@ def check_publishable(paths: Paths) -> list[Any]:
     return reports
 
 
-def publish(dest: str | Path, plans: list[Any]) -> Path:
+def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) -> Path:
     """Copy ``build/index.html`` and each plan's site to ``dest`` atomically.
 
-    The tree is copied to a temporary sibling of ``dest`` and then swapped in with one atomic
-    rename (an exchange when ``dest`` exists), so readers see the old site or the new one,
-    never a mix. An existing ``dest`` is only replaced if it is a greenplan site.
+    ``plans``: Plan objects or their build :class:`Paths`. The tree is copied to a temporary
+    sibling of ``dest`` and then swapped in with one atomic rename (an exchange when ``dest``
+    exists), so readers see the old site or the new one, never a mix. An existing ``dest`` is
+    only replaced if it is a greenplan site.
     """
-    all_paths = [Paths.for_plan(p) for p in plans]
+    all_paths = [p if isinstance(p, Paths) else Paths.for_plan(p) for p in plans]
     for p in all_paths:
         check_publishable(p)
-    index = config.BUILD / "index.html"
+    root = build_root or config.BUILD
+    index = root / "index.html"
     if not index.exists():
         raise GreenlibError(f"{index}: 不存在，请先运行 make report")
     dest = Path(dest).expanduser().absolute()
-    build = config.BUILD.resolve()
+    build = root.resolve()
     if dest.resolve() == build or build in dest.resolve().parents or dest.resolve() in build.parents:
         raise GreenlibError(f"DEST {dest} 与构建目录 {build} 重叠")
     if dest.exists():
