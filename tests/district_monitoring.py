@@ -24,7 +24,7 @@ MONITORING = PLAN.monitoring
 AS_OF = PLAN.as_of
 
 
-class monitoring:  # noqa: N801 - stands in for the old module name
+class monitoring:
     MAP_COLUMNS = im.MAP_COLUMNS
     TEMPLATE_SHEET = tp.TEMPLATE_SHEET
     OBS_OUT_COLUMNS = ob.OBS_OUT_COLUMNS
@@ -60,7 +60,7 @@ class monitoring:  # noqa: N801 - stands in for the old module name
         return tp.write_template(out, targets, PLAN.geo, PLAN.known_geos)
 
 
-class status:  # noqa: N801 - stands in for the old module name
+class status:
     THRESHOLDS = rating.THRESHOLDS
     STATUS_LABELS = rating.STATUS_LABELS
     RULE_TEXT = rating.rule_text(PLAN.geo, PLAN.base_year, "、".join(PLAN.context_geos))

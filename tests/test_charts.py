@@ -14,6 +14,7 @@ import vl_convert as vlc
 from greenlib.report import charts
 from greenlib.report import helpers as rh
 
+
 @pytest.fixture(scope="module")
 def sector(built_data: Path) -> rh.Scope:
     return rh.scope("agriculture", data_dir=built_data)
