@@ -4,8 +4,8 @@ A folder holds ``<name>.txt`` (a real plan excerpt) and ``<name>.targets.csv`` w
 ``indicator,value,unit,comparator,year`` and optionally ``value_high,note``
 (tests/fixtures/unseen2/README.md describes the conventions).
 
-Each text goes through ``greenlib.pipeline.clean_document(read_plan(p), use_corrections=False,
-open_units=True)``; every extracted target (any source) is compared with the expected rows.
+Each text goes through ``greenlib.clean.pipeline.clean_document(read_plan(p), plan=None)``
+(neutral reference data); every extracted target (any source) is compared with the expected rows.
 
 Matching (one expected row ↔ at most one extracted row):
   same unit (both through ``to_simplified``), value within 1e-9, ``value_high`` too when the
@@ -40,8 +40,8 @@ from rapidfuzz import fuzz
 
 from greenlib import contract
 from greenlib.errors import GreenlibError
-from greenlib.ingest import read_plan, to_simplified
-from greenlib.pipeline import clean_document
+from greenlib.clean.ingest import read_plan, to_simplified
+from greenlib.clean.pipeline import clean_document
 
 INDICATOR_CUTOFF = 60
 ALLOWED_COMPARATORS = {">=", "<=", "=", ">", "<", "increase_by", "reduce_by"}
@@ -224,7 +224,7 @@ def score_file(txt: Path) -> FileScore:
     name = txt.name[: -len(".txt")]
     want = read_expected(txt.with_name(name + ".targets.csv"))
     try:
-        res = clean_document(read_plan(txt), use_corrections=False, open_units=True)
+        res = clean_document(read_plan(txt), plan=None)
     except GreenlibError as e:
         s = FileScore(name=name, expected=len(want), status="refused", message=str(e))
         s.misses = [{"expected": _row(w), "note": w["note"], "nearest": None} for _, w in want.iterrows()]
