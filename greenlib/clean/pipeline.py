@@ -95,6 +95,7 @@ class Work:
     task_units: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     n_repairs: int = 0
 
     @property
@@ -292,15 +293,33 @@ def find_goals(w: Work) -> None:
                         "source": "main_targets", "raw_start": rs, "raw_end": re_})
 
 
+PLAN_WORDS = ("目标", "任务", "实施", "方案", "意见", "规划", "推进", "加快")
+
+
 def check_genre(w: Work) -> None:
-    """Refuse a text that is not a plan of the genre, naming the file."""
+    """Refuse only a text that yields nothing and does not read like a plan, naming the file.
+
+    A short news copy of a 规划 or 意见 has few of the genre's words but states targets:
+    it is cleaned, with a warning (quality["warnings"], also printed), not refused.
+    """
+    import sys
+
     text = w.text
-    markers = sum(m in text for m in ("目标", "任务", "实施", "方案", "意见", "规划", "推进", "加快"))
-    if len(text) < 200 or markers < 3 or (not w.plan.tasks and not w.plan.main_targets
-                                          and not w.plan.body_tasks and not w.targets):
+    markers = sum(m in text for m in PLAN_WORDS)
+    yields = bool(w.plan.tasks or w.plan.main_targets or w.plan.body_tasks or w.targets)
+    if not yields and (len(text) < 200 or markers < 3):
         raise InputError(
             f"{w.doc.path}: 看起来不是实施方案/实施意见类规划：没有找到“主要目标”段落、"
             f"编号的重点任务或量化目标（共读到 {len(text)} 个字符）")
+    msg = None
+    if not yields:
+        msg = "没有找到“主要目标”段落、编号的重点任务或量化目标；请核对输入是否为规划原文"
+    elif len(text) < 200 or markers < 3:
+        msg = (f"文本较短或规划用语较少（{len(text)} 个字符，{markers} 个规划用语），"
+               f"可能是新闻稿或摘录；已按规划抽取 {len(w.targets)} 项量化目标，请核对")
+    if msg:
+        w.warnings.append({"kind": "genre", "detail": f"{w.doc.path.name}：{msg}"})
+        print(f"greenlib clean: 提示：{w.doc.path.name}：{msg}", file=sys.stderr)
 
 
 def _years(text: str, periods: dict[str, int]) -> str:
@@ -396,6 +415,7 @@ def quality(w: Work, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "unit_matching": tu["method"].value_counts().to_dict() if len(tu) else {},
         "corrections": log,
         "unresolved": w.unresolved,
+        "warnings": w.warnings,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "greenlib_version": __version__,
     }
