@@ -198,28 +198,33 @@ def _shift(ts: list[tg.Target], base: int) -> list[tg.Target]:
 def find_targets(w: Work) -> None:
     """Quantitative targets of the main-targets passage, the body and the annex, merged."""
     text, plan, periods = w.text, w.plan, w.inputs.periods
+    # the year the whole text plans from: what ends before it is a review, not a target
+    horizon = tg.horizon_year(text, periods)
+
+    def extract(passage: str, source: str, region: int | None = None) -> list[tg.Target]:
+        return tg.extract(passage, source, region=region, periods=periods, horizon=horizon)
+
     found: list[tg.Target] = []
     if plan.main_targets:
         a, b = plan.main_targets
-        found += _shift(tg.extract(text[a:b], "main_targets", periods=periods), a)
+        found += _shift(extract(text[a:b], "main_targets"), a)
     covered = [plan.main_targets] if plan.main_targets else []
     for bt in plan.body_tasks:
-        found += _shift(tg.extract(text[bt.start:bt.end], "body", region=bt.number,
-                                   periods=periods), bt.start)
+        found += _shift(extract(text[bt.start:bt.end], "body", bt.number), bt.start)
         covered.append((bt.start, bt.end))
     # the rest of the body (总体要求, 保障措施 …): an unseen plan may state targets anywhere
     body_end = plan.body[1]
     pos = 0
     for a, b in sorted(covered):
         if a > pos:
-            found += _shift(tg.extract(text[pos:a], "body", periods=periods), pos)
+            found += _shift(extract(text[pos:a], "body"), pos)
         pos = max(pos, b)
     if pos < body_end:
-        found += _shift(tg.extract(text[pos:body_end], "body", periods=periods), pos)
+        found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
         to_ocr = repair.position_map(c.row["text"], c.row["text_ocr"])
-        for x in tg.extract(c.row["text"], "annex", region=t.task_id, periods=periods):
+        for x in extract(c.row["text"], "annex", t.task_id):
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
             # crossed a unit cell is widened to cover it)
@@ -237,7 +242,7 @@ def find_targets(w: Work) -> None:
             "task_ids": ";".join(str(i) for i in sorted(set(x.task_ids))), "quote": x.quote,
             "sources": ";".join(dict.fromkeys(x.sources or [x.source])), "rule": x.rule,
             "body_task": x.region if x.source == "body" else None,
-            "raw_start": rs, "raw_end": re_,
+            "raw_start": rs, "raw_end": re_, "value_high": x.value_high,
         })
     w.correction_log += corrections.apply_target_corrections(w.targets, w.inputs.corrections)
     for i, r in enumerate(w.targets, start=1):
@@ -333,7 +338,7 @@ def _years(text: str, periods: dict[str, int]) -> str:
 # --------------------------------------------------------------------------- tables
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name"]
-TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end"]
+TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end", "value_high"]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
 
@@ -367,6 +372,7 @@ def targets_table(w: Work) -> pd.DataFrame:
     df = pd.DataFrame(w.targets, columns=[*contract.REQUIRED_COLUMNS[contract.TARGETS],
                                           *TARGET_EXTRA])
     df["value"] = df["value"].astype(float)
+    df["value_high"] = df["value_high"].astype(float)
     for c in ("year", "body_task", "raw_start", "raw_end"):
         df[c] = pd.array(df[c], dtype="Int64")
     return df
