@@ -8,7 +8,7 @@ Each text goes through ``greenlib.clean.pipeline.clean_document(read_plan(p), pl
 (neutral reference data); every extracted target (any source) is compared with the expected rows.
 
 Matching (one expected row ↔ at most one extracted row):
-  same unit (both through ``to_simplified``), value within 1e-9, ``value_high`` too when the
+  same unit (both through ``to_simplified``; t ≡ 吨 as in 亿t标准煤), value within 1e-9, ``value_high`` too when the
   expected row has one and the output has that column, equal years when both have one, and
   ``fuzz.partial_ratio`` of the indicators ≥ 60.
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,9 +40,9 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from greenlib import contract
-from greenlib.errors import GreenlibError
 from greenlib.clean.ingest import read_plan, to_simplified
 from greenlib.clean.pipeline import clean_document
+from greenlib.errors import GreenlibError
 
 INDICATOR_CUTOFF = 60
 ALLOWED_COMPARATORS = {">=", "<=", "=", ">", "<", "increase_by", "reduce_by"}
@@ -102,8 +103,9 @@ def _year(x) -> int | None:
 
 
 def _unit(x) -> str:
+    """The unit compared: simplified script, and 吨 for its symbol t (亿t标准煤 ≡ 亿吨标准煤)."""
     v = "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
-    return to_simplified(v).strip()
+    return re.sub(r"(?<=[万亿])t|t(?=标准煤)", "吨", to_simplified(v).strip())
 
 
 def _split_unit(unit: str) -> tuple[float, str]:
