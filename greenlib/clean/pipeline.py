@@ -23,7 +23,7 @@ import pandas as pd
 from .. import contract
 from .. import plan as plan_mod
 from ..errors import InputError
-from . import corrections, repair, sectors
+from . import corrections, magnitude, repair, sectors
 from . import targets as tg
 from .ingest import Normalized, RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
@@ -247,10 +247,12 @@ def find_targets(w: Work) -> None:
     w.correction_log += corrections.apply_target_corrections(w.targets, w.inputs.corrections)
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
+    for r in w.targets:
         if r.get("year") in (None, "") or pd.isna(r.get("year")):
             ids = [int(i) for i in str(r["task_ids"] or "").split(";") if i.isdigit()]
             w.unresolved.append({"kind": "target_without_year", "task_id": ids[0] if ids else None,
                                  "raw": r["quote"], "detail": f"{r['target_id']}：原文未写明目标年份"})
+    w.unresolved += magnitude.suspects(w.targets)
 
 
 _SOURCE_RANK = {"main_targets": 0, "body": 1, "annex": 2}
