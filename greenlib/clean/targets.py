@@ -167,7 +167,7 @@ def clean_indicator(ind: str) -> str:
     ind = re.sub(r"^(?:到|至)?20[2-6]\d年(?:前|底|末)?[，,]?", "", ind)
     # a baseline or a hedge between the indicator and the verb: 能耗比2020年下降 …, 产值力争达到 …
     ind = re.sub(r"(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?$", "", ind)
-    ind = re.sub(r"(?:力争|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
+    ind = re.sub(r"(?:力争|确保|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
     ind = re.sub(r"的$", "", ind)
     return ind.strip()
 
@@ -237,11 +237,24 @@ def _is_retro(m: re.Match[str], periods: dict[str, int], horizon: int | None) ->
 
 
 def _with_head(names: list[str]) -> list[str]:
-    """Coordinated nouns share the last one's measure noun: 废纸、废钢利用量 → 废纸利用量, 废钢利用量."""
+    """Coordinated nouns share the last one's measure noun: 废纸、废钢利用量 → 废纸利用量,
+    废钢利用量. Parallel conjuncts (废塑料、废橡胶回收量) give the head as the last one's
+    tail past the other's length; else the measure noun itself (利用量, 率 …)."""
     head = _HEAD.search(names[-1]) if names else None
     if not head or len(names) < 2:
         return names
-    return [n if _HEAD.search(n) else n + head.group(0) for n in names[:-1]] + [names[-1]]
+    last = names[-1]
+    out = []
+    for n in names[:-1]:
+        if _HEAD.search(n):
+            out.append(n)
+            continue
+        # the tail is a measure phrase: a measure noun and at most a two-character stem (回收量)
+        tail = last[len(n):] if len(last) > len(n) + 1 else ""
+        th = _HEAD.search(tail)
+        ok = th is not None and th.start() <= 2 and not _has_verb(tail)
+        out.append(n + (tail if ok else head.group(0)))
+    return [*out, last]
 
 
 def _has_verb(text: str) -> bool:
