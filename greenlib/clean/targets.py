@@ -123,6 +123,8 @@ _AMPLITUDE = re.compile(r"(?P<dir>下降|降低|减少|压减|提高|提升|增�
 _HEAD = re.compile(
     r"(?:综合)?(?:利用量|利用率|处理率|覆盖率|产量|产值|总量|用量|比重|占比|消耗|排放|[率量])$"
 )
+#: a noun that already names a measure (能耗, 排放, 浓度 …) takes no shared head
+_MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
 _LIST_SEP = re.compile(r"和|、|与|及")
 
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
@@ -246,7 +248,7 @@ def _with_head(names: list[str]) -> list[str]:
     last = names[-1]
     out = []
     for n in names[:-1]:
-        if _HEAD.search(n):
+        if _HEAD.search(n) or _MEASURE_END.search(n):
             out.append(n)
             continue
         # the tail is a measure phrase: a measure noun and at most a two-character stem (回收量)
