@@ -261,3 +261,14 @@ def test_unseen2_scores() -> None:
 def test_unseen_scores_stay_perfect() -> None:
     o = _score(HERE / "fixtures" / "unseen")
     assert (o["recall"], o["recall_comparator"], o["precision"]) == (1.0, 1.0, 1.0)
+
+
+def test_a_range_is_rated_against_its_stricter_end() -> None:
+    import pandas as pd
+
+    from greenlib.monitor.rating import rated_value
+
+    cut = pd.Series({"value": 60.0, "value_high": 65.0, "comparator": "reduce_by"})
+    cap = pd.Series({"value": 1.0, "value_high": 1.5, "comparator": "<="})
+    one = pd.Series({"value": 95.0, "value_high": float("nan"), "comparator": ">="})
+    assert (rated_value(cut), rated_value(cap), rated_value(one)) == (65.0, 1.0, 95.0)
