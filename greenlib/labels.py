@@ -81,6 +81,7 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "task_number_missing": "任务编号缺失",
     "section_number_garbled": "章节编号识别错误",
     "target_without_year": "目标未写年份",
+    "magnitude_suspect": "目标数值量级存疑",
 }
 
 #: Status of a reviewed correction.
@@ -152,7 +153,8 @@ HEADERS: dict[str, dict[str, str]] = {
                        "unit": "单位", "comparator": "比较方式", "year": "目标年份",
                        "sector": "领域代码", "source": "出处", "task_ids": "相关任务",
                        "quote": "原文表述", "sources": "全部出处", "rule": "抽取规则",
-                       "body_task": "正文任务序号", "raw_start": "原文起点", "raw_end": "原文终点"},
+                       "body_task": "正文任务序号", "raw_start": "原文起点", "raw_end": "原文终点",
+                       "value_high": "目标值上限（区间）"},
     contract.STATUS: {"target_id": "目标编号", "as_of": "评估日期", "geo": "地区",
                       "baseline_year": "基期年份", "baseline_value": "基期值",
                       "latest_year": "最新年份", "latest_value": "最新值", "status": "进展评级",

@@ -4,11 +4,11 @@ A folder holds ``<name>.txt`` (a real plan excerpt) and ``<name>.targets.csv`` w
 ``indicator,value,unit,comparator,year`` and optionally ``value_high,note``
 (tests/fixtures/unseen2/README.md describes the conventions).
 
-Each text goes through ``greenlib.pipeline.clean_document(read_plan(p), use_corrections=False,
-open_units=True)``; every extracted target (any source) is compared with the expected rows.
+Each text goes through ``greenlib.clean.pipeline.clean_document(read_plan(p), plan=None)``
+(neutral reference data); every extracted target (any source) is compared with the expected rows.
 
 Matching (one expected row ↔ at most one extracted row):
-  same unit (both through ``to_simplified``), value within 1e-9, ``value_high`` too when the
+  same unit (both through ``to_simplified``; t ≡ 吨 as in 亿t标准煤), value within 1e-9, ``value_high`` too when the
   expected row has one and the output has that column, equal years when both have one, and
   ``fuzz.partial_ratio`` of the indicators ≥ 60.
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -102,8 +103,9 @@ def _year(x) -> int | None:
 
 
 def _unit(x) -> str:
+    """The unit compared: simplified script, and 吨 for its symbol t (亿t标准煤 ≡ 亿吨标准煤)."""
     v = "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
-    return to_simplified(v).strip()
+    return re.sub(r"(?<=[万亿])t|t(?=标准煤)", "吨", to_simplified(v).strip())
 
 
 def _split_unit(unit: str) -> tuple[float, str]:
@@ -224,7 +226,7 @@ def score_file(txt: Path) -> FileScore:
     name = txt.name[: -len(".txt")]
     want = read_expected(txt.with_name(name + ".targets.csv"))
     try:
-        res = clean_document(read_plan(txt), use_corrections=False, open_units=True)
+        res = clean_document(read_plan(txt), plan=None)
     except GreenlibError as e:
         s = FileScore(name=name, expected=len(want), status="refused", message=str(e))
         s.misses = [{"expected": _row(w), "note": w["note"], "nearest": None} for _, w in want.iterrows()]

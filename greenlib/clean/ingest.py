@@ -14,7 +14,8 @@ What is normalised (each step is a rule with a name, counted for the quality rep
 * ``width``: full-width ASCII letters and digits become half-width; ASCII punctuation
   between Chinese characters becomes the Chinese full-width form.
 * ``space``: stray spaces between Chinese characters.
-* ``pinyin``: pinyin glosses with tone marks that mirror sites insert (``達(dá)到``).
+* ``pinyin``: pinyin glosses that mirror sites insert, with tone marks (``達(dá)到``) or
+  without (``達(da)(da)到(dao)``, only when a text has several).
 * ``traditional``: 繁体 characters become simplified (OpenCC t2s, character by
   character so offsets stay one-to-one).
 
@@ -171,6 +172,16 @@ _PINYIN_RE = re.compile(
 )
 
 
+# Toneless glosses (達(da)(da)到(dao), 禽(qin)(qin)(qin)): only a real pinyin syllable in
+# lower case right after a character or another gloss, and only when a text has several
+# of them (one "(a)" in a plan is not a mirror's gloss style).
+_SYLLABLE = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+             r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|"
+             r"ia|ie|iu|ua|uo|ui|ue|ve|er|a|o|e|i|u|v)")
+_TONELESS_RE = re.compile(rf"(?<=[\u3400-\u9fff)）])[(（]{_SYLLABLE}[)）]")
+_TONELESS_MIN = 3
+
+
 class _Builder:
     """Accumulates normalised characters with their raw offsets."""
 
@@ -239,6 +250,11 @@ def normalize(raw: str) -> Normalized:
     for m in _PINYIN_RE.finditer(raw):
         drops.append((m.start(), m.end()))
         rules["pinyin"] += 1
+    toneless = list(_TONELESS_RE.finditer(raw))
+    if len(toneless) >= _TONELESS_MIN:
+        for m in toneless:
+            drops.append((m.start(), m.end()))
+            rules["pinyin"] += 1
     markers = page_marker_spans(raw)
     # a marker right after the banner line: its line break belongs to the banner
     markers = [(max(a, bm.end()) if bm else a, b) for a, b in markers if not (bm and b <= bm.end())]

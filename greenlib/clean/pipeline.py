@@ -23,7 +23,7 @@ import pandas as pd
 from .. import contract
 from .. import plan as plan_mod
 from ..errors import InputError
-from . import corrections, repair, sectors
+from . import corrections, magnitude, repair, sectors
 from . import targets as tg
 from .ingest import Normalized, RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
@@ -95,6 +95,7 @@ class Work:
     task_units: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     n_repairs: int = 0
 
     @property
@@ -197,28 +198,33 @@ def _shift(ts: list[tg.Target], base: int) -> list[tg.Target]:
 def find_targets(w: Work) -> None:
     """Quantitative targets of the main-targets passage, the body and the annex, merged."""
     text, plan, periods = w.text, w.plan, w.inputs.periods
+    # the year the whole text plans from: what ends before it is a review, not a target
+    horizon = tg.horizon_year(text, periods)
+
+    def extract(passage: str, source: str, region: int | None = None) -> list[tg.Target]:
+        return tg.extract(passage, source, region=region, periods=periods, horizon=horizon)
+
     found: list[tg.Target] = []
     if plan.main_targets:
         a, b = plan.main_targets
-        found += _shift(tg.extract(text[a:b], "main_targets", periods=periods), a)
+        found += _shift(extract(text[a:b], "main_targets"), a)
     covered = [plan.main_targets] if plan.main_targets else []
     for bt in plan.body_tasks:
-        found += _shift(tg.extract(text[bt.start:bt.end], "body", region=bt.number,
-                                   periods=periods), bt.start)
+        found += _shift(extract(text[bt.start:bt.end], "body", bt.number), bt.start)
         covered.append((bt.start, bt.end))
     # the rest of the body (总体要求, 保障措施 …): an unseen plan may state targets anywhere
     body_end = plan.body[1]
     pos = 0
     for a, b in sorted(covered):
         if a > pos:
-            found += _shift(tg.extract(text[pos:a], "body", periods=periods), pos)
+            found += _shift(extract(text[pos:a], "body"), pos)
         pos = max(pos, b)
     if pos < body_end:
-        found += _shift(tg.extract(text[pos:body_end], "body", periods=periods), pos)
+        found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
         to_ocr = repair.position_map(c.row["text"], c.row["text_ocr"])
-        for x in tg.extract(c.row["text"], "annex", region=t.task_id, periods=periods):
+        for x in extract(c.row["text"], "annex", t.task_id):
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
             # crossed a unit cell is widened to cover it)
@@ -236,15 +242,17 @@ def find_targets(w: Work) -> None:
             "task_ids": ";".join(str(i) for i in sorted(set(x.task_ids))), "quote": x.quote,
             "sources": ";".join(dict.fromkeys(x.sources or [x.source])), "rule": x.rule,
             "body_task": x.region if x.source == "body" else None,
-            "raw_start": rs, "raw_end": re_,
+            "raw_start": rs, "raw_end": re_, "value_high": x.value_high,
         })
     w.correction_log += corrections.apply_target_corrections(w.targets, w.inputs.corrections)
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
+    for r in w.targets:
         if r.get("year") in (None, "") or pd.isna(r.get("year")):
             ids = [int(i) for i in str(r["task_ids"] or "").split(";") if i.isdigit()]
             w.unresolved.append({"kind": "target_without_year", "task_id": ids[0] if ids else None,
                                  "raw": r["quote"], "detail": f"{r['target_id']}：原文未写明目标年份"})
+    w.unresolved += magnitude.suspects(w.targets)
 
 
 _SOURCE_RANK = {"main_targets": 0, "body": 1, "annex": 2}
@@ -292,15 +300,33 @@ def find_goals(w: Work) -> None:
                         "source": "main_targets", "raw_start": rs, "raw_end": re_})
 
 
+PLAN_WORDS = ("目标", "任务", "实施", "方案", "意见", "规划", "推进", "加快")
+
+
 def check_genre(w: Work) -> None:
-    """Refuse a text that is not a plan of the genre, naming the file."""
+    """Refuse only a text that yields nothing and does not read like a plan, naming the file.
+
+    A short news copy of a 规划 or 意见 has few of the genre's words but states targets:
+    it is cleaned, with a warning (quality["warnings"], also printed), not refused.
+    """
+    import sys
+
     text = w.text
-    markers = sum(m in text for m in ("目标", "任务", "实施", "方案", "意见", "规划", "推进", "加快"))
-    if len(text) < 200 or markers < 3 or (not w.plan.tasks and not w.plan.main_targets
-                                          and not w.plan.body_tasks and not w.targets):
+    markers = sum(m in text for m in PLAN_WORDS)
+    yields = bool(w.plan.tasks or w.plan.main_targets or w.plan.body_tasks or w.targets)
+    if not yields and (len(text) < 200 or markers < 3):
         raise InputError(
             f"{w.doc.path}: 看起来不是实施方案/实施意见类规划：没有找到“主要目标”段落、"
             f"编号的重点任务或量化目标（共读到 {len(text)} 个字符）")
+    msg = None
+    if not yields:
+        msg = "没有找到“主要目标”段落、编号的重点任务或量化目标；请核对输入是否为规划原文"
+    elif len(text) < 200 or markers < 3:
+        msg = (f"文本较短或规划用语较少（{len(text)} 个字符，{markers} 个规划用语），"
+               f"可能是新闻稿或摘录；已按规划抽取 {len(w.targets)} 项量化目标，请核对")
+    if msg:
+        w.warnings.append({"kind": "genre", "detail": f"{w.doc.path.name}：{msg}"})
+        print(f"greenlib clean: 提示：{w.doc.path.name}：{msg}", file=sys.stderr)
 
 
 def _years(text: str, periods: dict[str, int]) -> str:
@@ -314,7 +340,7 @@ def _years(text: str, periods: dict[str, int]) -> str:
 # --------------------------------------------------------------------------- tables
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name"]
-TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end"]
+TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end", "value_high"]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
 
@@ -348,6 +374,7 @@ def targets_table(w: Work) -> pd.DataFrame:
     df = pd.DataFrame(w.targets, columns=[*contract.REQUIRED_COLUMNS[contract.TARGETS],
                                           *TARGET_EXTRA])
     df["value"] = df["value"].astype(float)
+    df["value_high"] = df["value_high"].astype(float)
     for c in ("year", "body_task", "raw_start", "raw_end"):
         df[c] = pd.array(df[c], dtype="Int64")
     return df
@@ -396,6 +423,7 @@ def quality(w: Work, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
         "unit_matching": tu["method"].value_counts().to_dict() if len(tu) else {},
         "corrections": log,
         "unresolved": w.unresolved,
+        "warnings": w.warnings,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "greenlib_version": __version__,
     }

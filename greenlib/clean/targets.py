@@ -36,8 +36,26 @@ UNITS = [
     "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
 ]
-_UNIT = "(?:" + "|".join(re.escape(u) for u in UNITS) + ")"
+#: Units that take a magnitude (万, 亿, 万亿): 亿吨标准煤, 万亿元, 亿千瓦, 万株, 万公顷 …
+MAGNITUDE_BASES = ["吨标准煤", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
+                   "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤"]
+MAGNITUDES = ["万亿", "亿", "万"]
+UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
+UNITS.sort(key=len, reverse=True)
+# 吨 written t (50亿t标准煤): only with a magnitude or before 标准煤, where it is clearly the unit
+_T_UNIT = r"(?:(?:万亿|亿|万)t(?:标准煤)?|t标准煤)(?![A-Za-z])"
+#: a rate keeps its time base (万吨/年, 立方米/日)
+_RATE = r"(?:/(?:年|日))?"
+_UNIT = "(?:(?:" + "|".join(re.escape(u) for u in UNITS) + "|" + _T_UNIT + ")" + _RATE + ")"
 _NUM = r"\d+(?:\.\d+)?"
+#: a range 60%~65%, 3-5个: the low end is the value, the high end ``value_high``
+_RANGE = rf"(?:%?\s*[~～\-－—至]\s*(?P<high>{_NUM}))?"
+
+
+def unit_name(unit: str) -> str:
+    """The unit as the tables write it: 吨 for t (亿t标准煤 → 亿吨标准煤)."""
+    return re.sub(r"t(?=标准煤|$|/)", "吨", unit)
+
 
 # verb → comparator (without a 以上/以下 suffix); longest first
 VERBS: list[tuple[str, str]] = [
@@ -45,7 +63,8 @@ VERBS: list[tuple[str, str]] = [
     ("增加到", "="), ("增长至", "="), ("增加至", "="), ("降低至", "="), ("降低到", "="),
     ("下降至", "="), ("下降到", "="), ("减少到", "="), ("减少至", "="), ("控制在", "<="),
     ("降至", "="), ("降到", "="), ("减至", "="), ("增至", "="), ("升至", "="), ("突破", ">"),
-    ("稳定在", "="), ("保持在", "="), ("保持", "="), ("达到", "="), ("达", "="),
+    ("稳定在", "="), ("保持在", "="), ("维持在", "="), ("保持", "="), ("维持", "="),
+    ("实现", "="), ("达到", "="), ("达", "="),
     ("不低于", ">="), ("不少于", ">="), ("不低", ">="), ("不高于", "<="), ("不超过", "<="),
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("低于", "<"), ("小于", "<"),
     ("减少", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"), ("压减", "reduce_by"),
@@ -60,22 +79,53 @@ _SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
 _GARBLE = r"[A-Za-z]{0,2}"
 
 _P_VERB = re.compile(
-    rf"(?P<ind>[^，。；]{{2,60}}?)(?P<multi>分别)?(?P<verb>{_VERB}){_GARBLE}\s*"
-    rf"(?P<val>{_NUM})(?P<unit>{_UNIT}|[:：]1)" + _SUFFIX
+    rf"(?P<ind>[^，。；]{{1,60}}?)(?P<multi>分别|均|各|都)?(?P<verb>{_VERB}){_GARBLE}\s*(?:约)?"
+    rf"(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT}|[:：]1)" + _SUFFIX
 )
 _P_NOVERB = re.compile(
-    rf"(?P<ind>[^，。；]{{2,40}}?[率比量数值额度积])(?P<g>[A-Za-z]{{0,2}})(?P<val>{_NUM})"
+    rf"(?P<ind>[^，。；]{{2,40}}?[率比量数值额度积])(?P<g>[A-Za-z]{{0,2}})(?P<val>{_NUM}){_RANGE}"
     rf"(?P<unit>{_UNIT})" + _SUFFIX
 )
-_P_BUILD = re.compile(
-    rf"(?P<verb>{_BUILD_VERBS})(?P<ind>[^，。；、\d]{{2,24}}?)(?P<val>{_NUM})(?P<unit>{_UNIT})" + _SUFFIX
+#: a whole clause that is only ``indicator value unit`` (非化石能源占比15%, 义务植树1200万株):
+#: an item of a list of targets, read only under a target year
+_P_BARE = re.compile(
+    rf"^(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX + "$"
 )
-_P_LIST_NEXT = re.compile(rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM})(?P<unit>{_UNIT})" + _SUFFIX)
+_P_BUILD = re.compile(
+    rf"(?P<verb>{_BUILD_VERBS})(?P<ind>[^，。；、\d]{{2,24}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})"
+    + _SUFFIX
+)
+#: a count before the noun: 建设50个大宗固废综合利用基地和50个工业资源综合利用基地, 建成3-5个示范区
+_COUNT_UNIT = "(?:个|家|座|处|所|条|项|套|台)"
+_P_BUILD_PRE = re.compile(
+    rf"(?P<verb>{_BUILD_VERBS})(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT})(?P<suf>以上|左右)?"
+    rf"(?P<ind>[^，。；、和及\d]{{2,30}})"
+)
+_P_PRE_NEXT = re.compile(
+    rf"^(?:、|和|及)(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT})(?P<suf>以上|左右)?"
+    rf"(?P<ind>[^，。；、和及\d]{{2,30}})"
+)
+_P_LIST_NEXT = re.compile(
+    rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX
+)
 _P_SHARE = re.compile(rf"(?P<val>{_NUM})(?P<unit>%)(?P<suf>以上|以下)的?(?P<ind>[^，。；\d]{{2,30}})")
+#: a part of a whole: 自然保护地将占省陆域面积的8%
+_P_PART = re.compile(
+    rf"(?P<ind>[^，。；\d]{{2,30}}?)占(?P<whole>[^，。；\d]{{2,20}}?)的(?P<val>{_NUM})(?P<unit>%)" + _SUFFIX
+)
 _P_MULTI_VALUES = re.compile(
     rf"{_NUM}(?:{_UNIT})?(?:[A-Za-z]{{0,2}}(?:以[上下内])?)?(?:(?:、|和|及|，|,){_NUM}(?:{_UNIT})?(?:以[上下内])?)+"
 )
 _P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>以[上下内])?")
+#: 下降幅度达10% is a reduction; 提高幅度达 an increase
+_AMPLITUDE = re.compile(r"(?P<dir>下降|降低|减少|压减|提高|提升|增长|增加)幅度$")
+#: the measure noun a coordinated list shares (废纸、废钢利用量 → 废纸利用量, 废钢利用量)
+_HEAD = re.compile(
+    r"(?:综合)?(?:利用量|利用率|处理率|覆盖率|产量|产值|总量|用量|比重|占比|消耗|排放|[率量])$"
+)
+#: a noun that already names a measure (能耗, 排放, 浓度 …) takes no shared head
+_MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
+_LIST_SEP = re.compile(r"和|、|与|及")
 
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
 _LEAD_STRIP = re.compile(
@@ -99,6 +149,8 @@ class Target:
     sources: list[str] = field(default_factory=list)
     rule: str = ""
     region: int | None = None  # body key-task number or annex task id
+    #: the high end of a range (60%~65% → value 60, value_high 65); None for one number
+    value_high: float | None = None
 
 
 def _comparator(verb: str | None, suffix: str | None) -> str:
@@ -116,8 +168,8 @@ def clean_indicator(ind: str) -> str:
     ind = _LEAD_STRIP.sub("", ind).strip("，,、：: ")
     ind = re.sub(r"^(?:到|至)?20[2-6]\d年(?:前|底|末)?[，,]?", "", ind)
     # a baseline or a hedge between the indicator and the verb: 能耗比2020年下降 …, 产值力争达到 …
-    ind = re.sub(r"(?:比|较|相比|与)?(?:20[12]\d)年(?:末|底)?(?:基础上)?$", "", ind)
-    ind = re.sub(r"(?:力争|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
+    ind = re.sub(r"(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?$", "", ind)
+    ind = re.sub(r"(?:力争|确保|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
     ind = re.sub(r"的$", "", ind)
     return ind.strip()
 
@@ -126,7 +178,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Clause spans: split at ，；。 (but not inside a number like 1,000)."""
     out = []
     start = 0
-    for m in re.finditer(r"[，；。;]|,(?!\d{3})", text):
+    for m in re.finditer(r"[，；。;]|,(?!\d{3})|\.(?!\d)", text):
         if m.start() > start:
             out.append((start, m.start()))
         start = m.end()
@@ -152,15 +204,93 @@ def period_year(text: str, periods: dict[str, int] | None = None) -> int | None:
     return int(periods[m.group(1)]) if m else None
 
 
+#: a review of an earlier period: “十三五”期间/以来, 过去五年, 近年来, 截至2020年
+_RETRO = re.compile(
+    r"“?(?P<period>十[一二三四五六七八九]?五)”?(?P<how>期间|时期|以来)|过去[一二三四五六七八九十\d]+年|"
+    r"近[一二三四五六七八九十\d]*年来|截至20\d\d年"
+)
+#: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
+_FORWARD = re.compile(r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期")
+#: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
+_PAST_YEAR = re.compile(
+    r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
+)
+
+
+def horizon_year(text: str, periods: dict[str, int] | None = None) -> int | None:
+    """The earliest year ``text`` plans for (到2022年, “十四五”末 …): a period that ends
+    before it (“十三五”期间 in a plan to 2025) is a review of the past."""
+    periods = DEFAULT_PERIODS if periods is None else periods
+    ys = [int(m.group(1)) for m in re.finditer(r"(?<!截)(?:到|至)\s*(20\d\d)\s*年", text)]
+    rx = _period_re(tuple(periods))
+    if rx:
+        ys += [int(periods[m.group(1)]) for m in rx.finditer(text)
+               if re.match(r"(?:到|至)", text[max(0, m.start() - 1):m.start()])]
+    return min(ys) if ys else None
+
+
+def _is_retro(m: re.Match[str], periods: dict[str, int], horizon: int | None) -> bool:
+    if not m.group("period"):
+        return True
+    if m.group("how") == "以来":
+        return True
+    y = periods.get(m.group("period"))
+    return y is not None and horizon is not None and y < horizon
+
+
+def _with_head(names: list[str]) -> list[str]:
+    """Coordinated nouns share the last one's measure noun: 废纸、废钢利用量 → 废纸利用量,
+    废钢利用量. Parallel conjuncts (废塑料、废橡胶回收量) give the head as the last one's
+    tail past the other's length; else the measure noun itself (利用量, 率 …)."""
+    head = _HEAD.search(names[-1]) if names else None
+    if not head or len(names) < 2:
+        return names
+    last = names[-1]
+    out = []
+    for n in names[:-1]:
+        if _HEAD.search(n) or _MEASURE_END.search(n):
+            out.append(n)
+            continue
+        # the tail is a measure phrase: a measure noun and at most a two-character stem (回收量)
+        tail = last[len(n):] if len(last) > len(n) + 1 else ""
+        th = _HEAD.search(tail)
+        ok = th is not None and th.start() <= 2 and not _has_verb(tail)
+        out.append(n + (tail if ok else head.group(0)))
+    return [*out, last]
+
+
+def _has_verb(text: str) -> bool:
+    return bool(re.search(_VERB, text) or re.search(_BUILD_VERBS, text))
+
+
 def extract(text: str, source: str, year: int | None = None, region: int | None = None,
-            periods: dict[str, int] | None = None) -> list[Target]:
+            periods: dict[str, int] | None = None, horizon: int | None = None) -> list[Target]:
     """Targets in ``text`` (one passage: the main targets, a key task, an annex task).
 
-    ``periods``: named periods and the year each ends (a plan's ``named_periods``)."""
+    ``periods``: named periods and the year each ends (a plan's ``named_periods``);
+    ``horizon``: the latest year the whole document plans for (default: this passage's),
+    which tells a review of an earlier period (“十三五”期间 in a 十四五 plan) from a target."""
+    periods = DEFAULT_PERIODS if periods is None else periods
+    horizon = horizon if horizon is not None else horizon_year(text, periods)
     found: list[Target] = []
     cur_year = year
+    history = False
+    #: the last target read: its indicator and comparator, and the sentence it is in
+    last: dict[str, object] = {}
     for a, b in _clauses(text):
         clause = text[a:b]
+        sentence = text.count("。", 0, a) + text.count("\n", 0, a)
+        # the discourse: a review of the past holds until the text turns to what is planned
+        retro = [m for m in _RETRO.finditer(clause) if _is_retro(m, periods, horizon)]
+        fwd = list(_FORWARD.finditer(clause))
+        if retro and (not fwd or fwd[-1].start() < retro[-1].start()):
+            history = True
+        elif fwd:
+            history = False
+        if history:
+            continue
+        if horizon is not None and any(int(m.group("y")) < horizon for m in _PAST_YEAR.finditer(clause)):
+            continue
         # the year context first: 到2025年 … / “十四五”期间 …
         ym = None
         for m in _YEAR_RE.finditer(clause):
@@ -178,58 +308,120 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             return all(y <= p or x >= q for p, q in _taken)
 
         def add(ind: str, val: str, unit: str, cmp: str, s: int, e: int, rule: str,
+                high: str | None = None, inherit: bool = False,
                 _a: int = a, _clause: str = clause, _year: int | None = cur_year,
-                _taken: list[tuple[int, int]] = taken) -> None:
+                _sentence: int = sentence, _taken: list[tuple[int, int]] = taken) -> None:
             ind = clean_indicator(ind)
+            if not ind and inherit and last.get("sentence") == _sentence:
+                # a second predicate without its own subject: 下降18%、控制在…; ，到2030年达到…
+                ind = str(last["indicator"])
+                rule += "+subject"
             if not ind or re.fullmatch(r"[\d.%]+", ind):
                 return
+            amp = _AMPLITUDE.search(ind)
+            if amp and cmp in ("=", ">=", ">"):
+                # 下降幅度达10%: the amount of the change, not a level
+                cmp = "reduce_by" if amp.group("dir") in ("下降", "降低", "减少", "压减") else "increase_by"
+                ind = ind[:amp.start()].strip() or ind
             if unit in (":1", "：1"):
                 unit = "比值"
-            found.append(Target(ind, float(val), unit, cmp, _year, source,
-                                _clause[s:e].strip("，, "), _a + s, _a + e, rule=rule, region=region))
+            hv = float(high) if high is not None else None
+            if hv is not None and hv <= float(val):
+                hv = None  # not a range (a dash between two unrelated numbers)
+            found.append(Target(ind, float(val), unit_name(unit), cmp, _year, source,
+                                _clause[s:e].strip("，, "), _a + s, _a + e, rule=rule, region=region,
+                                value_high=hv))
             _taken.append((s, e))
+            last.update(indicator=ind, comparator=cmp, sentence=_sentence)
 
         for m in _P_BUILD.finditer(clause):
             ind = m.group("ind")
             if re.search(_VERB, ind[-2:]):
                 continue  # 建设…达到 N: the verb rule reads it better
-            cmp = ">=" if (m.group("suf") or "").startswith("以") else "increase_by"
-            add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "build_verb")
+            suf = m.group("suf") or ""
+            if m.group("unit") in ("%", "‰"):
+                # 新建建筑100%符合…: a share of what is built, not a count
+                cmp = ">=" if suf.startswith("以") else "="
+            else:
+                cmp = ">=" if suf.startswith("以") else "increase_by"
+            add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "build_verb",
+                m.group("high"))
             pos = m.end()
             while True:
                 n = _P_LIST_NEXT.match(clause[pos:])
-                if not n:
+                if not n or _has_verb(n.group("ind")):
                     break
                 cmp2 = ">=" if (n.group("suf") or "").startswith("以") else "increase_by"
                 add(n.group("ind"), n.group("val"), n.group("unit"), cmp2, pos + 1, pos + n.end(),
-                    "build_verb_list")
+                    "build_verb_list", n.group("high"))
+                pos += n.end()
+        for m in _P_BUILD_PRE.finditer(clause):
+            if not free(m.start("val"), m.end("val")):
+                continue
+            cmp = ">=" if m.group("suf") == "以上" else "increase_by"
+            add(m.group("ind"), m.group("val"), m.group("unit"), cmp, m.start(), m.end(),
+                "build_count", m.group("high"))
+            pos = m.end()
+            while n := _P_PRE_NEXT.match(clause[pos:]):
+                cmp2 = ">=" if n.group("suf") == "以上" else "increase_by"
+                add(n.group("ind"), n.group("val"), n.group("unit"), cmp2, pos, pos + n.end(),
+                    "build_count_list", n.group("high"))
                 pos += n.end()
         for m in _P_VERB.finditer(clause):
             if not free(m.start("val"), m.end("val")):
                 continue
             ind = m.group("ind")
-            if m.group("multi"):
-                # X、Y、Z分别达到 a、b、c: one target per (name, value) pair
-                mv = _P_MULTI_VALUES.match(clause, m.start("val"))
-                names = [n for n in re.split(r"和|、|与|及", clean_indicator(ind)) if n]
-                vals = list(_P_ONE_VALUE.finditer(mv.group(0))) if mv else []
-                if len(vals) >= 2 and len(names) == len(vals):
-                    last_unit = next((v.group("unit") for v in reversed(vals) if v.group("unit")), None)
-                    for name, v in zip(names, vals, strict=True):
-                        unit = v.group("unit") or last_unit
-                        if unit:
-                            add(name, v.group("val"), unit, _comparator(m.group("verb"), v.group("suf")),
-                                m.start(), mv.end(), "respectively")
+            multi = m.group("multi")
+            if multi:
+                names = _with_head([n for n in _LIST_SEP.split(clean_indicator(ind)) if n])
+                if multi == "分别":
+                    # X、Y、Z分别达到 a、b、c: one target per (name, value) pair, each value
+                    # with its own unit (a value written without one takes the next unit given)
+                    mv = _P_MULTI_VALUES.match(clause, m.start("val"))
+                    vals = list(_P_ONE_VALUE.finditer(mv.group(0))) if mv else []
+                    if len(vals) >= 2 and len(names) == len(vals):
+                        for i, (name, v) in enumerate(zip(names, vals, strict=True)):
+                            unit = v.group("unit") or next(
+                                (w.group("unit") for w in vals[i + 1:] if w.group("unit")), None)
+                            if unit:
+                                add(name, v.group("val"), unit,
+                                    _comparator(m.group("verb"), v.group("suf")),
+                                    m.start(), mv.end(), "respectively")
+                        continue
+                elif len(names) >= 2:
+                    # A、B利用率均达到X%: one predicate shared by every noun
+                    cmp = _comparator(m.group("verb"), m.group("suf"))
+                    for name in names:
+                        add(name, m.group("val"), m.group("unit"), cmp, m.start(), m.end(),
+                            f"shared:{m.group('verb')}", m.group("high"))
                     continue
             cmp = _comparator(m.group("verb"), m.group("suf"))
-            add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), f"verb:{m.group('verb')}")
+            add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), f"verb:{m.group('verb')}",
+                m.group("high"), inherit=True)
+            pos = m.end()
+            while True:
+                # …利用率达到90%、…处理率85%以上: a list continues the verb without repeating it
+                n = _P_LIST_NEXT.match(clause[pos:])
+                if not n or _has_verb(n.group("ind")):
+                    break
+                add(n.group("ind"), n.group("val"), n.group("unit"),
+                    _comparator(m.group("verb"), n.group("suf")), pos + 1, pos + n.end(),
+                    "verb_list", n.group("high"))
+                pos += n.end()
         for m in _P_NOVERB.finditer(clause):
             if not free(m.start("val"), m.end("val")):
                 continue
             if not m.group("suf") and not m.group("g"):
                 continue
             cmp = _comparator(None, m.group("suf"))
-            add(m.group("ind"), m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "no_verb")
+            add(m.group("ind"), m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "no_verb",
+                m.group("high"))
+        for m in _P_PART.finditer(clause):
+            if not free(m.start("val"), m.end("val")) or cur_year is None:
+                continue
+            ind = f"{clean_indicator(m.group('ind'))}占{m.group('whole')}比例"
+            add(ind, m.group("val"), m.group("unit"), _comparator(None, m.group("suf")),
+                m.start(), m.end(), "part_of")
         for m in _P_SHARE.finditer(clause):
             if not free(m.start("val"), m.end("val")):
                 continue
@@ -237,6 +429,16 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             ind = f"{who}的比例"
             cmp = ">=" if m.group("suf") == "以上" else "<="
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "share")
+        if not taken and cur_year is not None:
+            # a verb-less item of a list of targets: 非化石能源占比15%; 其中现代林业产业基地200万亩
+            core = clause.strip()
+            off = clause.find(core[:1]) if core else 0
+            bm = _P_BARE.match(core)
+            if bm and not _has_verb(bm.group("ind")):
+                sub = core.startswith("其中") and last.get("sentence") == sentence
+                cmp = str(last["comparator"]) if sub else _comparator(None, bm.group("suf"))
+                add(bm.group("ind"), bm.group("val"), bm.group("unit"), cmp, off, off + bm.end(),
+                    "list_item", bm.group("high"))
     found.sort(key=lambda t: t.start)
     return found
 

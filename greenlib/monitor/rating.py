@@ -170,6 +170,16 @@ def _pick_baseline(years: list[int], latest_year: int, base_year: int = BASELINE
     return max(before) if before else min(earlier)
 
 
+def rated_value(target: pd.Series) -> float:
+    """The figure a target is rated against: for a range (value … value_high) the stricter
+    end, i.e. the low end of a ceiling (<=, <) and the high end otherwise (a level to reach,
+    a reduction or an increase of 60%~65% is met only at 65%)."""
+    hi = target.get("value_high") if hasattr(target, "get") else None
+    if hi is None or pd.isna(hi) or target["comparator"] in ("<=", "<"):
+        return float(target["value"])
+    return float(hi)
+
+
 def rate_series(comparator: str, target_value: float, target_year: int | None,
                 series: list[tuple[int, float]], as_of: str | date | None = None, *,
                 unit: str = "", measure: str = "level",
@@ -321,7 +331,7 @@ def build_status(targets: pd.DataFrame, as_of: str | date | None = None,
         measure = usable["measure"].iloc[0] if len(usable) else "level"
         unit = usable["unit"].iloc[0] if len(usable) else tr["unit"]
         target_year = None if pd.isna(tr["year"]) else int(tr["year"])
-        rating = rate_series(tr["comparator"], float(tr["value"]), target_year,
+        rating = rate_series(tr["comparator"], rated_value(tr), target_year,
                              [(int(y), float(v)) for y, v in zip(usable["year"], usable["value"],
                                                                  strict=True)],
                              day, unit=unit, measure=measure, base_year=base_year)

@@ -1,0 +1,274 @@
+"""Issue 9: target extraction that generalises beyond the district plan.
+
+The eight failure kinds the held-out set tests/fixtures/unseen2 showed, each pinned with
+sentences written for this test in the genre's style (synthetic: invented wordings, not
+quotes of a plan), plus the score on unseen2 itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from greenlib.clean.ingest import normalize, read_plan
+from greenlib.clean.pipeline import clean_document
+from greenlib.clean.targets import Target, extract
+from greenlib.errors import InputError
+
+HERE = Path(__file__).parent
+
+
+def rows(text: str) -> list[tuple]:
+    return [(t.indicator, t.value, t.unit, t.comparator, t.year) for t in extract(text, "body")]
+
+
+def by_indicator(text: str) -> dict[str, Target]:
+    return {t.indicator: t for t in extract(text, "body")}
+
+
+# (1) refused although it states targets ------------------------------------------------
+
+
+def test_short_news_copy_with_targets_is_cleaned_with_a_warning(tmp_path: Path, capsys) -> None:
+    p = tmp_path / "synthetic_news_copy.txt"
+    p.write_text("合成测试文本。某市日前印发林业发展规划。到2025年，全市森林覆盖率稳定在48%以上，"
+                 "林地保有量达到320万亩，林业总产值达到150亿元。", encoding="utf-8")
+    res = clean_document(read_plan(p))
+    got = {(r.indicator, r.value, r.unit, r.comparator) for r in res.tables["targets.csv"].itertuples()}
+    assert ("森林覆盖率", 48.0, "%", ">=") in got
+    assert ("林地保有量", 320.0, "万亩", "=") in got
+    assert len(res.quality["warnings"]) == 1
+    assert "新闻稿或摘录" in res.quality["warnings"][0]["detail"]
+    assert "synthetic_news_copy.txt" in capsys.readouterr().err
+
+
+def test_text_without_targets_or_plan_words_is_still_refused(tmp_path: Path) -> None:
+    p = tmp_path / "synthetic_not_a_plan.txt"
+    p.write_text("合成测试文本。今天天气晴朗，气温二十度左右，适合外出散步。" * 10, encoding="utf-8")
+    with pytest.raises(InputError, match="不是实施方案"):
+        clean_document(read_plan(p))
+
+
+def test_toneless_pinyin_glosses_are_removed() -> None:
+    text = "到(dao)2025年(nian)，秸(jie)秆(gan)综合(he)利用率達(da)(da)到(dao)90%以(yi)上(shang)"
+    norm = normalize(text).text
+    assert norm == "到2025年，秸秆综合利用率达到90%以上"
+    assert rows(norm) == [("秸秆综合利用率", 90.0, "%", ">=", 2025)]
+
+
+def test_a_single_latin_word_in_brackets_is_not_a_gloss() -> None:
+    assert normalize("示范项目(a)已开工建设").text == "示范项目（a）已开工建设"
+
+
+# (2) 实现/维持 verbs and lists without a verb -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ("到2025年，重点企业清洁生产审核实现100%", ("重点企业清洁生产审核", 100.0, "%", "=", 2025)),
+        ("到2025年，城市饮用水水源地水质达标率维持在100%", ("城市饮用水水源地水质达标率", 100.0, "%", "=", 2025)),
+        ("到2025年，湿地保护率维持45%以上", ("湿地保护率", 45.0, "%", ">=", 2025)),
+        ("到2025年，煤炭消费总量控制在800万吨以内", ("煤炭消费总量", 800.0, "万吨", "<=", 2025)),
+        ("到2025年，力争新能源汽车保有量确保达到5万辆", ("新能源汽车保有量", 5.0, "万辆", "=", 2025)),
+    ],
+)
+def test_verbs_of_keeping_and_limiting(sentence: str, want: tuple) -> None:
+    assert rows(sentence) == [want]
+
+
+def test_verb_less_list_items_under_a_target_year() -> None:
+    got = rows("到2025年，可再生能源消费比重18%，单位工业增加值用水量下降12%，植树造林800万株。")
+    assert got == [("可再生能源消费比重", 18.0, "%", "=", 2025),
+                   ("单位工业增加值用水量", 12.0, "%", "reduce_by", 2025),
+                   ("植树造林", 800.0, "万株", "=", 2025)]
+
+
+def test_a_list_continues_the_verb() -> None:
+    got = rows("到2025年，餐厨垃圾资源化利用率达到70%、园林垃圾资源化利用率60%以上")
+    assert got == [("餐厨垃圾资源化利用率", 70.0, "%", "=", 2025),
+                   ("园林垃圾资源化利用率", 60.0, "%", ">=", 2025)]
+
+
+def test_a_bare_number_without_a_target_year_is_not_a_target() -> None:
+    assert rows("全市林地面积120万亩") == []
+
+
+# (3) units: every value keeps its own magnitude ------------------------------------------
+
+
+def test_respectively_with_different_magnitudes() -> None:
+    got = rows("到2025年，粉煤灰、工业副产石膏利用量分别达到800万吨和1.5亿吨")
+    assert got == [("粉煤灰利用量", 800.0, "万吨", "=", 2025),
+                   ("工业副产石膏利用量", 1.5, "亿吨", "=", 2025)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("到2025年，绿色产业营业收入达到1.2万亿元", 1.2, "万亿元"),
+        ("到2025年，再生水利用量达到3.5亿立方米", 3.5, "亿立方米"),
+        ("到2025年，光伏发电装机容量达到1.1亿千瓦", 1.1, "亿千瓦"),
+        ("到2025年，能源消费总量控制在2.3亿吨标准煤以内", 2.3, "亿吨标准煤"),
+        ("到2025年，能源消费总量控制在2.3亿t标准煤以内", 2.3, "亿吨标准煤"),
+        ("到2025年，危险废物利用处置能力达到120万吨/年", 120, "万吨/年"),
+        ("到2025年，城镇污水处理能力达到45万立方米/日", 45, "万立方米/日"),
+    ],
+)
+def test_magnitude_and_rate_units(sentence: str, value: float, unit: str) -> None:
+    (t,) = extract(sentence, "body")
+    assert (t.value, t.unit) == (value, unit)
+
+
+def test_magnitude_guard_flags_a_power_of_ten(tmp_path: Path) -> None:
+    p = tmp_path / "synthetic_magnitude.txt"
+    p.write_text("合成测试文本：某市循环经济发展实施方案。主要目标：到2025年，废钢利用量达到3.2亿吨。"
+                 "推进废钢回收体系建设，到2025年，全市废钢利用量达到3.2万吨，目标任务全面完成。",
+                 encoding="utf-8")
+    res = clean_document(read_plan(p))
+    sus = [u for u in res.quality["unresolved"] if u["kind"] == "magnitude_suspect"]
+    assert sus and "量级" in sus[0]["detail"] and "10^4" in sus[0]["detail"]
+
+
+def test_magnitude_guard_is_quiet_on_consistent_figures(tmp_path: Path) -> None:
+    p = tmp_path / "synthetic_consistent.txt"
+    p.write_text("合成测试文本：某市林业发展实施方案。主要目标：到2025年，森林蓄积量达到180万立方米；"
+                 "到2030年，森林蓄积量达到190万立方米，目标任务全面完成。", encoding="utf-8")
+    res = clean_document(read_plan(p))
+    assert not [u for u in res.quality["unresolved"] if u["kind"] == "magnitude_suspect"]
+
+
+# (4) a second predicate without its own subject -------------------------------------------
+
+
+def test_chained_predicate_keeps_the_subject() -> None:
+    got = rows("到2025年，碳排放强度比2020年下降19%左右、控制在1.1亿吨左右")
+    assert got == [("碳排放强度", 19.0, "%", "reduce_by", 2025),
+                   ("碳排放强度", 1.1, "亿吨", "<=", 2025)]
+
+
+def test_later_clause_gets_its_own_year() -> None:
+    got = rows("到2025年，生物质发电装机达到30万千瓦，到2030年达到60万千瓦以上。")
+    assert got == [("生物质发电装机", 30.0, "万千瓦", "=", 2025),
+                   ("生物质发电装机", 60.0, "万千瓦", ">=", 2030)]
+
+
+def test_subject_is_not_carried_into_another_sentence() -> None:
+    got = rows("到2025年，秸秆综合利用率达到92%。到2030年达到95%。")
+    assert got == [("秸秆综合利用率", 92.0, "%", "=", 2025)]
+
+
+# (5) ranges and counts after (and before) the noun ----------------------------------------
+
+
+def test_range_keeps_both_ends() -> None:
+    (t,) = extract("到2030年，单位生产总值能耗比2020年下降20%~25%", "body")
+    assert (t.value, t.value_high, t.comparator, t.year) == (20.0, 25.0, "reduce_by", 2030)
+    (c,) = extract("“十四五”期间，建成3-5个零碳示范园区", "body")
+    assert (c.indicator, c.value, c.value_high, c.unit, c.comparator, c.year) == (
+        "零碳示范园区", 3.0, 5.0, "个", "increase_by", 2025)
+
+
+def test_counts_after_and_before_the_noun() -> None:
+    got = rows("到2025年，建设20个固废资源化利用中心和15个再生资源分拣中心，创建省级生态农场示范基地4个")
+    assert got == [("固废资源化利用中心", 20.0, "个", "increase_by", 2025),
+                   ("再生资源分拣中心", 15.0, "个", "increase_by", 2025),
+                   ("省级生态农场示范基地", 4.0, "个", "increase_by", 2025)]
+
+
+def test_sub_target_with_qizhong_takes_the_predicate() -> None:
+    got = rows("到2025年，建成高标准农田60万亩，其中绿色农田示范区20万亩")
+    assert got == [("高标准农田", 60.0, "万亩", "increase_by", 2025),
+                   ("绿色农田示范区", 20.0, "万亩", "increase_by", 2025)]
+
+
+# (6) shared predicates -----------------------------------------------------------------
+
+
+def test_shared_predicate_jun_gives_one_target_per_noun() -> None:
+    got = rows("到2025年，工业用水重复利用率、再生水利用率均达到85%以上")
+    assert got == [("工业用水重复利用率", 85.0, "%", ">=", 2025),
+                   ("再生水利用率", 85.0, "%", ">=", 2025)]
+
+
+def test_coordinated_nouns_share_the_head() -> None:
+    got = rows("到2025年，废塑料、废橡胶回收量分别达到40万吨、25万吨")
+    assert [g[0] for g in got] == ["废塑料回收量", "废橡胶回收量"]
+
+
+# (7) history is not a target -------------------------------------------------------------
+
+
+def test_review_of_the_previous_period_is_not_a_target() -> None:
+    text = ("“十三五”期间，全市森林覆盖率由38%提高到42%，建成生态公园12个。"
+            "2020年，一般工业固废综合利用率已达到88%。"
+            "到2025年，全市森林覆盖率达到45%，一般工业固废综合利用率达到92%。")
+    assert rows(text) == [("森林覆盖率", 45.0, "%", "=", 2025),
+                          ("一般工业固废综合利用率", 92.0, "%", "=", 2025)]
+
+
+def test_base_year_is_not_a_target_year() -> None:
+    (t,) = extract("到2025年，单位地区生产总值能耗较2020年下降14%", "body")
+    assert (t.indicator, t.year, t.comparator) == ("单位地区生产总值能耗", 2025, "reduce_by")
+
+
+def test_the_plans_own_period_is_not_history() -> None:
+    got = rows("“十四五”期间，全市新增造林面积15万亩。到2025年，森林覆盖率达到50%")
+    assert got == [("造林面积", 15.0, "万亩", "increase_by", 2025), ("森林覆盖率", 50.0, "%", "=", 2025)]
+
+
+# (8) 下降幅度达 X% and other comparator wordings ------------------------------------------
+
+
+def test_amplitude_of_a_reduction() -> None:
+    (t,) = extract("到2025年，一般工业固废填埋量下降幅度达15%", "body")
+    assert (t.indicator, t.value, t.comparator) == ("一般工业固废填埋量", 15.0, "reduce_by")
+
+
+def test_new_buildings_complying_100_percent_is_a_share() -> None:
+    (t,) = extract("到2025年，全市新建建筑100%执行绿色建筑标准", "body")
+    assert (t.value, t.unit, t.comparator) == (100.0, "%", "=")
+
+
+def test_relative_increase_with_yue() -> None:
+    (t,) = extract("到2025年，主要资源产出率比2020年提高约15%", "body")
+    assert (t.indicator, t.value, t.comparator) == ("主要资源产出率", 15.0, "increase_by")
+
+
+# the held-out set ----------------------------------------------------------------------
+
+
+def _score(folder: Path) -> dict:
+    sys.path.insert(0, str(HERE))
+    try:
+        from score_unseen import score_folder
+    finally:
+        sys.path.remove(str(HERE))
+    return score_folder(folder)["overall"]
+
+
+def test_unseen2_scores() -> None:
+    o = _score(HERE / "fixtures" / "unseen2")
+    assert o["recall_comparator"] >= 0.95
+    assert o["recall"] >= 0.97
+    assert o["precision"] >= 0.98
+    assert o["magnitude_errors"] == 0
+    assert o["refused"] == []
+
+
+def test_unseen_scores_stay_perfect() -> None:
+    o = _score(HERE / "fixtures" / "unseen")
+    assert (o["recall"], o["recall_comparator"], o["precision"]) == (1.0, 1.0, 1.0)
+
+
+def test_a_range_is_rated_against_its_stricter_end() -> None:
+    import pandas as pd
+
+    from greenlib.monitor.rating import rated_value
+
+    cut = pd.Series({"value": 60.0, "value_high": 65.0, "comparator": "reduce_by"})
+    cap = pd.Series({"value": 1.0, "value_high": 1.5, "comparator": "<="})
+    one = pd.Series({"value": 95.0, "value_high": float("nan"), "comparator": ">="})
+    assert (rated_value(cut), rated_value(cap), rated_value(one)) == (65.0, 1.0, 95.0)
