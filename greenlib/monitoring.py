@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import config, contract
+from . import config, contract, numbers
 from .errors import InputError, ValidationError
 
 #: The geography the plan's targets are set for. Only figures for this geo rate a target;
@@ -290,18 +290,12 @@ def _keep_text(v: Any) -> str:
 
 
 def _parse_number(v: Any, unit: str = "") -> float | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int | float):
-        return float(v) if math.isfinite(v) else None
-    s = _text(v).replace(",", "").replace(" ", "")
-    if unit == "%" and s.endswith("%"):
-        s = s[:-1]
-    try:
-        x = float(s)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
+    """The value of :func:`greenlib.numbers.parse_number` (None when empty or refused)."""
+    return numbers.parse_number(v, unit).value
+
+
+#: Per-indicator plausible ranges that replace the unit's (see :mod:`greenlib.numbers`).
+PLAUSIBILITY_OVERRIDES = config.REFERENCE / "plausibility_overrides.csv"
 
 
 def _parse_year(v: Any) -> int | None:
@@ -565,6 +559,8 @@ class _Known:
     #: target indicator text -> accepted units (None: any unit, relative change target)
     target_units: dict[str, set[str] | None]
     have_targets: bool
+    #: indicator -> plausible range replacing its unit's (data/reference/plausibility_overrides.csv)
+    plausible: dict[str, numbers.Bound] = field(default_factory=dict)
 
     @classmethod
     def build(cls, map_rows: list[dict[str, Any]], targets: pd.DataFrame | None) -> _Known:
@@ -581,7 +577,11 @@ class _Known:
         by_map: dict[str, dict[str, Any]] = {}
         for r in map_rows:
             by_map.setdefault(r["observed_indicator"], r)
-        return cls(by_map, units, targets is not None)
+        try:
+            plausible = numbers.load_overrides(PLAUSIBILITY_OVERRIDES)
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        return cls(by_map, units, targets is not None, plausible)
 
 
 def _parse_observations(sheet: _Sheet, known: _Known
@@ -659,12 +659,19 @@ def _parse_observations(sheet: _Sheet, known: _Known
         rec["year"] = year
         # value
         v_raw = get.get("value")
-        value = _parse_number(v_raw, unit)
+        parsed = numbers.parse_number(v_raw, unit)
+        value = parsed.value
+        implausible = None if value is None else numbers.plausibility(value, unit, indicator,
+                                                                      known.plausible)
         if not _filled(v_raw):
             bad("value", "empty")
-        elif value is None:
-            bad("value", f"{v_raw!r} is not a number (write the number only; the unit goes in "
-                         "the unit column)")
+        elif parsed.error:
+            bad("value", parsed.error)
+        elif implausible:
+            bad("value", f"{implausible}；如确属实，在 {_display(PLAUSIBILITY_OVERRIDES)} 为该指标"
+                         "另设范围")
+        elif parsed.warning:
+            sheet.notes.append(f"{_where(sheet, n, name_of.get('value', 'value'))}: {parsed.warning}")
         rec["value"] = value
         # provenance
         if not rec["source_title"]:
@@ -727,8 +734,8 @@ def _observations_and_problems(path: str | Path | None, targets: pd.DataFrame | 
             problems.append(str(e))
             continue
         for sheet in sheets:
-            notes += sheet.notes
             rows, probs, unfilled = _parse_observations(sheet, known)
+            notes += sheet.notes  # after parsing: approximate figures add notes
             obs += rows
             problems += probs
             if unfilled:
