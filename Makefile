@@ -8,6 +8,8 @@ PYTHON_BOOT ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed
+LOCK        := requirements.lock
+UPGRADE     ?=
 JOBS        ?= 2
 PLAN        ?=
 AS_OF       ?=
@@ -16,19 +18,32 @@ DEST        ?=
 PLAN_ARG  = $(if $(PLAN),--plan $(PLAN))
 ASOF_ARG  = $(if $(AS_OF),--as-of $(AS_OF))
 
-.PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template check-monitoring clean
+.PHONY: help setup lock sysdeps data report publish lab test lint bench monitoring-template check-monitoring clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
-	@echo ">> creating $(VENV) and installing greenlib with its dependencies"
+# The environment is the lock: exact versions with hashes, then greenlib itself without
+# resolving anything again. pyproject.toml only states the ranges `make lock` resolves.
+$(STAMP): $(LOCK) pyproject.toml
+	@echo ">> creating $(VENV) and installing the locked versions ($(LOCK)) and greenlib"
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-setup: $(STAMP) ## Create .venv/ and install greenlib (pip, no conda needed)
+setup: $(STAMP) ## Create .venv/ and install the locked versions (requirements.lock) and greenlib
+
+# Re-resolve on purpose: newest versions pyproject.toml allows (UPGRADE=pkg: only that one,
+# the others stay as locked). Python 3.11+, every OS, with hashes. Then: make test, commit.
+lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=pkg for one package only)
+	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
+	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
+	$(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" \
+		$(if $(UPGRADE),--upgrade-package $(UPGRADE),--upgrade) -o $(LOCK)
+	@echo ">> $(LOCK) re-resolved: run make setup and make test, then commit $(LOCK) (and environment.yml)"
 
 sysdeps: ## Check (and, as root with apt-get, install) Chromium, CJK fonts and poppler-utils
 	@bash tools/sysdeps.sh

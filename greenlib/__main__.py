@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             p = plan_mod.load(args.plan)
             imap = p.indicator_map if p.indicator_map.exists() else None
             check(p.monitoring, targets=p.build().data, indicator_map=imap, geo=p.geo,
-                  geos=p.known_geos)
+                  geos=p.known_geos, overrides=p.plausibility_overrides)
     except GreenlibError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1

@@ -149,7 +149,6 @@ HEADERS: dict[str, dict[str, str]] = {
     contract.UNITS: {"unit": "责任单位", "full_name": "全称", "kind": "类型",
                      "n_lead": "牵头任务数", "n_co": "配合任务数", "n_tasks": "任务总数"},
     contract.TARGETS: {"target_id": "目标编号", "indicator": "指标", "value": "目标值",
-                       "value_high": "目标值上限",
                        "unit": "单位", "comparator": "比较方式", "year": "目标年份",
                        "sector": "领域代码", "source": "出处", "task_ids": "相关任务",
                        "quote": "原文表述", "sources": "全部出处", "rule": "抽取规则",

@@ -148,6 +148,10 @@ class Plan:
         return self.reference / "indicator_owners.csv"
 
     @property
+    def plausibility_overrides(self) -> Path:
+        return self.reference / "plausibility_overrides.csv"
+
+    @property
     def monitoring(self) -> Path:
         return self.folder / "monitoring"
 

@@ -39,7 +39,7 @@ class monitoring:
     def load_observations(path: Path | None, *, targets: pd.DataFrame | None = None,
                           indicator_map: Path | None = MAP) -> pd.DataFrame:
         return ob.load_observations(path, targets=targets, indicator_map=indicator_map,
-                                    geos=PLAN.known_geos)
+                                    geos=PLAN.known_geos, overrides=PLAN.plausibility_overrides)
 
     @staticmethod
     def observed_for_targets(targets: pd.DataFrame, observations: pd.DataFrame, *,
@@ -51,7 +51,7 @@ class monitoring:
     @staticmethod
     def check(path: Path | None, *, targets: Any, indicator_map: Path | None = MAP) -> None:
         ob.check(path, targets=targets, indicator_map=indicator_map, geo=PLAN.geo,
-                 geos=PLAN.known_geos)
+                 geos=PLAN.known_geos, overrides=PLAN.plausibility_overrides)
 
     @staticmethod
     def write_template(out: Path, targets: Any = None) -> Path:

@@ -1,4 +1,5 @@
-"""Set-up files agree with each other: environment.yml vs pyproject.toml, Makefile help, CI entry."""
+"""Set-up files agree with each other: requirements.lock vs pyproject.toml vs environment.yml,
+Makefile help, CI entry."""
 
 from __future__ import annotations
 
@@ -7,24 +8,76 @@ import subprocess
 import tomllib
 
 import yaml
+from packaging.requirements import Requirement
 
 from greenlib import config
 
-
-def _name(spec: str) -> str:
-    return re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].strip().lower()
+LOCK = config.ROOT / "requirements.lock"
 
 
-def test_environment_yml_lists_the_same_packages_as_pyproject():
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pyproject() -> tuple[list[Requirement], list[Requirement]]:
+    """(main + dev requirements: what the lock must cover, every extra's requirements)."""
     py = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    want = set(py["dependencies"])
-    for extra in py.get("optional-dependencies", {}).values():
-        want |= set(extra)
+    extras = py.get("optional-dependencies", {})
+    locked = [Requirement(s) for s in [*py["dependencies"], *extras.get("dev", [])]]
+    rest = [Requirement(s) for k, v in extras.items() if k != "dev" for s in v]
+    return locked, rest
+
+
+def _lock() -> dict[str, set[str]]:
+    """Package -> pinned versions (two when the lock forks by Python version)."""
+    pins: dict[str, set[str]] = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", line)
+        if m:
+            pins.setdefault(_norm(m.group(1)), set()).add(m.group(2))
+    return pins
+
+
+def _environment_pip() -> dict[str, Requirement]:
     env = yaml.safe_load((config.ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    have = {p for p in pip if not p.startswith("-e")}
-    # same names *and* the same version floors
-    assert {_name(s): s for s in have} == {_name(s): s for s in want}
+    return {_norm(r.name): r for r in (Requirement(p) for p in pip if not p.startswith("-e"))}
+
+
+def test_lock_pins_every_dependency_within_pyprojects_ranges():
+    # fails when pyproject.toml gained or changed a dependency and `make lock` was not run
+    pins = _lock()
+    locked, _ = _pyproject()
+    for req in locked:
+        versions = pins.get(_norm(req.name))
+        assert versions, f"{req.name} is in pyproject.toml but not in requirements.lock: run make lock"
+        for v in versions:
+            assert req.specifier.contains(v, prereleases=True), \
+                f"requirements.lock pins {req.name}=={v}, outside pyproject.toml's {req}: run make lock"
+
+
+def test_lock_has_a_hash_for_every_pin():
+    # pip checks every download against the lock only when every requirement has a hash
+    entries = re.split(r"\n(?=[A-Za-z0-9])", LOCK.read_text(encoding="utf-8").split("\n", 2)[2])
+    pinned = [e for e in entries if "==" in e.split("\n", 1)[0]]
+    assert len(pinned) > 50
+    assert all("--hash=sha256:" in e for e in pinned)
+
+
+def test_environment_yml_pins_the_locks_versions():
+    locked, rest = _pyproject()
+    env = _environment_pip()
+    # same packages as pyproject.toml (every extra)
+    assert set(env) == {_norm(r.name) for r in [*locked, *rest]}
+    pins = _lock()
+    for name, req in env.items():
+        if name in pins:
+            # a package the lock pins is pinned to the same version here (== one version)
+            assert {str(req.specifier)} == {f"=={v}" for v in pins[name]}, \
+                f"environment.yml has {req}, requirements.lock has {sorted(pins[name])}"
+        else:
+            # extras outside the lock (lab) keep pyproject.toml's range
+            assert str(req.specifier) == str(next(r for r in rest if _norm(r.name) == name).specifier)
 
 
 def test_make_help_lists_every_documented_target():

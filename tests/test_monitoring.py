@@ -202,7 +202,7 @@ def test_xlsx_errors_name_the_sheet_row_under_a_title_row(tmp_path: Path,
     (msg,) = problems_of(e)
     # title row 1, header row 2, data rows 3 and 4
     assert msg.startswith("t.xlsx [数据], row 4, 数值:") or ", row 4, 数值:" in msg
-    assert "'三百五十' is not a number" in msg
+    assert "不是数字：'三百五十'" in msg
 
 
 def test_folder_reads_every_file_and_refuses_xls(tmp_path: Path, targets: pd.DataFrame) -> None:
@@ -245,7 +245,7 @@ def test_target_indicator_is_known_without_a_map_row(tmp_path: Path,
 def test_non_numeric_value(tmp_path: Path, targets: pd.DataFrame) -> None:
     msg = _one_problem(tmp_path, targets, ["城区空气质量优良天数", "重庆市黔江区", 2024, "355天",
                                            "天", *SRC])
-    assert ", 数值: '355天' is not a number" in msg
+    assert ", 数值: 不是数字：'355天'" in msg
 
 
 def test_empty_value(tmp_path: Path, targets: pd.DataFrame) -> None:
@@ -328,9 +328,10 @@ def test_all_problems_are_collected(tmp_path: Path, targets: pd.DataFrame) -> No
     with pytest.raises(ValidationError) as e:
         load(f, targets)
     msgs = problems_of(e)
-    assert len(msgs) == 5
-    assert [m.split(", ")[1] for m in msgs] == ["row 2", "row 3", "row 3", "row 4", "row 4"]
-    assert "5 problem(s)" in str(e.value)
+    # row 4: unit, geo, and 350 % is implausible
+    assert len(msgs) == 6
+    assert [m.split(", ")[1] for m in msgs] == ["row 2", "row 3", "row 3", "row 4", "row 4", "row 4"]
+    assert "6 problem(s)" in str(e.value)
 
 
 def test_explicit_partial_year_column(tmp_path: Path, targets: pd.DataFrame) -> None:

@@ -124,7 +124,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
             unit = c.spec["add"]
             if unit not in known_units:
                 raise InputError(f"corrections.yaml ({c.id}): field 'add': {unit!r} is not a "
-                                 "canonical unit of data/reference/units.csv")
+                                 "canonical unit of the plan's reference/units.csv")
             if any(i["unit"] == unit for i in lst):
                 out.append(report(c, "unused", field="unit", new=unit,
                                   detail="该单位已在列表中"))
@@ -151,7 +151,7 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
         unit = c.spec["unit"]
         if unit not in known_units:
             raise InputError(f"corrections.yaml ({c.id}): field 'unit': {unit!r} is not a canonical "
-                             "unit of data/reference/units.csv")
+                             "unit of the plan's reference/units.csv")
         if hit["unit"] == unit:
             out.append(report(c, "unused", field="unit", old=hit["unit"], new=unit,
                               detail="代码已能识别该写法，此校正可删除"))

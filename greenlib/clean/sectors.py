@@ -1,7 +1,7 @@
 """Sectors: each annex section maps to one sector slug (the plan's reference/sectors.csv).
 
 Targets that belong to no task (the main targets) get a sector from keywords in
-their indicator (data/reference/indicator_sectors.csv), else ``overall``.
+their indicator (the plan's reference/indicator_sectors.csv), else ``overall``.
 """
 
 from __future__ import annotations

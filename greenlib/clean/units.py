@@ -56,7 +56,7 @@ def level(name: str) -> str | None:
 
 
 class Registry:
-    """Canonical units with their aliases (data/reference/units.csv)."""
+    """Canonical units with their aliases (the plan's reference/units.csv)."""
 
     def __init__(self, frame: pd.DataFrame, source: Path | None = None) -> None:
         need = {"unit", "full_name", "kind", "aliases"}

@@ -8,13 +8,14 @@ collected before :class:`~greenlib.errors.ValidationError` is raised.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .. import numbers
 from ..errors import InputError, ValidationError
 from .indicator_map import (
     _clean_targets,
@@ -32,7 +33,6 @@ from .readers import (
     _keep_text,
     _monitoring_files,
     _parse_bool,
-    _parse_number,
     _parse_year,
     _read_any,
     _text,
@@ -95,10 +95,13 @@ class _Known:
     have_targets: bool
     #: geos a figure may name (the plan's own first); empty: any geo is accepted
     geos: tuple[str, ...] = ()
+    #: indicator -> plausible range replacing its unit's (reference/plausibility_overrides.csv)
+    plausible: dict[str, numbers.Bound] = field(default_factory=dict)
+    overrides_file: str = "reference/plausibility_overrides.csv"
 
     @classmethod
     def build(cls, map_rows: list[dict[str, Any]], targets: pd.DataFrame | None,
-              geos: tuple[str, ...] = ()) -> _Known:
+              geos: tuple[str, ...] = (), overrides: Path | None = None) -> _Known:
         units: dict[str, set[str] | None] = {}
         if targets is not None:
             for _, t in targets.iterrows():
@@ -112,7 +115,14 @@ class _Known:
         by_map: dict[str, dict[str, Any]] = {}
         for r in map_rows:
             by_map.setdefault(r["observed_indicator"], r)
-        return cls(by_map, units, targets is not None, tuple(geos))
+        plausible: dict[str, numbers.Bound] = {}
+        if overrides is not None and overrides.exists():
+            try:
+                plausible = numbers.load_overrides(overrides)
+            except ValueError as e:
+                raise InputError(str(e)) from None
+        return cls(by_map, units, targets is not None, tuple(geos), plausible,
+                   str(overrides) if overrides else cls.overrides_file)
 
 
 def _parse_observations(sheet: Sheet, known: _Known
@@ -190,12 +200,18 @@ def _parse_observations(sheet: Sheet, known: _Known
         rec["year"] = year
         # value
         v_raw = get.get("value")
-        value = _parse_number(v_raw, unit)
+        parsed = numbers.parse_number(v_raw, unit)
+        value = parsed.value
+        implausible = None if value is None else numbers.plausibility(value, unit, indicator,
+                                                                      known.plausible)
         if not _filled(v_raw):
             bad("value", "empty")
-        elif value is None:
-            bad("value", f"{v_raw!r} is not a number (write the number only; the unit goes in "
-                         "the unit column)")
+        elif parsed.error:
+            bad("value", parsed.error)
+        elif implausible:
+            bad("value", f"{implausible}；如确属实，在 {known.overrides_file} 为该指标另设范围")
+        elif parsed.warning:
+            sheet.notes.append(f"{_where(sheet, n, name_of.get('value', 'value'))}: {parsed.warning}")
         rec["value"] = value
         # provenance
         if not rec["source_title"]:
@@ -242,13 +258,14 @@ def _merge_duplicates(obs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
 
 
 def _observations_and_problems(path: str | Path | None, targets: pd.DataFrame | None,
-                               map_rows: list[dict[str, Any]], geos: tuple[str, ...] = ()
+                               map_rows: list[dict[str, Any]], geos: tuple[str, ...] = (),
+                               overrides: Path | None = None
                                ) -> tuple[pd.DataFrame, list[str], list[str]]:
     if path is None or not Path(path).exists():
         files, problems = [], []
     else:
         files, problems = _monitoring_files(Path(path))
-    known = _Known.build(map_rows, targets, geos)
+    known = _Known.build(map_rows, targets, geos, overrides)
     recognise = {h for aliases in OBS_COLUMNS.values() for h in aliases} | set(
         TEMPLATE_INFO.values())
     obs: list[dict[str, Any]] = []
@@ -260,8 +277,8 @@ def _observations_and_problems(path: str | Path | None, targets: pd.DataFrame | 
             problems.append(str(e))
             continue
         for sheet in sheets:
-            notes += sheet.notes
             rows, probs, unfilled = _parse_observations(sheet, known)
+            notes += sheet.notes  # after parsing: approximate figures add notes
             obs += rows
             problems += probs
             if unfilled:
@@ -277,7 +294,8 @@ def _observations_and_problems(path: str | Path | None, targets: pd.DataFrame | 
 
 def load_observations(path: str | Path | None, *, targets: pd.DataFrame | None = None,
                       indicator_map: str | Path | None = None,
-                      geos: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+                      geos: tuple[str, ...] | list[str] = (),
+                      overrides: Path | None = None) -> pd.DataFrame:
     """Read and validate every .csv/.xlsx of ``path`` (a file or a plan's monitoring/ folder).
 
     Indicators are checked against the indicator map and the plan targets (``targets``);
@@ -287,7 +305,7 @@ def load_observations(path: str | Path | None, *, targets: pd.DataFrame | None =
     """
     t = _clean_targets(targets) if targets is not None else None
     rows, map_problems = map_rows(indicator_map)
-    df, problems, notes = _observations_and_problems(path, t, rows, tuple(geos))
+    df, problems, notes = _observations_and_problems(path, t, rows, tuple(geos), overrides)
     problems = map_problems + problems
     if problems:
         raise ValidationError(problems, what="monitoring data")
@@ -390,7 +408,7 @@ def observed_for_targets(targets: pd.DataFrame, observations: pd.DataFrame, *,
 
 def validate_all(targets: pd.DataFrame, path: str | Path | None = None,
                  indicator_map: str | Path | None = None, geo: str | None = None,
-                 geos: tuple[str, ...] | list[str] = ()
+                 geos: tuple[str, ...] | list[str] = (), overrides: Path | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Validate the map, every monitoring file and the figures' fit to targets in one go.
 
@@ -400,7 +418,7 @@ def validate_all(targets: pd.DataFrame, path: str | Path | None = None,
     t = _clean_targets(targets)
     imap, problems = _map_and_problems(t, indicator_map)
     rows, _ = map_rows(indicator_map)
-    obs, obs_problems, notes = _observations_and_problems(path, t, rows, tuple(geos))
+    obs, obs_problems, notes = _observations_and_problems(path, t, rows, tuple(geos), overrides)
     problems += obs_problems
     linked, link_problems = _link(t, obs.dropna(subset=["year", "value"]), imap, geo)
     problems += link_problems
@@ -413,7 +431,7 @@ def validate_all(targets: pd.DataFrame, path: str | Path | None = None,
 
 def check(path: str | Path | None, *, targets: pd.DataFrame | str | Path,
           indicator_map: str | Path | None = None, geo: str | None = None,
-          geos: tuple[str, ...] | list[str] = ()) -> None:
+          geos: tuple[str, ...] | list[str] = (), overrides: Path | None = None) -> None:
     """Validate a plan's monitoring/ folder and indicator map against its targets.csv.
 
     Collects every problem (map, files, conflicts) before raising; prints a one-line OK
@@ -421,7 +439,7 @@ def check(path: str | Path | None, *, targets: pd.DataFrame | str | Path,
     """
     t = (_clean_targets(targets) if isinstance(targets, pd.DataFrame)
          else read_targets(targets))
-    obs, _, linked = validate_all(t, path, indicator_map, geo, geos)
+    obs, _, linked = validate_all(t, path, indicator_map, geo, geos, overrides)
     n_files = obs["file"].str.replace(r" \[.*\]$", "", regex=True).nunique()
     geos = ", ".join(f"{n} {g}" for g, n in obs["geo"].value_counts().items())
     rating = linked[~linked["context"]]

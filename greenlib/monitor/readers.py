@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from .. import config, numbers
 from ..errors import InputError
 
 _TRUE = {"true", "1", "yes", "y", "是", "√", "x"}
@@ -211,18 +211,8 @@ def _keep_text(v: Any) -> str:
 
 
 def _parse_number(v: Any, unit: str = "") -> float | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int | float):
-        return float(v) if math.isfinite(v) else None
-    s = _text(v).replace(",", "").replace(" ", "")
-    if unit == "%" and s.endswith("%"):
-        s = s[:-1]
-    try:
-        x = float(s)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None
+    """The value of :func:`greenlib.numbers.parse_number` (None when empty or refused)."""
+    return numbers.parse_number(v, unit).value
 
 
 def _parse_year(v: Any) -> int | None:

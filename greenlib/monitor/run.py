@@ -94,7 +94,8 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     day = plan_mod.as_of_date(as_of or plan.as_of)
     targets = read_targets(data)
     imap = plan.indicator_map if plan.indicator_map.exists() else None
-    obs, _, linked = validate_all(targets, plan.monitoring, imap, plan.geo, plan.known_geos)
+    obs, _, linked = validate_all(targets, plan.monitoring, imap, plan.geo, plan.known_geos,
+                                  plan.plausibility_overrides)
     status = build_status(targets, day, geo=plan.geo, linked=linked, base_year=plan.base_year)
     observations = observations_table(linked, obs, status, plan.geo, day)
     outputs: dict[str, pd.DataFrame] = {contract.STATUS: status,

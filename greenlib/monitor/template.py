@@ -21,7 +21,7 @@ def write_template(out: str | Path, targets: pd.DataFrame | str | Path, geo: str
 
     The analyst fills 地区, 年份, 数值, 单位 and the source; 指标 may stay empty to report the
     plan indicator itself, or name an observed indicator from the indicator map. The filled
-    workbook goes into ``data/monitoring/`` as it is.
+    workbook goes into ``the plan's monitoring/ folder`` as it is.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
