@@ -52,7 +52,7 @@ data: $(STAMP) ## Clean and rate a plan into build/<plan-id>/data/ (PLAN=<id>|al
 	$(PY) -m greenlib data $(PLAN_ARG) $(ASOF_ARG)
 
 report: $(STAMP) sysdeps data ## Build a plan's reports (HTML, PDF) and the indexes (PLAN=<id>|all, ONLY=…)
-	$(PY) -m greenlib report $(PLAN_ARG) $(ASOF_ARG) --jobs $(JOBS) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
+	$(PY) -m greenlib report $(PLAN_ARG) $(ASOF_ARG) --jobs $(JOBS) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf) $(if $(NO_DOCX),--no-docx)
 
 publish: $(STAMP) ## Copy the built sites atomically to DEST (make publish DEST=/srv/intranet/greenplan)
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder>"; exit 2; }

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="*", default=None, help="params file stems to build")
     r.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     r.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
+    r.add_argument("--no-docx", action="store_true", help="skip the Word files")
 
     pb = sub.add_parser("publish", help="copy the built sites atomically to DEST")
     pb.add_argument("dest")
@@ -88,14 +89,14 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
 
 
 def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] | None,
-               force: bool, pdf: bool) -> int:
+               force: bool, pdf: bool, docx: bool = True) -> int:
     from .report import build, site
 
     rc = 0
     for p in plan_mod.load_all(which):
         print(f"== {p.id}: {p.short_title}")
         paths = build.Paths.for_plan(p, as_of)
-        rc |= build.run_reports(paths, jobs=jobs, only=only, force=force, pdf=pdf)
+        rc |= build.run_reports(paths, jobs=jobs, only=only, force=force, pdf=pdf, docx=docx)
     site.write_site_index()
     return rc
 
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             cmd_data(args.plan, args.as_of)
         elif args.command == "report":
             return cmd_report(args.plan, args.as_of, args.jobs, args.only, args.force,
-                              not args.no_pdf)
+                              not args.no_pdf, not args.no_docx)
         elif args.command == "publish":
             from .report.publish import publish
 

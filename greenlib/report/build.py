@@ -11,7 +11,8 @@ For each report: papermill runs the notebook on the plan's data folder into
 ``build/<plan-id>/notebooks/<name>.ipynb`` (kept, also when it fails, for debugging),
 nbconvert turns it into ``build/<plan-id>/site/<name>.html`` and headless Chromium prints
 that HTML into ``build/<plan-id>/pdf/<name>.pdf`` (copied to ``site/pdf/`` so the site is
-self-contained). New files are first written to a staging folder and only moved into place
+self-contained); :mod:`greenlib.report.docx` writes the same notebook as ``site/docx/<name>.docx``.
+New files are first written to a staging folder and only moved into place
 when all succeeded, so a failed build never replaces a good report.
 
 Incremental: a report's inputs (its notebook, params file, the content of the plan's data
@@ -252,11 +253,11 @@ def shared_inputs_hash(paths: Paths) -> str:
     ]).encode()).hexdigest()
 
 
-def report_key(report: Report, shared: str, pdf: bool) -> str:
+def report_key(report: Report, shared: str, pdf: bool, docx: bool = True) -> str:
     """The stamp key: changes whenever anything the report is made from changes."""
     h = hashlib.sha256()
     for part in (shared, report.notebook.read_bytes(), report.params_file.read_bytes(),
-                 "pdf" if pdf else "nopdf"):
+                 "pdf" if pdf else "nopdf", "docx" if docx else "nodocx"):
         h.update(part if isinstance(part, bytes) else part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -279,12 +280,14 @@ def write_json(path: Path, obj: Any) -> None:
     write_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
-def is_current(paths: Paths, report: Report, key: str, pdf: bool) -> bool:
+def is_current(paths: Paths, report: Report, key: str, pdf: bool, docx: bool = True) -> bool:
     """True when the last successful build used exactly these inputs and its outputs exist."""
     st = read_stamp(paths, report.name)
     if not st or not st.get("ok") or st.get("key") != key:
         return False
     if not (paths.site / f"{report.name}.html").exists():
+        return False
+    if docx and not (paths.site / "docx" / f"{report.name}.docx").exists():
         return False
     return not pdf or (paths.pdf / f"{report.name}.pdf").exists()
 
@@ -303,7 +306,8 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
     html_bytes: int = 0
     pdf_bytes: int = 0
-    #: seconds per phase: execute (papermill), html (nbconvert), pdf (Chromium)
+    docx_bytes: int = 0
+    #: seconds per phase: execute (papermill), html (nbconvert), docx, pdf (Chromium)
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -324,7 +328,7 @@ def _footer(report: Report, version: str, built: str) -> str:
             f"params/{report.params_file.name} 生成｜greenplan")
 
 
-def build_report(report: Report, paths: Paths, pdf: bool) -> Result:
+def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> Result:
     """Execute, export and print one report (runs inside a worker process).
 
     The kernel's and papermill's log goes to ``notebooks/<name>.log``, so the console keeps
@@ -372,6 +376,14 @@ def build_report(report: Report, paths: Paths, pdf: bool) -> Result:
         try:
             tmp_html = staging / f"{report.name}.html"
             tmp_html.write_text(page, encoding="utf-8")
+            tmp_docx = staging / f"{report.name}.docx"
+            docx_bytes = 0
+            if docx:
+                from . import docx as dx
+
+                t = time.perf_counter()
+                docx_bytes = dx.notebook_to_docx(nb, tmp_docx, report.title, footer).stat().st_size
+                phases["docx"] = time.perf_counter() - t
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
@@ -381,11 +393,15 @@ def build_report(report: Report, paths: Paths, pdf: bool) -> Result:
                 for dest in (paths.pdf / f"{report.name}.pdf",
                              paths.site / "pdf" / f"{report.name}.pdf"):
                     render.write_atomic(dest, tmp_pdf.read_bytes())
+            if docx:
+                render.write_atomic(paths.site / "docx" / f"{report.name}.docx",
+                                    tmp_docx.read_bytes())
             render.write_atomic(paths.site / f"{report.name}.html", page)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return Result(report.name, True, time.perf_counter() - t0, summary=summary,
-                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases)
+                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases,
+                      docx_bytes=docx_bytes)
     except Exception as e:  # one report's failure must not stop the others
         traceback.print_exc(file=log)
         return Result(report.name, False, time.perf_counter() - t0, error=_one_line(e))
@@ -405,8 +421,8 @@ def _one_line(e: BaseException) -> str:
     return one if len(one) <= 300 else one[:297] + "…"
 
 
-def _worker(report: Report, paths: Paths, pdf: bool) -> Result:
-    return build_report(report, paths, pdf)
+def _worker(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> Result:
+    return build_report(report, paths, pdf, docx)
 
 
 def _print(msg: str) -> None:
@@ -419,7 +435,7 @@ def _print(msg: str) -> None:
 
 
 def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
-                force: bool = False, pdf: bool = True) -> int:
+                force: bool = False, pdf: bool = True, docx: bool = True) -> int:
     """Build one plan's reports (all, or the names in ``only``); 0 if all succeeded."""
     from . import render, site
 
@@ -446,8 +462,8 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         failed[name] = msg
         _print(f"  ✘ {name}: 报告定义有误：{msg}")
     shared = shared_inputs_hash(paths)
-    keys = {r.name: report_key(r, shared, pdf) for r in selected}
-    todo = [r for r in selected if force or not is_current(paths, r, keys[r.name], pdf)]
+    keys = {r.name: report_key(r, shared, pdf, docx) for r in selected}
+    todo = [r for r in selected if force or not is_current(paths, r, keys[r.name], pdf, docx)]
     for r in selected:
         if r not in todo:
             _print(f"  = {r.name}: up to date")
@@ -457,7 +473,7 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         _print(f"building {len(todo)} of {len(selected)} report(s), {n} at a time")
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures = {pool.submit(_worker, r, paths, pdf): r for r in todo}
+            futures = {pool.submit(_worker, r, paths, pdf, docx): r for r in todo}
             for fut in as_completed(futures):
                 r = futures[fut]
                 try:
@@ -510,6 +526,8 @@ def _record(paths: Paths, r: Report, res: Result, key: str, pdf: bool,
         size = f"{res.html_bytes / 1e6:.1f} MB HTML"
         if pdf:
             size += f", {res.pdf_bytes / 1e6:.1f} MB PDF"
+        if res.docx_bytes:
+            size += f", {res.docx_bytes / 1e6:.1f} MB Word"
         _print(f"  ✔ {r.name}: done in {res.seconds:.1f} s ({size})")
         write_json(_stamp_path(paths, r.name), {
             "ok": True, "key": key, "summary": res.summary, "title": r.title,

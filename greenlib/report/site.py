@@ -83,6 +83,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
         links = (f'<a href="{html.escape(r.name)}.html">网页版</a>' if has_html else "—")
         if has_pdf:
             links += f' ｜ <a href="pdf/{html.escape(r.name)}.pdf">PDF</a>'
+        if (paths.site / "docx" / f"{r.name}.docx").exists():
+            links += f' ｜ <a href="docx/{html.escape(r.name)}.docx">Word</a>'
         state = "" if st else '<span class="bad">尚未构建</span>'
         if r.name in failed:
             state = ('<span class="bad">本次构建失败'
@@ -149,7 +151,7 @@ def remove_stale(paths: Any, reports: list[Any]) -> None:
     """Drop HTML/PDF of reports whose params file is gone (full builds only)."""
     keep = {r.name for r in reports}
     for p in [*paths.site.glob("*.html"), *(paths.site / "pdf").glob("*.pdf"),
-              *paths.pdf.glob("*.pdf")]:
+              *paths.pdf.glob("*.pdf"), *(paths.site / "docx").glob("*.docx")]:
         if p.stem not in keep and p.name != "index.html":
             p.unlink()
 
