@@ -800,6 +800,39 @@ def _setup_settings(doc: DocxDocument) -> None:
             settings.append(upd)
 
 
+#: Chinese fonts for the font table: (name, English name, panose, pitch). charset 86 is
+#: GB2312: Word and WPS pick a Chinese substitute if a reader lacks the font, and the
+#: English name lets an English Windows find 仿宋 as "FangSong".
+CJK_FONTS = (
+    ("仿宋", "FangSong", "02010609060101010101", "fixed"),
+    ("黑体", "SimHei", "02010609060101010101", "fixed"),
+    ("楷体", "KaiTi", "02010609060101010101", "fixed"),
+    ("宋体", "SimSun", "02010600030101010101", "variable"),
+)
+
+
+def _font_table(doc: DocxDocument) -> None:
+    """Declare the Chinese fonts in word/fontTable.xml (python-docx keeps it as raw bytes)."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts()
+                 if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    have = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for name, alt, panose, pitch in CJK_FONTS:
+        if name in have:
+            continue
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        for tag, val in (("w:altName", alt), ("w:panose1", panose), ("w:charset", "86"),
+                         ("w:family", "modern" if pitch == "fixed" else "auto"),
+                         ("w:pitch", pitch)):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _page(section: Any, landscape: bool) -> None:
     top, right, bottom, left = MARGINS
     if landscape:
@@ -1040,6 +1073,7 @@ def notebook_to_docx(nb: NotebookNode, out: Path, title: str, footer: str = "",
     doc = Document()
     _setup_styles(doc)
     _setup_settings(doc)
+    _font_table(doc)
     shown_title = next((b.text for b in blocks if b.kind == "title"), title)
     props = doc.core_properties
     props.title = shown_title
