@@ -34,8 +34,8 @@ sysdeps: ## Check (and, as root with apt-get, install) Chromium, CJK fonts and p
 data: $(STAMP) ## Clean the plan into build/data/ (CSV contract, plan.xlsx, quality report, status.csv)
 	$(PY) -m greenlib data
 
-report: $(STAMP) sysdeps data ## Build every params/*.yaml report to HTML and PDF, plus build/site/index.html
-	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
+report: $(STAMP) sysdeps data ## Build every params/*.yaml report to HTML, PDF and Word (.docx), plus build/site/index.html
+	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf) $(if $(NO_DOCX),--no-docx)
 
 publish: $(STAMP) ## Copy build/site/ atomically to DEST (make publish DEST=/srv/intranet/greenplan)
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder>"; exit 2; }

@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--only", nargs="*", default=None, help="params file stems to build")
     r.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     r.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
+    r.add_argument("--no-docx", action="store_true", help="skip the Word (.docx) files")
 
     pb = sub.add_parser("publish", help="copy build/site/ atomically to DEST")
     pb.add_argument("dest")
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             from .build import run_reports
 
             return run_reports(jobs=args.jobs, as_of=args.as_of, only=args.only,
-                               force=args.force, pdf=not args.no_pdf)
+                               force=args.force, pdf=not args.no_pdf, docx=not args.no_docx)
         elif args.command == "publish":
             from .build import publish
 

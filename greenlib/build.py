@@ -9,8 +9,9 @@ One params file is one report::
 For each report: papermill runs the notebook into build/notebooks/<name>.ipynb (kept,
 also when it fails, for debugging), nbconvert turns it into build/site/<name>.html and
 headless Chromium prints that HTML into build/pdf/<name>.pdf (copied to build/site/pdf/
-so the site is self-contained). The new HTML and PDF are first written next to the
-cache and only moved into place when *both* succeeded, so a failed build never replaces
+so the site is self-contained); :mod:`greenlib.docx_export` writes the same notebook as
+build/site/docx/<name>.docx. The new HTML, PDF and .docx are first written next to the
+cache and only moved into place when *all* succeeded, so a failed build never replaces
 a good report.
 
 Incremental: a report's inputs (its notebook, params file, the content of the contract
@@ -163,11 +164,12 @@ def shared_inputs_hash(paths: Paths) -> str:
     ]).encode()).hexdigest()
 
 
-def report_key(report: Report, shared: str, as_of: str | None, pdf: bool) -> str:
+def report_key(report: Report, shared: str, as_of: str | None, pdf: bool,
+               docx: bool = True) -> str:
     """The stamp key: changes whenever anything the report is made from changes."""
     h = hashlib.sha256()
     for part in (shared, report.notebook.read_bytes(), report.params_file.read_bytes(),
-                 str(as_of or ""), "pdf" if pdf else "nopdf"):
+                 str(as_of or ""), "pdf" if pdf else "nopdf", "docx" if docx else "nodocx"):
         h.update(part if isinstance(part, bytes) else part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -191,12 +193,14 @@ def _write_json(path: Path, obj: Any) -> None:
     write_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
-def is_current(paths: Paths, report: Report, key: str, pdf: bool) -> bool:
+def is_current(paths: Paths, report: Report, key: str, pdf: bool, docx: bool = True) -> bool:
     """True when the last successful build used exactly these inputs and its outputs exist."""
     st = read_stamp(paths, report.name)
     if not st or not st.get("ok") or st.get("key") != key:
         return False
     if not (paths.site / f"{report.name}.html").exists():
+        return False
+    if docx and not (paths.site / "docx" / f"{report.name}.docx").exists():
         return False
     return not pdf or (paths.pdf / f"{report.name}.pdf").exists()
 
@@ -215,7 +219,8 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
     html_bytes: int = 0
     pdf_bytes: int = 0
-    #: seconds per phase: execute (papermill), html (nbconvert), pdf (Chromium)
+    docx_bytes: int = 0
+    #: seconds per phase: execute (papermill), html (nbconvert), docx, pdf (Chromium)
     phases: dict[str, float] = field(default_factory=dict)
 
 
@@ -237,7 +242,7 @@ def _footer(report: Report, version: str, built: str) -> str:
 
 
 def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
-                 data_dir: str | None = None) -> Result:
+                 data_dir: str | None = None, docx: bool = True) -> Result:
     """Execute, export and print one report (runs inside a worker process).
 
     The kernel's and papermill's log goes to build/notebooks/<name>.log, so the console
@@ -288,6 +293,14 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
         try:
             tmp_html = staging / f"{report.name}.html"
             tmp_html.write_text(page, encoding="utf-8")
+            tmp_docx = staging / f"{report.name}.docx"
+            docx_bytes = 0
+            if docx:
+                from .docx_export import notebook_to_docx
+
+                t = time.perf_counter()
+                docx_bytes = notebook_to_docx(nb, tmp_docx, report.title, footer).stat().st_size
+                phases["docx"] = time.perf_counter() - t
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
@@ -297,11 +310,15 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
                 for dest in (paths.pdf / f"{report.name}.pdf",
                              paths.site / "pdf" / f"{report.name}.pdf"):
                     render.write_atomic(dest, tmp_pdf.read_bytes())
+            if docx:
+                render.write_atomic(paths.site / "docx" / f"{report.name}.docx",
+                                    tmp_docx.read_bytes())
             render.write_atomic(paths.site / f"{report.name}.html", page)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return Result(report.name, True, time.perf_counter() - t0, summary=summary,
-                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases)
+                      html_bytes=len(page.encode()), pdf_bytes=pdf_bytes, phases=phases,
+                      docx_bytes=docx_bytes)
     except Exception as e:  # one report's failure must not stop the others
         traceback.print_exc(file=log)
         return Result(report.name, False, time.perf_counter() - t0, error=_one_line(e))
@@ -325,8 +342,8 @@ def _one_line(e: BaseException) -> str:
 
 
 def _worker(report: Report, paths: Paths, as_of: str | None, pdf: bool,
-            data_dir: str | None) -> Result:
-    return build_report(report, paths, as_of, pdf, data_dir)
+            data_dir: str | None, docx: bool = True) -> Result:
+    return build_report(report, paths, as_of, pdf, data_dir, docx)
 
 
 # --------------------------------------------------------------------------- index
@@ -354,6 +371,8 @@ def index_html(reports: list[Report], paths: Paths, failed: dict[str, str], vers
         links = (f'<a href="{html.escape(r.name)}.html">网页版</a>' if has_html else "—")
         if has_pdf:
             links += f' ｜ <a href="pdf/{html.escape(r.name)}.pdf">PDF</a>'
+        if (paths.site / "docx" / f"{r.name}.docx").exists():
+            links += f' ｜ <a href="docx/{html.escape(r.name)}.docx">Word</a>'
         state = "" if st else '<span class="bad">尚未构建</span>'
         if r.name in failed:
             state = ('<span class="bad">本次构建失败'
@@ -424,7 +443,7 @@ def _print(msg: str) -> None:
 
 def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None = None,
                 force: bool = False, pdf: bool = True, *, paths: Paths | None = None,
-                data_dir: str | Path | None = None) -> int:
+                data_dir: str | Path | None = None, docx: bool = True) -> int:
     """Build the reports of params/ (all, or the names in ``only``); 0 if all succeeded.
 
     ``data_dir`` is passed to every notebook (default: the notebooks' own default,
@@ -457,8 +476,8 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
         selected = reports
 
     shared = shared_inputs_hash(paths)
-    keys = {r.name: report_key(r, shared, as_of, pdf) for r in selected}
-    todo = [r for r in selected if force or not is_current(paths, r, keys[r.name], pdf)]
+    keys = {r.name: report_key(r, shared, as_of, pdf, docx) for r in selected}
+    todo = [r for r in selected if force or not is_current(paths, r, keys[r.name], pdf, docx)]
     for r in selected:
         if r not in todo:
             _print(f"  = {r.name}: up to date")
@@ -470,7 +489,7 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
         ctx = multiprocessing.get_context("spawn")
         dd = str(Path(data_dir).resolve()) if data_dir is not None else None
         with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-            futures = {pool.submit(_worker, r, paths, as_of, pdf, dd): r for r in todo}
+            futures = {pool.submit(_worker, r, paths, as_of, pdf, dd, docx): r for r in todo}
             for fut in as_completed(futures):
                 r = futures[fut]
                 try:
@@ -482,10 +501,12 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
                     size = f"{res.html_bytes / 1e6:.1f} MB HTML"
                     if pdf:
                         size += f", {res.pdf_bytes / 1e6:.1f} MB PDF"
+                    if docx:
+                        size += f", {res.docx_bytes / 1e6:.1f} MB Word"
                     _print(f"  ✔ {r.name}: done in {res.seconds:.1f} s ({size})")
                     _write_json(_stamp_path(paths, r.name), {
                         "ok": True, "key": keys[r.name], "summary": res.summary,
-                        "seconds": round(res.seconds, 2), "pdf": pdf,
+                        "seconds": round(res.seconds, 2), "pdf": pdf, "docx": docx,
                         "built_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                     })
                 else:
@@ -533,10 +554,10 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
 
 
 def _remove_stale(paths: Paths, reports: list[Report]) -> None:
-    """Drop HTML/PDF of reports whose params file is gone (full builds only)."""
+    """Drop HTML/PDF/Word files of reports whose params file is gone (full builds only)."""
     keep = {r.name for r in reports}
     for p in [*paths.site.glob("*.html"), *(paths.site / "pdf").glob("*.pdf"),
-              *paths.pdf.glob("*.pdf")]:
+              *paths.pdf.glob("*.pdf"), *(paths.site / "docx").glob("*.docx")]:
         if p.stem not in keep and p.name != "index.html":
             p.unlink()
 
