@@ -1,0 +1,326 @@
+"""The Word version of a report: one real sector report built to .docx and read back
+with python-docx, as a reader opening it in Word would check it (navigation pane headings,
+real tables with a repeated header, pictures, page numbers, Chinese fonts); plus the
+layout rules, the build's keep-the-good-file rule and the offline chart renderer."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import nbformat
+import pytest
+from docx.oxml.ns import qn
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from greenlib import build
+from greenlib import docx_export as dx
+from greenlib.errors import GreenlibError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "sample_build_data"
+REPORT = "agriculture"
+TASK_HEADER = ["编号", "重点任务", "牵头单位", "配合单位", "目标年份"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# --------------------------------------------------------------------------- one real report
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
+    """The agriculture report built (no PDF) from the real plan cleaned into a temp folder."""
+    try:
+        from greenlib.pipeline import run_data
+    except ImportError:
+        data = FIXTURE
+    else:
+        data = tmp_path_factory.mktemp("data")
+        run_data(out=data)
+    tmp = tmp_path_factory.mktemp("report")
+    paths = build.Paths(data=data, site=tmp / "site", pdf=tmp / "pdf",
+                        executed=tmp / "executed", cache=tmp / "cache")
+    report = next(r for r in build.load_reports() if r.name == REPORT)
+    res = build.build_report(report, paths, as_of=None, pdf=False, data_dir=str(data))
+    log = paths.executed / f"{REPORT}.log"
+    assert res.ok, f"{res.error}\n{log.read_text(encoding='utf-8') if log.exists() else ''}"
+    return paths
+
+
+@pytest.fixture(scope="module")
+def document(built: build.Paths) -> docx.document.Document:
+    path = built.site / "docx" / f"{REPORT}.docx"
+    assert path.exists() and path.stat().st_size > 10_000
+    return docx.Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def executed(built: build.Paths) -> nbformat.NotebookNode:
+    return nbformat.read(built.executed / f"{REPORT}.ipynb", as_version=4)
+
+
+def _notebook_headings(nb: nbformat.NotebookNode) -> list[tuple[int, str]]:
+    """(markdown level, text) of every heading the reader sees, in order."""
+    out = []
+    texts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            texts.append(cell.source)
+        for o in cell.get("outputs", []):
+            if "text/markdown" in o.get("data", {}):
+                texts.append(o["data"]["text/markdown"])
+    for text in texts:
+        in_fence = False
+        for line in text.splitlines():
+            if line.startswith("```"):
+                in_fence = not in_fence
+            m = re.match(r"^(#{1,6})\s+(.+?)\s*#*\s*$", line)
+            if m and not in_fence:
+                out.append((len(m.group(1)), m.group(2)))
+    return out
+
+
+def _chart_specs(nb: nbformat.NotebookNode) -> int:
+    return sum(o.get("data", {}).get("text/html", "").count("vegaEmbed(")
+               for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.e2e
+def test_headings_are_word_headings_in_notebook_order(document, executed) -> None:
+    want = _notebook_headings(executed)
+    assert len(want) >= 8
+    top = min(level for level, _ in want)
+    got = [(p.style.name, p.text) for p in document.paragraphs
+           if p.style.name.startswith("Heading")]
+    assert got == [(f"Heading {level - top + 1}", text) for level, text in want]
+    styles = {name for name, _ in got}
+    assert {"Heading 1", "Heading 2"} <= styles
+    assert "一、概要" in [t for _, t in got] and "五、数据质量" in [t for _, t in got]
+
+
+@pytest.mark.e2e
+def test_title_date_line_and_toc_on_top(document, built) -> None:
+    paras = document.paragraphs
+    assert paras[0].style.name == "Title" and "农业" in paras[0].text
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", paras[1].text)
+    body = document.element.body
+    instr = " ".join(t.text for t in body.iter(qn("w:instrText")))
+    assert 'TOC \\o "1-3" \\h' in instr
+    settings = document.settings.element
+    upd = settings.find(qn("w:updateFields"))
+    assert upd is not None and upd.get(qn("w:val")) == "true"
+    # the build's footer (data version) closes the document
+    assert "数据版本" in paras[-1].text
+
+
+@pytest.mark.e2e
+def test_task_table_is_a_real_table_with_a_repeated_chinese_header(document, executed) -> None:
+    tables = document.tables
+    assert len(tables) >= 4
+    for t in tables:
+        assert all(CJK.search(c.text) for c in t.rows[0].cells), [c.text for c in t.rows[0].cells]
+    task = next(t for t in tables if [c.text for c in t.rows[0].cells] == TASK_HEADER)
+    html = next(o["data"]["text/html"] for c in executed.cells for o in c.get("outputs", [])
+                if "<th>重点任务</th>" in o.get("data", {}).get("text/html", ""))
+    assert len(task.rows) - 1 == html.count("<tr>") - 1 > 1  # every task, plus the header
+    tr_pr = task.rows[0]._tr.trPr
+    assert tr_pr is not None and tr_pr.find(qn("w:tblHeader")) is not None
+    # the task text gets the most room and the table fits between the margins
+    widths = [c.width for c in task.columns]
+    assert widths.index(max(widths)) == TASK_HEADER.index("重点任务")
+    section = document.sections[0]
+    assert sum(widths) <= section.page_width - section.left_margin - section.right_margin
+    assert task.rows[1].cells[1].text and task.rows[1].cells[1].text != "—"
+
+
+@pytest.mark.e2e
+def test_every_chart_is_an_inline_picture_within_the_page(document, executed) -> None:
+    n = _chart_specs(executed)
+    assert n >= 4
+    assert len(document.inline_shapes) == n
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    assert all(0 < s.width <= text_width + 1 for s in document.inline_shapes)
+
+
+@pytest.mark.e2e
+def test_footer_numbers_pages(document) -> None:
+    footer = document.sections[0].footer
+    xml = footer._element
+    instr = [t.text.strip() for t in xml.iter(qn("w:instrText"))]
+    assert "PAGE" in instr and "NUMPAGES" in instr
+    text = "".join(t.text or "" for t in xml.iter(qn("w:t")))
+    assert text.startswith("第") and "页" in text and "共" in text
+
+
+@pytest.mark.e2e
+def test_east_asian_fonts_and_a4(document) -> None:
+    def fonts(style_name: str) -> dict[str, str]:
+        rfonts = document.styles[style_name].element.rPr.find(qn("w:rFonts"))
+        return {k.split("}")[1]: v for k, v in rfonts.attrib.items()}
+
+    normal = fonts("Normal")
+    assert normal["eastAsia"] == dx.BODY_FONT and "eastAsiaTheme" not in normal
+    assert fonts("Heading 1")["eastAsia"] == "黑体"
+    assert all("eastAsiaTheme" not in fonts(f"Heading {i}") for i in (1, 2, 3))
+    lang = document.settings.element.find(qn("w:themeFontLang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    s = document.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+
+
+@pytest.mark.e2e
+def test_libreoffice_can_convert_it(built: build.Paths, tmp_path: Path) -> None:
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed (optional check)")
+    src = built.site / "docx" / f"{REPORT}.docx"
+    proc = subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                           str(src)], capture_output=True, timeout=300, check=False)
+    pdf = tmp_path / f"{REPORT}.pdf"
+    assert proc.returncode == 0 and pdf.exists() and pdf.stat().st_size > 10_000, proc.stderr
+
+
+# --------------------------------------------------------------------------- layout rules
+
+
+def _table(ncols: int, long_col: int | None = None, rows: int = 5) -> dx.Block:
+    header = [f"列{i}" for i in range(ncols)]
+    body = [["合成数据" if i != long_col else "这是一段用于测试的合成长文本" * 4
+             for i in range(ncols)] for _ in range(rows)]
+    return dx.Block("table", header=header, rows=body, numeric=[False] * ncols)
+
+
+def test_table_layout_fits_the_page_and_turns_wide_tables() -> None:
+    narrow = dx.table_layout(_table(5, long_col=1))
+    assert not narrow.landscape and narrow.font_pt == dx.TABLE_PT
+    assert narrow.widths_pt.index(max(narrow.widths_pt)) == 1
+    assert sum(narrow.widths_pt) <= dx._text_width_pt(False) + 0.5
+    wide = dx.table_layout(_table(9, long_col=3))
+    assert wide.landscape and sum(wide.widths_pt) <= dx._text_width_pt(True) + 0.5
+    # too many columns even for landscape: smaller font, still within the page
+    huge = dx.table_layout(_table(16))
+    assert huge.landscape and huge.font_pt == dx.SMALL_TABLE_PT
+    assert sum(huge.widths_pt) <= dx._text_width_pt(True) + 0.5
+
+
+def test_heading_before_a_wide_table_goes_landscape_with_it() -> None:
+    blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1),
+              dx.Block("para", [dx.Run("说明文字（合成）")]),
+              _table(9, long_col=3),
+              dx.Block("para", [dx.Run("之后的文字")])]
+    dx.assign_orientation(blocks)
+    assert [b.landscape for b in blocks] == [True, True, True, False]
+
+
+# --------------------------------------------------------------------------- synthetic notebook
+
+
+def _synthetic_notebook() -> nbformat.NotebookNode:
+    html_out = new_output("display_data", data={
+        "text/html": '<div class="gp-warn">合成提示：本笔记本为测试用合成数据。</div>',
+        "text/plain": "<HTML>"})
+    md_out = new_output("display_data", data={
+        "text/markdown": "### 合成小节\n\n| 评级 | 含义 |\n|---|---|\n| 已实现 | 合成 |\n",
+        "text/plain": "<Markdown>"})
+    return new_notebook(cells=[
+        new_markdown_cell("## 一、合成章节\n\n这是**加粗**的文字，\n换行后接着写。\n\n"
+                          "- 第一项\n- 第二项\n\n1. 甲\n2. 乙"),
+        new_code_cell("x", outputs=[html_out, md_out,
+                                    new_output("stream", name="stdout", text="不应出现的打印")]),
+    ])
+
+
+def test_markdown_notes_and_lists(tmp_path: Path) -> None:
+    out = dx.notebook_to_docx(_synthetic_notebook(), tmp_path / "synthetic.docx", "合成报告",
+                              footer="合成页脚")
+    d = docx.Document(str(out))
+    texts = [p.text for p in d.paragraphs]
+    assert texts[0] == "合成报告"
+    assert "这是加粗的文字，换行后接着写。" in texts  # no space where Chinese text was wrapped
+    bold = [r.text for p in d.paragraphs for r in p.runs if r.bold]
+    assert "加粗" in bold
+    assert "• 第一项" in texts and "2. 乙" in texts
+    note = next(p for p in d.paragraphs if p.text.startswith("合成提示"))
+    shd = note._p.pPr.find(qn("w:shd"))
+    assert shd is not None and shd.get(qn("w:fill")) == dx.SHADE_WARN
+    assert [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")] \
+        == [("Heading 1", "一、合成章节"), ("Heading 2", "合成小节")]
+    assert [[c.text for c in r.cells] for r in d.tables[0].rows] == [["评级", "含义"], ["已实现", "合成"]]
+    assert not any("不应出现" in t for t in texts)
+    assert texts[-1] == "合成页脚"
+
+
+def test_chinese_renders_in_chart_pictures() -> None:
+    assert dx.cjk_renders(), "vl-convert draws no Chinese: install a CJK font (make sysdeps)"
+
+
+def test_charts_never_fetch_from_the_network() -> None:
+    spec = {"data": {"url": "https://example.com/synthetic.csv"}, "mark": "point",
+            "encoding": {"x": {"field": "a", "type": "quantitative"}}}
+    with pytest.raises(GreenlibError, match="not allowed"):
+        dx.chart_png(spec)
+
+
+def test_chart_spec_is_read_from_the_report_html() -> None:
+    from greenlib import render
+
+    spec = {"mark": "bar", "data": {"values": [{"a": "合成<甲>&乙", "n": 1}]},
+            "encoding": {"x": {"field": "a"}, "y": {"field": "n", "type": "quantitative"}}}
+    blocks = dx.html_blocks(render.chart_html(spec))
+    assert [b.kind for b in blocks] == ["chart"] and blocks[0].spec == json.loads(json.dumps(spec))
+
+
+# --------------------------------------------------------------------------- build hook
+
+
+TINY = [
+    new_code_cell("word = 'hello'\nfail = False", metadata={"tags": ["parameters"]}),
+    new_markdown_cell("## 一、小报告"),
+    new_code_cell("from IPython.display import HTML, display\n"
+                  "display(HTML(f'<p>合成：{word}</p>'))"),
+]
+
+
+def test_build_writes_docx_keeps_the_good_one_and_can_skip(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = new_notebook(cells=TINY)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nbdir / "tiny.ipynb")
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "alpha.yaml").write_text("notebook: tiny\ntitle: 合成报告\nparameters:\n  word: 甲\n",
+                                       encoding="utf-8")
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    paths = build.Paths(params=params, notebooks=nbdir, data=data, site=tmp_path / "site",
+                        pdf=tmp_path / "pdf", executed=tmp_path / "executed", cache=tmp_path / "cache")
+    report = build.load_reports(paths)[0]
+    target = paths.site / "docx" / "alpha.docx"
+
+    assert build.build_report(report, paths, None, pdf=False).ok
+    good = target.read_bytes()
+    assert "合成：甲" in [p.text for p in docx.Document(str(target)).paragraphs]
+
+    def broken(*_a: object, **_k: object) -> Path:
+        raise GreenlibError("synthetic docx failure")
+
+    monkeypatch.setattr(dx, "notebook_to_docx", broken)
+    html_before = (paths.site / "alpha.html").read_bytes()
+    res = build.build_report(report, paths, None, pdf=False)
+    assert not res.ok and "synthetic docx failure" in res.error
+    assert target.read_bytes() == good
+    assert (paths.site / "alpha.html").read_bytes() == html_before
+    monkeypatch.undo()
+
+    # the index links the Word file; --no-docx builds none
+    assert build.run_reports(jobs=1, pdf=False, paths=paths, force=True) == 0
+    assert 'href="docx/alpha.docx"' in (paths.site / "index.html").read_text(encoding="utf-8")
+    target.unlink()
+    assert build.run_reports(jobs=1, pdf=False, paths=paths, docx=False) == 0
+    assert not target.exists()
