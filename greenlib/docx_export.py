@@ -1003,7 +1003,9 @@ def _picture(doc: DocxDocument, png: bytes, landscape: bool, scale: float = 2) -
     top, _, bottom, _ = MARGINS
     max_w = Pt(_text_width_pt(landscape))
     max_h = (PAGE_W - top - bottom - Mm(20)) if landscape else (PAGE_H - top - bottom - Mm(20))
-    k = min(1.0, max_w / natural_w, max_h / natural_h)
+    # as wide as the text (charts are drawn ~560 px wide: a little larger in print, at
+    # most 1.5 times, which the 2x PNG still covers), never taller than a page
+    k = min(1.5, max_w / natural_w, max_h / natural_h)
     p = doc.add_paragraph(style="GP Figure")
     p.add_run().add_picture(io.BytesIO(png), width=Emu(int(natural_w * k)),
                             height=Emu(int(natural_h * k)))
