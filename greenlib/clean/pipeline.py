@@ -149,7 +149,7 @@ def repair_annex(w: Work) -> None:
         # body offsets → raw offsets (what a reader can look up in the raw file)
         srcs = [f"原文:{w.norm.raw_span(int(s[5:]), int(s[5:]) + 1)[0]}" if s.startswith("body:")
                 else s.replace("wording:", "词表:") for s in rep.sources]
-        c.row["repairs"] = "；".join(f"{a or '∅'}→{b or '∅'}@{s}"
+        c.row["repairs"] = "；".join(f"{repair.show(a)}→{repair.show(b)}@{s}"
                                     for (a, b), s in zip(rep.edits, srcs, strict=True))
         c.row["text_edits"] = list(rep.edits)
         w.n_repairs += len(rep.edits)
@@ -158,8 +158,9 @@ def repair_annex(w: Work) -> None:
 def judge_text(w: Work) -> None:
     """How doubtful each task text still is after repair and corrections (原文识别存疑)."""
     counts = Counter(w.text)
+    body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
     for tid, c in w.cells.items():
-        d = repair.doubt(c.row["text"], counts)
+        d = repair.doubt(c.row["text"], counts, body)
         c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
         if d.doubtful:
             w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],
@@ -256,7 +257,9 @@ def find_targets(w: Work) -> None:
             "body_task": x.region if x.source == "body" else None,
             "raw_start": rs, "raw_end": re_,
         })
-    w.correction_log += corrections.apply_target_corrections(w.targets, w.inputs.corrections)
+    w.correction_log += corrections.apply_target_corrections(
+        w.targets, w.inputs.corrections,
+        {tid: c.row.get("text_edits", []) for tid, c in w.cells.items()})
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
         if r.get("year") in (None, "") or pd.isna(r.get("year")):

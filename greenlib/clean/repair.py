@@ -65,8 +65,13 @@ class Repair:
 
     def describe(self) -> str:
         """The repairs as one cell: ``old→new@source；…`` (∅ for nothing)."""
-        return "；".join(f"{a or '∅'}→{b or '∅'}@{s}" for (a, b), s in
+        return "；".join(f"{show(a)}→{show(b)}@{s}" for (a, b), s in
                         zip(self.edits, self.sources, strict=True))
+
+
+def show(piece: str) -> str:
+    """A repaired piece as written in the ``repairs`` cell (∅ for nothing; ； as ;)."""
+    return piece.replace("；", ";") or "∅"
 
 
 @dataclass(frozen=True)
@@ -170,8 +175,10 @@ def _merge(annex: str, ref: str, ref_pos: int, source: str, ctx: _Context, sente
     """
     ops = SequenceMatcher(None, annex, ref, autojunk=False).get_opcodes()
     # agreements that anchor the alignment: two characters, or one at the annex piece's end
+    # (or, for a wording, one at the wording's own start or end)
     anchors = [i for i, o in enumerate(ops) if o[0] == "equal"
-               and (o[2] - o[1] >= 2 or o[1] == 0 or o[2] == len(annex))]
+               and (o[2] - o[1] >= 2 or o[1] == 0 or o[2] == len(annex)
+                    or (edges == "phrase" and (o[3] == 0 or o[4] == len(ref))))]
     if not anchors:
         return annex, []
     lo, hi = anchors[0], anchors[-1]
@@ -281,7 +288,7 @@ class Body:
         for p in pieces:
             start, s = p if isinstance(p, tuple) else (pos, p)
             text.append(s + "\n")
-            offs += list(range(start, start + len(s))) + [start + len(s)]
+            offs += [*range(start, start + len(s) + 1)]
             pos += len(s) + 1
         return cls("".join(text), offs)
 
@@ -291,7 +298,7 @@ def _from_body(core: str, body: Body, ctx: _Context,
     """One clause repaired from the body's best-matching window (never across body segments)."""
     if not body.text or len(core) < 6:
         return core, []
-    al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=MIN_SIMILARITY)
+    al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=55)
     if al is None:
         return core, []
     pad = len(core) // 3 + 2
@@ -315,7 +322,7 @@ def _from_wordings(text: str, ctx: _Context,
         al = fuzz.partial_ratio_alignment(wd.phrase, text)
         if len(wd.phrase) > len(text):
             continue
-        pad = len(wd.phrase) // 4 + 1
+        pad = len(wd.phrase) // 2 + 2
         c0, c1 = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
         sentence = next((s for s in sentences(text[c0:]) if s), text)
         fixed, e = _merge(text[c0:c1], wd.phrase, 0, f"wording:{wd.id}", ctx, sentence, "phrase")
@@ -373,20 +380,47 @@ class Doubt:
         return self.score >= DOUBTFUL
 
 
-def doubt(text: str, counts: Counter[str] | None = None) -> Doubt:
+def _residual(text: str, body: Body, ctx: _Context) -> list[str]:
+    """Pieces of ``text`` that still differ from the body's copy and hold an odd character."""
+    out: list[str] = []
+    for sent in sentences(text):
+        for piece in _clauses(sent):
+            core = piece.rstrip("，。；")
+            if len(core) < 6:
+                continue
+            al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=MIN_SIMILARITY)
+            if al is None:
+                continue
+            ref = body.text[al.dest_start:al.dest_end]
+            ops = SequenceMatcher(None, core, ref, autojunk=False).get_opcodes()
+            eq = [i for i, o in enumerate(ops) if o[0] == "equal" and o[2] - o[1] >= 2]
+            for o in ops[eq[0]:eq[-1]] if eq else []:
+                a = core[o[1]:o[2]]
+                if o[0] != "equal" and any(ctx.odd(c) for c in a):
+                    out.append(a)
+    return out
+
+
+def doubt(text: str, counts: Counter[str] | None = None,
+          body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None) -> Doubt:
     """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
 
     Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
-    a lone digit inside Chinese that is no quantity; characters found nowhere else in the plan.
+    a lone digit inside Chinese that is no quantity; with ``body``, a piece that still
+    differs from the body's copy of the sentence and holds a character found (almost)
+    nowhere else in the plan; and, weakly, such characters anywhere.
     """
     counts = counts or Counter()
+    bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
+    ctx = _Context(counts, bd.text if bd else "")
     latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
     q = [c for c in text if c in "？?"]
-    sym = [c for c in text if debris(c) and not c.isascii() or c in "&*_^#@|\\/<>"]
+    sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
     rares = [c for c in text if rare(c)]
     digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
-    unique = [c for c in text if _CJK.match(c) and not rare(c) and counts and counts[c] <= 1]
+    resid = _residual(text, bd, ctx) if bd and counts else []
+    odd = [c for c in text if counts and _CJK.match(c) and not rare(c) and ctx.odd(c)]
     parts: list[tuple[float, str]] = []
     if latin:
         parts.append((0.6, f"夹有拉丁字母（{'、'.join(latin[:3])}）"))
@@ -398,8 +432,10 @@ def doubt(text: str, counts: Counter[str] | None = None) -> Doubt:
         parts.append((0.5, f"含生僻字（{''.join(rares[:4])}）"))
     if digits:
         parts.append((0.5, f"汉字间夹有孤立数字（{''.join(digits[:3])}）"))
-    if unique:
-        parts.append((min(0.45, 0.2 * len(unique)), f"含全文仅此一见的字（{''.join(unique[:4])}）"))
+    if resid:
+        parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
+    if odd:
+        parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
     p = 1.0
     for w, _ in parts:
         p *= 1 - w
