@@ -81,6 +81,7 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "task_number_missing": "任务编号缺失",
     "section_number_garbled": "章节编号识别错误",
     "target_without_year": "目标未写年份",
+    "text_doubtful": "任务原文识别存疑",
     "magnitude_suspect": "目标数值量级存疑",
 }
 

@@ -46,9 +46,10 @@ def test_task_text_is_clean(cleaned, registry):
             assert u not in r["text"], (r["task_id"], u)
         assert "类别重点任务" not in r["text"]
     t1 = tasks.set_index("task_id").loc[1]
-    assert t1["text"] == "强化产业准入和落后产能退出，坚决遏制“两高项目盲目发展。"  # 入 from the body
+    # 入 and the closing quote from the body's copy of the sentence, each with its source offset
+    assert t1["text"] == "强化产业准入和落后产能退出，坚决遏制“两高”项目盲目发展。"
     assert t1["text_ocr"] == "强化产业准和落后产能退出，坚决遏制“两高项目盲目发展。"
-    assert t1["repairs"] == "∅→入"
+    assert t1["repairs"] == "∅→入@原文:841；∅→”@原文:857"
     assert t1["lead_unit"] == "区经济信息委"
     assert tasks.set_index("task_id").loc[12, "years"] == "2025"
 

@@ -25,7 +25,16 @@ Forms (see the file itself for examples)::
     - id: task-2-text
       table: tasks
       task_id: 2
-      set: {text: …}
+      set: {text: …}                    # a whole field (prefer replace for text)
+    - id: task-28-jieneng
+      table: tasks
+      task_id: 28
+      replace: {from: 节麻保, to: 节能环保}  # a phrase of the task text, after OCR repair
+
+A text correction changes the annex text before targets are read from it, so a target
+correction's ``match`` written against the garbled text is matched again through the
+task's text edits (repairs and phrase replaces): it is reported ``applied`` with a note,
+never silently ``unused``.
 """
 
 from __future__ import annotations
@@ -96,8 +105,14 @@ def load(path: str | Path | None = None) -> list[Correction]:
                                                          ("set" in item or item.get("drop")))):
             raise InputError(f"{where} ({cid}): targets needs 'match' + 'set' (or 'drop: true'), "
                              "or 'add'")
-        if table == "tasks" and not isinstance(item.get("set"), dict):
-            raise InputError(f"{where} ({cid}): tasks needs 'set'")
+        if table == "tasks":
+            rep = item.get("replace")
+            if rep is not None and not (isinstance(rep, dict) and rep.get("from")
+                                        and isinstance(rep.get("to"), str)):
+                raise InputError(f"{where} ({cid}): field 'replace' needs 'from' and 'to' "
+                                 "(the phrase as the text reads, and as it should read)")
+            if rep is None and not isinstance(item.get("set"), dict):
+                raise InputError(f"{where} ({cid}): tasks needs 'set' or 'replace'")
         out.append(Correction(cid, table, item, str(item["reason"]), line))
     return out
 
@@ -162,7 +177,22 @@ def apply_unit_corrections(items: dict[int, list[dict]], corrections: list[Corre
     return out
 
 
-def apply_target_corrections(targets: list[dict], corrections: list[Correction]) -> list[dict]:
+def _translate(value: Any, edits: list[tuple[str, str]]) -> Any:
+    """``value`` with a task's text edits applied in order (to match a target read from the
+    repaired or corrected text)."""
+    if not isinstance(value, str):
+        return value
+    for old, new in edits:
+        if old and old in value:
+            value = value.replace(old, new)
+    return value
+
+
+def apply_target_corrections(targets: list[dict], corrections: list[Correction],
+                             text_edits: dict[int, list[tuple[str, str]]] | None = None) -> list[dict]:
+    """Apply targets corrections. ``text_edits`` (task id → the (old, new) edits made to that
+    task's text: OCR repairs, then phrase replaces) let a ``match`` written against the text as
+    scraped still find its target after the text was repaired or corrected."""
     out = []
     for c in corrections:
         if c.table != "targets":
@@ -175,6 +205,19 @@ def apply_target_corrections(targets: list[dict], corrections: list[Correction])
             continue
         match = c.spec["match"]
         hits = [t for t in targets if all(str(t.get(k)) == str(v) for k, v in match.items())]
+        via = ""
+        if not hits and text_edits:
+            for tid, edits in sorted(text_edits.items()):
+                m2 = {k: _translate(v, edits) for k, v in match.items()}
+                if m2 == match:
+                    continue
+                h2 = [t for t in targets if all(str(t.get(k)) == str(v) for k, v in m2.items())
+                      and str(tid) in str(t.get("task_ids") or "").split(";")]
+                if len(h2) == 1:
+                    hits = h2
+                    via = (f"原文写法{match}经第{tid}项任务文字的修复/校正后为{m2}，据此匹配"
+                           "（修复已得出同样结果时，此校正可保留作核对记录）")
+                    break
         if len(hits) != 1:
             out.append(report(c, "unused", detail=f"条件{match}匹配到{len(hits)}个目标（应为1个）"))
             continue
@@ -188,7 +231,7 @@ def apply_target_corrections(targets: list[dict], corrections: list[Correction])
             old = hit.get(k)
             hit[k] = v
             # the task the target sits in, so sector reports list the correction
-            out.append(report(c, "applied", field=k, old=old, new=v)
+            out.append(report(c, "applied", field=k, old=old, new=v, detail=via)
                        | {"indicator": hit.get("indicator"), "task_id": ids[0] if ids else None})
         hit["rule"] = f"{hit.get('rule', '')};correction:{c.id}".strip(";")
     return out
@@ -202,6 +245,22 @@ def apply_task_corrections(tasks: dict[int, dict], corrections: list[Correction]
         t = tasks.get(c.spec["task_id"])
         if t is None:
             out.append(report(c, "unused", detail=f"未找到第{c.spec['task_id']}项任务"))
+            continue
+        if "replace" in c.spec:
+            a, b = str(c.spec["replace"]["from"]), str(c.spec["replace"]["to"])
+            text = str(t.get("text") or "")
+            n = text.count(a)
+            if n == 0:
+                why = ("代码的修复已得出该写法，此校正可删除" if b and b in text
+                       else f"第{c.spec['task_id']}项任务文字中没有“{a}”")
+                out.append(report(c, "unused", field="text", old=a, new=b, detail=why))
+                continue
+            t["text"] = text.replace(a, b)
+            t.setdefault("text_edits", []).append((a, b))
+            t["repairs"] = "；".join(x for x in (t.get("repairs") or "", f"{a}→{b or '∅'}@校正:{c.id}")
+                                    if x)
+            out.append(report(c, "applied", field="text", old=a, new=b,
+                              detail="" if n == 1 else f"出现{n}次，均已替换"))
             continue
         for k, v in c.spec["set"].items():
             old = t.get(k)

@@ -139,15 +139,34 @@ def read_annex(w: Work) -> None:
 
 
 def repair_annex(w: Work) -> None:
-    """OCR damage in the annex text, repaired from the body where it says the same thing."""
-    body = [s for bt in w.plan.body_tasks for s in repair.sentences(w.text[bt.start:bt.end])]
+    """OCR damage in the annex text, repaired from the body where it says the same thing
+    and from the genre's fixed wordings; each repair names its source (raw offset or wording)."""
+    body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
     counts = Counter(w.text)
     for c in w.cells.values():
         rep = repair.repair_text(c.row["text"], body, counts)
         c.row["text_ocr"] = c.row["text"]
         c.row["text"] = rep.text
-        c.row["repairs"] = "；".join(f"{a or '∅'}→{b or '∅'}" for a, b in rep.edits)
+        # body offsets → raw offsets (what a reader can look up in the raw file)
+        srcs = [f"原文:{w.norm.raw_span(int(s[5:]), int(s[5:]) + 1)[0]}" if s.startswith("body:")
+                else s.replace("wording:", "词表:") for s in rep.sources]
+        c.row["repairs"] = "；".join(f"{repair.show(a)}→{repair.show(b)}@{s}"
+                                    for (a, b), s in zip(rep.edits, srcs, strict=True))
+        c.row["text_edits"] = list(rep.edits)
         w.n_repairs += len(rep.edits)
+
+
+def judge_text(w: Work) -> None:
+    """How doubtful each task text still is after repair and corrections (原文识别存疑)."""
+    counts = Counter(w.text)
+    body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
+    for tid, c in w.cells.items():
+        d = repair.doubt(c.row["text"], counts, body)
+        c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
+        if d.doubtful:
+            w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],
+                                 "detail": "任务原文识别存疑：" + "；".join(d.reasons)
+                                 + "；可核对原件后在 reference/corrections.yaml 中用 replace 改正"})
 
 
 def correct_annex(w: Work) -> None:
@@ -244,7 +263,9 @@ def find_targets(w: Work) -> None:
             "body_task": x.region if x.source == "body" else None,
             "raw_start": rs, "raw_end": re_, "value_high": x.value_high,
         })
-    w.correction_log += corrections.apply_target_corrections(w.targets, w.inputs.corrections)
+    w.correction_log += corrections.apply_target_corrections(
+        w.targets, w.inputs.corrections,
+        {tid: c.row.get("text_edits", []) for tid, c in w.cells.items()})
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
     for r in w.targets:
@@ -339,7 +360,8 @@ def _years(text: str, periods: dict[str, int]) -> str:
 
 # --------------------------------------------------------------------------- tables
 
-TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name"]
+TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name",
+              "text_doubt", "text_doubtful"]
 TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end", "value_high"]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
@@ -361,7 +383,8 @@ def tasks_table(w: Work) -> pd.DataFrame:
                      "co_units": ";".join(co.get(tid, [])),
                      "sector_name": w.inputs.sector_map.name_of(r["sector"]),
                      "text_ocr": r["text_ocr"], "repairs": r["repairs"],
-                     "raw_text": r["raw_text"], "section_name": r["section_name"]})
+                     "raw_text": r["raw_text"], "section_name": r["section_name"],
+                     "text_doubt": r["text_doubt"], "text_doubtful": r["text_doubtful"]})
     return pd.DataFrame(rows, columns=[*contract.REQUIRED_COLUMNS[contract.TASKS], *TASK_EXTRA])
 
 
@@ -458,7 +481,7 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     norm = normalize(doc.text)
     w = Work(doc, norm, parse(norm), inp, unresolved=[])
     w.unresolved += list(w.plan.problems)
-    for step in (read_annex, repair_annex, correct_annex, assign_units, find_targets, find_goals,
+    for step in (read_annex, repair_annex, correct_annex, judge_text, assign_units, find_targets, find_goals,
                  check_genre):
         step(w)
     tables: dict[str, pd.DataFrame] = {

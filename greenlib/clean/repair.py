@@ -1,36 +1,90 @@
-"""Repair OCR damage in annex task text from the body, where the plan says the same thing twice.
+"""Repair OCR damage in annex task text, and say how doubtful what is left still is.
 
 Plans of this genre copy many annex tasks from the body's key-task paragraphs, and the
-scrape garbles the two copies differently (the annex table far more). For each annex
-sentence, the most similar body sentence is found; when the two are near-identical
-(similarity ≥ :data:`MIN_SIMILARITY`) small differences are taken as OCR damage and
-the body's characters are used: substitutions of up to :data:`MAX_EDIT` characters
-and lost characters. Longer differences are kept — they are the annex's own words.
+scrape garbles the two copies differently (the annex table far more). Each clause of an
+annex task is **aligned** with the body's copy of the same words (the best-matching window of
+the body, found with rapidfuzz) and the two are compared with difflib opcodes. A run of
+differences inside the aligned span is replaced by the body's characters only when
 
-The text before repair is kept (``text_ocr`` in tasks.csv) and every repair counted.
+* the annex run is *garbled*: it holds non-Chinese debris (``U``, ``&``, ``？``), a rare
+  character (outside GB2312 level 1, the 3,755 common characters), a character found nowhere
+  else in the plan, or one character standing for two or more of the body's; and
+* the body's run is clean, and neither run holds a digit (numbers are never touched; a lone
+  digit inside garble such as ``监测5关动`` is debris, not a number).
+
+Differences made of ordinary words (科研院所 where the body says 科研机构, 全力 for 全面) are
+the annex's own wording and are kept, and so are differences at the ends of an alignment.
+A second pass does the same against a small list of fixed national wordings of the genre
+(``greenlib/defaults/wordings.csv``: 国发〔2021〕4号, the 绿色学校/社区/出行/商场/建筑 创建行动
+texts, common indicator names; generic phrases, no place names).
+
+Every repair is traceable: :class:`Repair` lists each edit with its source (``body:<offset>``,
+the offset of the body text used, or ``wording:<id>``); the pipeline keeps the text before
+repair as ``text_ocr``. :func:`doubt` scores what is left (0–1) for the reports' 原文识别存疑.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-MIN_SIMILARITY = 80.0
-MAX_EDIT = 3
+#: The fixed national wordings of the genre (id, phrase, source).
+WORDINGS = Path(__file__).resolve().parent.parent / "defaults" / "wordings.csv"
+
+#: A clause is aligned with the body only if the aligned spans are at least this similar.
+MIN_SIMILARITY = 65.0
+#: … and a character the OCR lost is put back only from a closer copy.
+MIN_SIMILARITY_INSERT = 85.0
+#: Doubt at or above this marks a task text 原文识别存疑.
+DOUBTFUL = 0.5
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_PUNCT = set("，。、；：（）“”？！《》·—…,.;:()?!\"' ")
+_PUNCT = set("，。、；：（）“”‘’？！《》·—…,.;:()!\"' ")
+_QUOTES = set("“”")
+# a rare character that still belongs in government text (GB2312 level 2)
+_COMMON_EXTRA = set("帼瘠")
+_UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
 
 
 @dataclass
 class Repair:
     text: str
-    edits: list[tuple[str, str]]  # (annex piece, body piece)
+    #: (annex piece, new piece) for each repair, in order
+    edits: list[tuple[str, str]] = field(default_factory=list)
+    #: where each repair's new piece comes from: ``body:<offset>`` or ``wording:<id>``
+    sources: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """The repairs as one cell: ``old→new@source；…`` (∅ for nothing)."""
+        return "；".join(f"{show(a)}→{show(b)}@{s}" for (a, b), s in
+                        zip(self.edits, self.sources, strict=True))
+
+
+def show(piece: str) -> str:
+    """A repaired piece as written in the ``repairs`` cell (∅ for nothing; ； as ;)."""
+    return piece.replace("；", ";") or "∅"
+
+
+@dataclass(frozen=True)
+class Wording:
+    id: str
+    phrase: str
+    source: str
+
+
+@cache
+def load_wordings(path: str | Path = WORDINGS) -> tuple[Wording, ...]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return tuple(Wording(r["id"], r["phrase"], r["source"]) for r in csv.DictReader(f))
 
 
 def sentences(text: str) -> list[str]:
@@ -41,76 +95,351 @@ def _clauses(sentence: str) -> list[str]:
     return [c for c in re.split(r"(?<=[，。；])", sentence) if c]
 
 
-def repair_text(text: str, body_sentences: list[str], counts: Counter[str] | None = None) -> Repair:
-    """``text`` with near-identical body sentences' characters where they differ slightly.
+# --------------------------------------------------------------------------- characters
 
-    ``counts`` (character frequencies of the whole plan) tells OCR debris from words: a
-    difference is repaired only where the annex shows a character found nowhere else in
-    the plan, or non-Chinese debris (``U``, ``&``); the annex's own wording (科研院所 where
-    the body says 科研机构) is made of ordinary characters and is kept.
+
+def rare(c: str) -> bool:
+    """A Chinese character outside the 3,755 common ones (GB2312 level 1)."""
+    if not _CJK.match(c) or c in _COMMON_EXTRA:
+        return False
+    try:
+        b = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return not 0xB0 <= b[0] <= 0xD7
+
+
+def debris(c: str) -> bool:
+    """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence."""
+    return not _CJK.match(c) and not c.isdigit() and c not in _PUNCT and c != "%" and c != "％" \
+        and c not in "+-—×~"
+
+
+class _Context:
+    """Character frequencies of the whole plan and of the body (to tell debris from words)."""
+
+    def __init__(self, counts: Counter[str], body: str) -> None:
+        self.counts = counts
+        self.body = Counter(body)
+
+    def odd(self, c: str) -> bool:
+        if c == "？" or c == "?" or debris(c) or rare(c):
+            return True
+        if not _CJK.match(c):
+            return False
+        n = self.counts[c]
+        return n <= 1 or (n <= 2 and self.body[c] == 0)
+
+    def garbled(self, a: str, b: str, joined: bool = True) -> bool:
+        if any(self.odd(c) for c in a):
+            return True
+        if not joined:
+            return False
+        if not all(_CJK.match(c) for c in a + b) or set(a) & set(b):
+            return False
+        # one character standing for two or more (两字粘连): 期→支持, 母→大宗
+        return len(a) == 1 and len(b) >= 2
+
+    def clean(self, b: str) -> bool:
+        return not any(c == "？" or debris(c) or rare(c) for c in b)
+
+
+def _digits_are_debris(a: str, left: str, right: str) -> bool:
+    """Digits in ``a`` that are OCR debris: lone digits between Chinese, not a quantity."""
+    s = left[-1:] + a + right[:1]
+    for m in re.finditer(r"\d+", s):
+        if m.end() - m.start() > 1:
+            return False
+        before, after = s[m.start() - 1:m.start()], s[m.end():m.end() + 1]
+        if not (_CJK.match(before or "x") or debris(before or "x")):
+            return False
+        if after in _UNIT_AFTER_DIGIT or after in "%％.:：" or not after:
+            return False
+    return True
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+_DELIM = "，。；、：\n"
+
+
+def _merge(annex: str, ref: str, ref_pos: int, source: str, ctx: _Context, sentence: str,
+           edges: str = "clause") -> tuple[str, list[tuple[str, str, str]]]:
+    """``annex`` with its garbled runs replaced from ``ref`` (aligned copy of the same words).
+
+    Differences before the first and after the last agreement are the ends of the alignment
+    (a task may cut or join the body's sentences) and are left alone, except a mostly
+    garbled end that fills the same place: up to the clause's edge in a body window
+    (``edges="clause"``), or the wording's own first or last characters (``edges="phrase"``).
     """
-    counts = counts if counts is not None else Counter("".join(body_sentences) + text)
-    if not body_sentences:
-        return Repair(text, [])
+    ops = SequenceMatcher(None, annex, ref, autojunk=False).get_opcodes()
+    # agreements that anchor the alignment: two characters, or one at the annex piece's end
+    # (or, for a wording, one at the wording's own start or end)
+    anchors = [i for i, o in enumerate(ops) if o[0] == "equal"
+               and (o[2] - o[1] >= 2 or o[1] == 0 or o[2] == len(annex)
+                    or (edges == "phrase" and (o[3] == 0 or o[4] == len(ref))))]
+    if not anchors:
+        return annex, []
+    lo, hi = anchors[0], anchors[-1]
+    a_lo, a_hi = ops[lo][1], ops[hi][2]
+    b_lo, b_hi = ops[lo][3], ops[hi][4]
+    sim = fuzz.ratio(annex[a_lo:a_hi], ref[b_lo:b_hi])
+    agree = sum(o[2] - o[1] for o in ops[lo:hi + 1] if o[0] == "equal")
+    if sim < MIN_SIMILARITY or agree < max(4, (a_hi - a_lo) // 2):
+        return annex, []
+    # runs of differences, joined across a single agreeing character (翦髓能原 → 索搭建能源)
+    groups: list[list[int]] = []
+    for i in range(lo + 1, hi):
+        if ops[i][0] == "equal":
+            continue
+        if groups and groups[-1][-1] == i - 2 and ops[i - 1][2] - ops[i - 1][1] == 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    replace: dict[int, tuple[int, int, str]] = {}  # a0 → (a1, b0, new)
+
+    def ok(a0: int, a1: int, b0: int, b1: int) -> bool:
+        a, b = annex[a0:a1], ref[b0:b1]
+        if any(ch.isdigit() for ch in b):
+            return False
+        if any(ch.isdigit() for ch in a) and not _digits_are_debris(a, annex[:a0], annex[a1:]):
+            return False
+        if not a:  # a character the OCR lost (准和 → 准入和), or a lost quote mark
+            if b in _QUOTES:
+                return sentence.count("“") != sentence.count("”")
+            return len(b) == 1 and bool(_CJK.match(b)) and sim >= MIN_SIMILARITY_INSERT
+        if not ctx.clean(b):
+            return False
+        if not b:  # a stray letter or symbol
+            return all(debris(ch) for ch in a)
+        # a Chinese character reads as at most two Latin letters or symbols (水 → ZK)
+        if len(b) > len(a) + 2 or len(a) > 2 * len(b) + 1 or (all(debris(c) for c in a)
+                                                             and len(b) > len(a)):
+            return False
+        return ctx.garbled(a, b, joined=edges == "clause")
+
+    def member_ok(i: int) -> bool:
+        _, x0, x1, y0, y1 = ops[i]
+        return ok(x0, x1, y0, y1) or (x1 - x0 == 1 and y1 - y0 == 1)
+
+    for g in groups:
+        a0, a1, b0, b1 = ops[g[0]][1], ops[g[-1]][2], ops[g[0]][3], ops[g[-1]][4]
+        if len(g) > 1 and ok(a0, a1, b0, b1) and all(member_ok(i) for i in g):
+            replace[a0] = (a1, b0, ref[b0:b1])
+            continue
+        for i in g:
+            _, x0, x1, y0, y1 = ops[i]
+            if ok(x0, x1, y0, y1):
+                replace[x0] = (x1, y0, ref[y0:y1])
+
+    def mostly_garbled(a: str, b: str) -> bool:
+        # strong evidence (debris, a rare character) and mostly odd characters
+        return (bool(a) and bool(b) and 5 * sum(ctx.odd(c) for c in a) >= 2 * len(a)
+                and (edges == "clause" or any(debris(c) or rare(c) or c in "？?" for c in a))
+                and abs(len(a) - len(b)) <= 2 and ctx.clean(b)
+                and not any(c.isdigit() for c in a + b) and not any(c in _DELIM for c in a))
+
+    # the ends: a garbled start or end of the annex piece, in the place of the ref's words
+    if edges == "clause":
+        if a_lo > 0:
+            p0 = max(ref.rfind(d, 0, b_lo) for d in _DELIM) + 1
+            if mostly_garbled(annex[:a_lo], ref[p0:b_lo]):
+                replace[0] = (a_lo, p0, ref[p0:b_lo])
+        if a_hi < len(annex):
+            ends = [j for d in _DELIM if (j := ref.find(d, b_hi)) >= 0]
+            p1 = min(ends) if ends else len(ref)
+            if mostly_garbled(annex[a_hi:], ref[b_hi:p1]):
+                replace[a_hi] = (len(annex), b_hi, ref[b_hi:p1])
+    else:  # phrase: the wording's own first/last characters, against as many of the annex
+        if b_lo > 0 and a_lo >= b_lo and mostly_garbled(annex[a_lo - b_lo:a_lo], ref[:b_lo]):
+            replace[a_lo - b_lo] = (a_lo, 0, ref[:b_lo])
+        tail = len(ref) - b_hi
+        if tail and len(annex) - a_hi >= tail and mostly_garbled(annex[a_hi:a_hi + tail], ref[b_hi:]):
+            replace[a_hi] = (a_hi + tail, b_hi, ref[b_hi:])
     out: list[str] = []
-    edits: list[tuple[str, str]] = []
+    edits: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(annex) or i in replace:
+        if i in replace:
+            a1, b0, new = replace.pop(i)
+            out.append(new)
+            edits.append((annex[i:a1], new, source.format(ref_pos + b0)))
+            if a1 > i:
+                i = a1
+                continue
+        if i < len(annex):
+            out.append(annex[i])
+        i += 1
+    return "".join(out), edits
+
+
+@dataclass
+class Body:
+    """The body text the annex is repaired from, joined, with the plan offset of each character."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, pieces: Sequence[str] | Sequence[tuple[int, str]]) -> Body:
+        text, offs = [], []
+        pos = 0
+        for p in pieces:
+            start, s = p if isinstance(p, tuple) else (pos, p)
+            text.append(s + "\n")
+            offs += [*range(start, start + len(s) + 1)]
+            pos += len(s) + 1
+        return cls("".join(text), offs)
+
+
+def _from_body(core: str, body: Body, ctx: _Context,
+               sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """One clause repaired from the body's best-matching window (never across body segments)."""
+    if not body.text or len(core) < 6:
+        return core, []
+    al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=55)
+    if al is None:
+        return core, []
+    pad = len(core) // 3 + 2
+    mid = (al.dest_start + al.dest_end) // 2
+    seg_lo = body.text.rfind("\n", 0, mid) + 1
+    seg_hi = body.text.find("\n", mid)
+    w0 = max(seg_lo, al.dest_start - pad)
+    w1 = min(seg_hi if seg_hi >= 0 else len(body.text), al.dest_end + pad)
+    fixed, e = _merge(core, body.text[w0:w1], w0, "body:{}", ctx, sentence)
+    # positions in the joined body → plan offsets
+    return fixed, [(a, b, f"body:{body.offsets[int(s[5:])]}") for a, b, s in e]
+
+
+def _from_wordings(text: str, ctx: _Context,
+                   wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
+    """``text`` repaired where it nearly says one of the genre's fixed wordings."""
+    edits: list[tuple[str, str, str]] = []
+    for wd in wordings:
+        if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(wd.phrase, text) < 60:
+            continue
+        al = fuzz.partial_ratio_alignment(wd.phrase, text)
+        if len(wd.phrase) > len(text):
+            continue
+        pad = len(wd.phrase) // 2 + 2
+        c0, c1 = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
+        sentence = next((s for s in sentences(text[c0:]) if s), text)
+        fixed, e = _merge(text[c0:c1], wd.phrase, 0, f"wording:{wd.id}", ctx, sentence, "phrase")
+        # a lost character is put back from a wording only where the whole wording then reads
+        if not e or (any(not a for a, _, _ in e) and wd.phrase not in fixed):
+            continue
+        text = text[:c0] + fixed + text[c1:]
+        edits += e
+    return text, edits
+
+
+def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, str]] | Body,
+                counts: Counter[str] | None = None,
+                wordings: Sequence[Wording] | None = None) -> Repair:
+    """``text`` with its garbled runs replaced from the body's copy and the fixed wordings.
+
+    ``body_sentences`` are the body's texts (optionally ``(plan offset, text)`` pairs, then
+    the sources name plan offsets); ``counts`` are the character frequencies of the whole
+    plan; ``wordings`` default to :func:`load_wordings` (pass ``()`` for none).
+    """
+    body = body_sentences if isinstance(body_sentences, Body) else Body.of(body_sentences)
+    counts = counts if counts is not None else Counter(body.text + text)
+    ctx = _Context(counts, body.text)
+    wordings = load_wordings() if wordings is None else wordings
+    out: list[str] = []
+    rep = Repair(text)
+    done = 0
     for sent in sentences(text):
-        # clause level: an annex task often joins or cuts the body's sentences
         for piece in _clauses(sent):
             core = piece.rstrip("，。；")
-            end = piece[len(core):]
-            if len(core) < 6:
-                out.append(piece)
-                continue
-            hit = process.extractOne(core, body_sentences, scorer=fuzz.partial_ratio,
-                                     score_cutoff=MIN_SIMILARITY)
-            if not hit:
-                out.append(piece)
-                continue
-            body = hit[0]
-            # the best-matching window of the body sentence
-            al = fuzz.partial_ratio_alignment(core, body)
-            window = body[al.dest_start:al.dest_end]
-            if fuzz.ratio(core, window) < MIN_SIMILARITY:
-                out.append(piece)
-                continue
-            fixed, e = _merge(core, window, counts)
-            edits += e
-            out.append(fixed + end)
-    return Repair("".join(out), edits)
+            fixed, e = _from_body(core, body, ctx, sent)
+            out.append(fixed + piece[len(core):])
+            done += len(piece)
+            for a, b, src in e:
+                rep.edits.append((a, b))
+                rep.sources.append(src)
+    fixed, e = _from_wordings("".join(out) + text[done:], ctx, wordings)
+    for a, b, src in e:
+        rep.edits.append((a, b))
+        rep.sources.append(src)
+    rep.text = fixed
+    return rep
 
 
-def _debris(piece: str, counts: Counter[str]) -> bool:
-    """Does ``piece`` look like OCR debris (a unique character, or non-Chinese junk)?"""
-    return any(
-        (_CJK.match(c) and counts[c] <= 1) or (not _CJK.match(c) and c not in _PUNCT and not c.isdigit())
-        for c in piece
-    )
+# --------------------------------------------------------------------------- doubt
 
 
-def _merge(annex: str, body: str, counts: Counter[str]) -> tuple[str, list[tuple[str, str]]]:
-    sm = SequenceMatcher(None, annex, body, autojunk=False)
+@dataclass
+class Doubt:
+    score: float
+    reasons: list[str]
+
+    @property
+    def doubtful(self) -> bool:
+        return self.score >= DOUBTFUL
+
+
+def _residual(text: str, body: Body, ctx: _Context) -> list[str]:
+    """Pieces of ``text`` that still differ from the body's copy and hold an odd character."""
     out: list[str] = []
-    edits: list[tuple[str, str]] = []
-    for op, a0, a1, b0, b1 in sm.get_opcodes():
-        a, b = annex[a0:a1], body[b0:b1]
-        inside = a0 > 0 and a1 < len(annex)  # the ends of an alignment are unreliable
-        numeric = bool(re.search(r"[\d%％.]", a + b))
-        if op == "equal":
-            out.append(a)
-        elif (op == "replace" and inside and not numeric and len(a) <= MAX_EDIT and len(b) <= MAX_EDIT
-              and _debris(a, counts)):
-            out.append(b)
-            edits.append((a, b))
-        elif op == "insert" and inside and not numeric and len(b) == 1 and _CJK.match(b):
-            out.append(b)  # a character the OCR lost (准和 → 准入和)
-            edits.append(("", b))
-        elif op == "delete" and inside and not numeric and len(a) <= 2 and not _CJK.search(a) \
-                and not any(c in _PUNCT for c in a):
-            edits.append((a, ""))  # a stray letter or symbol
-        else:
-            out.append(a)
-    return "".join(out), edits
+    for sent in sentences(text):
+        for piece in _clauses(sent):
+            core = piece.rstrip("，。；")
+            if len(core) < 6:
+                continue
+            al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=MIN_SIMILARITY)
+            if al is None:
+                continue
+            ref = body.text[al.dest_start:al.dest_end]
+            ops = SequenceMatcher(None, core, ref, autojunk=False).get_opcodes()
+            eq = [i for i, o in enumerate(ops) if o[0] == "equal" and o[2] - o[1] >= 2]
+            for o in ops[eq[0]:eq[-1]] if eq else []:
+                a = core[o[1]:o[2]]
+                if o[0] != "equal" and any(ctx.odd(c) for c in a):
+                    out.append(a)
+    return out
+
+
+def doubt(text: str, counts: Counter[str] | None = None,
+          body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None) -> Doubt:
+    """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
+
+    Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
+    a lone digit inside Chinese that is no quantity; with ``body``, a piece that still
+    differs from the body's copy of the sentence and holds a character found (almost)
+    nowhere else in the plan; and, weakly, such characters anywhere.
+    """
+    counts = counts or Counter()
+    bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
+    ctx = _Context(counts, bd.text if bd else "")
+    latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
+    q = [c for c in text if c in "？?"]
+    sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
+    rares = [c for c in text if rare(c)]
+    digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
+              if text[m.end()] not in _UNIT_AFTER_DIGIT]
+    resid = _residual(text, bd, ctx) if bd and counts else []
+    odd = [c for c in text if counts and _CJK.match(c) and not rare(c) and ctx.odd(c)]
+    parts: list[tuple[float, str]] = []
+    if latin:
+        parts.append((0.6, f"夹有拉丁字母（{'、'.join(latin[:3])}）"))
+    if q:
+        parts.append((0.6, "夹有问号“？”"))
+    if sym:
+        parts.append((0.6, f"夹有异常符号（{''.join(sym[:3])}）"))
+    if rares:
+        parts.append((0.5, f"含生僻字（{''.join(rares[:4])}）"))
+    if digits:
+        parts.append((0.5, f"汉字间夹有孤立数字（{''.join(digits[:3])}）"))
+    if resid:
+        parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
+    if odd:
+        parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
+    p = 1.0
+    for w, _ in parts:
+        p *= 1 - w
+    return Doubt(round(1 - p, 3), [r for _, r in parts])
 
 
 def position_map(new: str, old: str) -> list[int]:

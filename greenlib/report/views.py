@@ -19,7 +19,7 @@ def task_table(s: Scope, with_section: bool = False) -> pd.DataFrame:
     df = s.tasks
     out = pd.DataFrame({
         "编号": df["task_id"].astype(int),
-        "重点任务": df["text"],
+        "重点任务": _marked_text(df),
         "牵头单位": df["lead_unit"].map(lambda v: "—" if missing(v) else v),
         "配合单位": df["co_units"].map(lambda v: "、".join(split_list(v)) or "—"),
         "目标年份": df["years"].map(lambda v: "、".join(split_list(v)) or "—"),
@@ -28,6 +28,14 @@ def task_table(s: Scope, with_section: bool = False) -> pd.DataFrame:
         out.insert(1, "节", [f"（{chinese_number(n)}）{t}" for n, t in
                              zip(df["section"], section_titles(df), strict=True)])
     return out.sort_values("编号", kind="stable").reset_index(drop=True)
+
+
+def _marked_text(df: pd.DataFrame) -> pd.Series:
+    """Task text, with （原文识别存疑） after a text the cleaning flagged ``text_doubtful``."""
+    if "text_doubtful" not in df.columns:
+        return df["text"]
+    flag = df["text_doubtful"].map(lambda v: str(v).strip().lower() in ("true", "1"))
+    return df["text"].where(~flag, df["text"].astype(str) + "（原文识别存疑）")
 
 
 def section_titles(df: pd.DataFrame) -> list[str]:
