@@ -97,6 +97,8 @@ def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] 
         print(f"== {p.id}: {p.short_title}")
         paths = build.Paths.for_plan(p, as_of)
         rc |= build.run_reports(paths, jobs=jobs, only=only, force=force, pdf=pdf, docx=docx)
+        if paths.site_dir is not None:  # a dated snapshot: list it on the plan's current index
+            build.refresh_index(build.Paths.for_plan(p), pdf)
     site.write_site_index()
     return rc
 

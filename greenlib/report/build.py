@@ -60,15 +60,20 @@ class Paths:
     data: Path
     root: Path
     notebooks: Path = field(default_factory=lambda: config.NOTEBOOKS)
+    #: where the pages go (default ``root/site``); a dated as-of snapshot publishes its pages
+    #: inside the plan's site as ``site/<date>/``, so the index lists it and publish carries it
+    site_dir: Path | None = None
 
     @classmethod
     def for_plan(cls, plan: Any, as_of: str | None = None) -> Paths:
         bp = plan.build(as_of)
-        return cls(params=plan.params, data=bp.data, root=bp.root)
+        current = plan.build()
+        site_dir = None if bp.root == current.root else current.site / bp.root.name
+        return cls(params=plan.params, data=bp.data, root=bp.root, site_dir=site_dir)
 
     @property
     def site(self) -> Path:
-        return self.root / "site"
+        return self.site_dir or self.root / "site"
 
     @property
     def pdf(self) -> Path:
@@ -502,6 +507,18 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         return 1
     _print(f"reports ready in {paths.site}/ ({len(selected)} report(s), {took:.1f} s)")
     return 0
+
+
+def refresh_index(paths: Paths, pdf: bool = True) -> None:
+    """Rewrite a plan's index (e.g. after a dated snapshot was added inside its site)."""
+    from . import site
+
+    if not (paths.site / "index.html").exists():
+        return
+    reports, bad = load_reports(paths)
+    failed = {r.name: (read_stamp(paths, r.name) or {}).get("error", "")
+              for r in reports if not (read_stamp(paths, r.name) or {}).get("ok", True)}
+    site.write_plan_index(paths, reports, failed | bad, pdf, rebuilt=False, full=False)
 
 
 def _write_workbook(paths: Paths) -> None:

@@ -7,12 +7,14 @@ import datetime as dt
 import hashlib
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .. import config, contract, labels
 from ..errors import GreenlibError
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
 STYLE = f"""
 body {{ font-family: {FONT}; color: #222; margin: 0; line-height: 1.6; }}
@@ -105,8 +107,17 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
                         f'{_cell(msg)}</span></td>' + "<td>—</td>" * 8 + "</tr>")
     number = meta.get("document_number") or ""
     plan_title = meta.get("title") or ""
+    snapshots = sorted((d.name for d in paths.site.iterdir() if d.is_dir()
+                        and _DATE.fullmatch(d.name) and (d / "index.html").exists()),
+                       reverse=True) if paths.site.exists() else []
+    dated = ""
+    if snapshots:
+        items = "".join(f'<li><a href="{d}/index.html">截至 {d} 的评估</a></li>' for d in snapshots)
+        dated = f"<h2>按其他截止日期生成的评估（快照）</h2><ul>{items}</ul>"
+    up = "../index.html" if _DATE.fullmatch(paths.site.name) else "../../index.html"
+    back = "本规划当前报告" if up == "../index.html" else "全部规划"
     body = f"""<h1>{html.escape(title)}</h1>
-<p class="meta"><a href="../../index.html">← 全部规划</a>｜数据版本：{html.escape(version)}｜
+<p class="meta"><a href="{up}">← {back}</a>｜数据版本：{html.escape(version)}｜
 构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}</p>
 <table>
 <thead><tr><th>报告</th><th>范围</th><th>截止日期</th><th>重点任务</th><th>责任单位</th>
@@ -115,6 +126,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
 {''.join(rows)}
 </tbody>
 </table>
+{dated}
 <div class="note">各报告依据《{html.escape(plan_title)}》{html.escape(number)}整理；
 “目标年份已过”指目标年份的 12 月 31 日早于报告截止日期的量化目标。
 进展评级的方法见各报告中“如何阅读评级”一节。本站点不依赖互联网，可在内网直接打开。</div>"""
@@ -129,8 +141,9 @@ def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf
 
     index = paths.site / "index.html"
     version = data_version(paths.data)
+    snapshots = sorted(d.name for d in paths.site.glob("*/index.html")) if paths.site.exists() else []
     index_key = hashlib.sha256(json.dumps(
-        [version, pdf, sorted(failed.items()),
+        [version, pdf, sorted(failed.items()), snapshots,
          [(r.name, r.title, read_stamp(paths, r.name)) for r in reports]],
         sort_keys=True, default=str).encode()).hexdigest()
     key_path = paths.cache / "index.json"
