@@ -21,9 +21,11 @@ PLAN = "plan.json"
 OBSERVATIONS = "observations.csv"
 ALIGNMENT = "alignment.csv"
 MONITOR_QUALITY = "monitor.json"
+#: The analysts' 下一步工作建议 for the assessment (copied from plans/<id>/recommendations.md).
+RECOMMENDATIONS = "recommendations.md"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
-CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY)
+CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
 MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {

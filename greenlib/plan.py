@@ -163,6 +163,11 @@ class Plan:
     def progress(self) -> Path:
         return self.folder / "progress"
 
+    @property
+    def recommendations(self) -> Path:
+        """The analysts' 下一步工作建议 for the end-of-period assessment (markdown)."""
+        return self.folder / "recommendations.md"
+
     # ------------------------------------------------------------------ outputs
     def build(self, as_of: str | None = None) -> BuildPaths:
         """``build/<plan-id>/``; a dated as-of run that differs from the plan's own date gets

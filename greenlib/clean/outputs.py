@@ -56,8 +56,11 @@ def quality_markdown(q: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(res: Any, out: str | Path, plan_summary: dict[str, Any]) -> Path:
-    """Write the clean tables, ``plan.json`` and ``quality.{json,md}`` to ``out``."""
+def write_outputs(res: Any, out: str | Path, plan_summary: dict[str, Any],
+                  recommendations: str | None = None) -> Path:
+    """Write the clean tables, ``plan.json`` and ``quality.{json,md}`` to ``out`` (and the
+    analysts' recommendations text, carried as written, so the report stage needs no plan
+    folder)."""
     out = Path(out)
     tables = dict(res.tables)
     res.quality["data_version"] = data_version(tables)
@@ -71,6 +74,10 @@ def write_outputs(res: Any, out: str | Path, plan_summary: dict[str, Any]) -> Pa
         (tmp / contract.QUALITY).write_text(json.dumps(res.quality, ensure_ascii=False, indent=2,
                                                        default=str), encoding="utf-8")
         (tmp / "quality.md").write_text(quality_markdown(res.quality), encoding="utf-8")
+        if recommendations is not None:
+            (tmp / contract.RECOMMENDATIONS).write_text(recommendations, encoding="utf-8")
+        elif (out / contract.RECOMMENDATIONS).exists():
+            (out / contract.RECOMMENDATIONS).unlink()
         for f in tmp.iterdir():
             os.replace(f, out / f.name)
     finally:

@@ -528,7 +528,9 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
     doc = read_plan(plan.raw)
     res = clean_document(doc, plan=plan)
     validate(res)
-    write_outputs(res, out, plan.summary(as_of))
+    rec = plan.recommendations
+    write_outputs(res, out, plan.summary(as_of),
+                  rec.read_text(encoding="utf-8") if rec.exists() else None)
     log(_summary(res, out, time.perf_counter() - t0))
     return res
 

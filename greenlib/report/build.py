@@ -105,6 +105,9 @@ class Report:
     notebook: Path
     title: str
     parameters: dict[str, Any]
+    for_each: str | None = None
+    #: the params file a generated report comes from (``for_each``), else None
+    group: str | None = None
 
 
 def notebook_parameters(nb: Path) -> dict[str, Any]:
@@ -134,7 +137,7 @@ def load_reports(paths: Paths) -> tuple[list[Report], dict[str, str]]:
             continue
         stems[f.stem] = f
         try:
-            reports.append(_load_report(f, paths, declared))
+            reports += _expand(_load_report(f, paths, declared), paths)
         except GreenlibError as e:
             problems[f.stem] = str(e)
     reports = [r for r in reports if r.name not in problems]
@@ -148,9 +151,12 @@ def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) ->
         raise GreenlibError(f"{f}: 不是有效的 YAML：{e}") from e
     if not isinstance(doc, dict):
         raise GreenlibError(f"{f}: 应为含 notebook、title、parameters 的映射")
-    unknown = set(doc) - {"notebook", "title", "parameters"}
+    unknown = set(doc) - {"notebook", "title", "parameters", "for_each"}
     if unknown:
-        raise GreenlibError(f"{f}: 未知的键 {sorted(unknown)}；可用：notebook, title, parameters")
+        raise GreenlibError(f"{f}: 未知的键 {sorted(unknown)}；可用：notebook, title, parameters, "
+                            "for_each")
+    if doc.get("for_each") not in (None, "unit"):
+        raise GreenlibError(f"{f}: for_each 只能是 unit（每个责任单位一份报告），实为 {doc['for_each']!r}")
     nb_name = str(doc.get("notebook") or "")
     if not nb_name:
         raise GreenlibError(f"{f}: 缺少字段 notebook（如 notebook: sector）")
@@ -178,7 +184,38 @@ def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) ->
             if kind is str and not isinstance(value, str):
                 raise GreenlibError(f"{f}: parameters.{key} 应为文字，实为 {value!r}")
     title = str(doc.get("title") or params.get("title") or f.stem)
-    return Report(f.stem, f, nb, title, dict(params))
+    if doc.get("for_each") and doc["for_each"] not in allowed:
+        raise GreenlibError(f"{f}: for_each: {doc['for_each']} 需要 {nb.name} 有参数 {doc['for_each']}")
+    return Report(f.stem, f, nb, title, dict(params), for_each=doc.get("for_each"))
+
+
+#: Folder of the site that holds the per-unit pages (``for_each: unit``).
+UNIT_DIR = "units"
+
+
+def _expand(report: Report, paths: Paths) -> list[Report]:
+    """A ``for_each: unit`` report becomes one report per responsible unit of the data
+    (``units/<unit>.html``); any other report stays as it is."""
+    if report.for_each != "unit":
+        return [report]
+    import pandas as pd
+
+    units_csv = paths.data / contract.UNITS
+    if not units_csv.exists():
+        return []
+    units = pd.read_csv(units_csv, dtype=str, keep_default_na=False)["unit"].tolist()
+    status = paths.data / contract.STATUS
+    if status.exists():
+        st = pd.read_csv(status, dtype=str, keep_default_na=False)
+        if "owner_unit" in st.columns:
+            units += sorted({u for u in st["owner_unit"] if u and u not in units})
+    out = []
+    for u in units:
+        if not u or "/" in u or u.startswith("."):
+            continue
+        out.append(Report(f"{UNIT_DIR}/{u}", report.params_file, report.notebook,
+                          f"{u}任务落实情况", {**report.parameters, "unit": u}, group=report.name))
+    return out
 
 
 def _literal(text: Any) -> Any:
@@ -344,8 +381,8 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
     from . import render
 
     t0 = time.perf_counter()
-    paths.executed.mkdir(parents=True, exist_ok=True)
     log_path = paths.executed / f"{report.name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     executed = paths.executed / f"{report.name}.ipynb"
     _print(f"  ▶ {report.name}: started")
     log = open(log_path, "w", encoding="utf-8")  # closed in finally; its fd replaces stderr
@@ -376,12 +413,13 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
         footer = _footer(report, data_version(paths.data), built)
         page = render.notebook_to_html(nb, report.title, footer)
         phases["html"] = time.perf_counter() - t
-        staging = paths.staging / f"{report.name}-{uuid.uuid4().hex[:8]}"
+        stem = Path(report.name).name
+        staging = paths.staging / f"{stem}-{uuid.uuid4().hex[:8]}"
         staging.mkdir(parents=True, exist_ok=True)
         try:
-            tmp_html = staging / f"{report.name}.html"
+            tmp_html = staging / f"{stem}.html"
             tmp_html.write_text(page, encoding="utf-8")
-            tmp_docx = staging / f"{report.name}.docx"
+            tmp_docx = staging / f"{stem}.docx"
             docx_bytes = 0
             if docx:
                 from . import docx as dx
@@ -392,7 +430,7 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
-                tmp_pdf = render.print_pdf(tmp_html, staging / f"{report.name}.pdf")
+                tmp_pdf = render.print_pdf(tmp_html, staging / f"{stem}.pdf")
                 phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",

@@ -74,7 +74,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     meta = plan_meta(paths.data)
     title = f"{meta.get('short_title') or meta.get('title') or paths.root.name} · 分析报告"
     rows = []
-    # the whole-plan reports first, then the others in file-name order
+    unit_rows = []
+    # the whole-plan reports first, then the others in file-name order; department pages apart
     for r in sorted(reports, key=lambda r: ("sector" in r.parameters, r.name)):
         st = read_stamp(paths, r.name) or {}
         s = st.get("summary") or {}
@@ -91,6 +92,11 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
         if r.name in failed:
             state = ('<span class="bad">本次构建失败'
                      + ("，链接为上次成功的版本" if has_html else "") + "</span>")
+        if r.group:
+            unit_rows.append(f"<tr><td><b>{_cell(r.parameters.get('unit'))}</b>"
+                             f"{'<br>' + state if state else ''}</td>"
+                             f"<td class=\"nw\">{links}</td></tr>")
+            continue
         rows.append(
             "<tr>"
             f"<td><b>{_cell(r.title)}</b>{'<br>' + state if state else ''}</td>"
@@ -102,7 +108,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
             f"<td>{_cell(ratings)}</td><td class=\"nw\">{links}</td>"
             "</tr>")
     for name, msg in sorted(failed.items()):
-        if name not in {r.name for r in reports}:
+        if name not in {r.name for r in reports} and "/" not in name:
             rows.append(f'<tr><td><b>{_cell(name)}</b><br><span class="bad">报告定义有误：'
                         f'{_cell(msg)}</span></td>' + "<td>—</td>" * 8 + "</tr>")
     number = meta.get("document_number") or ""
@@ -114,6 +120,10 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     if snapshots:
         items = "".join(f'<li><a href="{d}/index.html">截至 {d} 的评估</a></li>' for d in snapshots)
         dated = f"<h2>按其他截止日期生成的评估（快照）</h2><ul>{items}</ul>"
+    units = ""
+    if unit_rows:
+        units = ("<h2>各责任单位任务落实情况</h2><table><thead><tr><th>责任单位</th><th>查看</th>"
+                 f"</tr></thead><tbody>{''.join(unit_rows)}</tbody></table>")
     up = "../index.html" if _DATE.fullmatch(paths.site.name) else "../../index.html"
     back = "本规划当前报告" if up == "../index.html" else "全部规划"
     body = f"""<h1>{html.escape(title)}</h1>
@@ -126,6 +136,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
 {''.join(rows)}
 </tbody>
 </table>
+{units}
 {dated}
 <div class="note">各报告依据《{html.escape(plan_title)}》{html.escape(number)}整理；
 “目标年份已过”指目标年份的 12 月 31 日早于报告截止日期的量化目标。
@@ -161,12 +172,17 @@ def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf
 
 
 def remove_stale(paths: Any, reports: list[Any]) -> None:
-    """Drop HTML/PDF of reports whose params file is gone (full builds only)."""
+    """Drop HTML/PDF/Word of reports whose params file (or unit) is gone (full builds only)."""
+    from .build import UNIT_DIR
+
     keep = {r.name for r in reports}
-    for p in [*paths.site.glob("*.html"), *(paths.site / "pdf").glob("*.pdf"),
-              *paths.pdf.glob("*.pdf"), *(paths.site / "docx").glob("*.docx")]:
-        if p.stem not in keep and p.name != "index.html":
-            p.unlink()
+    for base, pattern in ((paths.site, "*.html"), (paths.site / "pdf", "*.pdf"),
+                          (paths.pdf, "*.pdf"), (paths.site / "docx", "*.docx")):
+        for sub in ("", UNIT_DIR):
+            for p in (base / sub).glob(pattern) if (base / sub).exists() else []:
+                name = f"{sub}/{p.stem}" if sub else p.stem
+                if name not in keep and p.name != "index.html":
+                    p.unlink()
 
 
 def write_site_index(build: Path | None = None) -> Path:

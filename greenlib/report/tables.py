@@ -33,6 +33,11 @@ class Tables:
     status: pd.DataFrame
     observations: pd.DataFrame
     alignment: pd.DataFrame | None
+    #: department returns (monitor stage): the status of every task, and every row read
+    task_status: pd.DataFrame | None = None
+    returns: pd.DataFrame | None = None
+    #: the analysts' 下一步工作建议 (markdown copied from the plan folder by the clean stage)
+    recommendations: str = ""
     plan: dict[str, Any] = field(default_factory=dict)
     quality: dict[str, Any] = field(default_factory=dict)
     monitor: dict[str, Any] = field(default_factory=dict)
@@ -84,6 +89,10 @@ def load(data_dir: str | Path | None = None) -> Tables:
         status=_read(d / contract.STATUS),
         observations=_read(d / contract.OBSERVATIONS),
         alignment=_read(d / contract.ALIGNMENT, required=False),
+        task_status=_read(d / "task_status.csv", required=False),
+        returns=_read(d / "returns.csv", required=False),
+        recommendations=(d / contract.RECOMMENDATIONS).read_text(encoding="utf-8")
+        if (d / contract.RECOMMENDATIONS).exists() else "",
         plan=_json(d / contract.PLAN),
         quality=_json(d / contract.QUALITY),
         monitor=_json(d / contract.MONITOR_QUALITY),

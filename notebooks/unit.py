@@ -1,0 +1,65 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+# Parameters: papermill injects the values of params/<report>.yaml after this cell.
+unit = "区发展改革委"  # the responsible unit (units.csv `unit`); the build sets it per department
+title = None  # report title (None: <单位>任务落实情况)
+data_dir = None  # the plan's data folder, set by the build (None: the default plan's build/<id>/data)
+
+# %%
+from greenlib.report import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib.report import helpers as rh  # noqa: E402
+from greenlib.report import progress as pg  # noqa: E402
+
+render.setup_notebook()
+s = rh.scope(None, data_dir=data_dir)
+charts.set_plan_source(rh.plan_source(s))
+pg.check_unit(s, unit)
+rh.show_title(s, title or f"{unit}任务落实情况", kind="")
+rh.show_markdown(pg.unit_intro(s, unit))
+
+# %% [markdown]
+# ## 一、承担的重点任务
+#
+# 本单位在方案附件中列为牵头或配合单位的全部任务，以及牵头单位报送的进展状态和信号灯。
+
+# %%
+rh.show_table(pg.unit_tasks(s, unit), empty="本单位在方案附件中没有承担任务。")
+
+# %% [markdown]
+# ## 二、负责的量化目标
+#
+# 本单位牵头任务所含的量化目标，以及按分析人员指定由本单位负责的主要目标。
+
+# %%
+rh.show_table(pg.unit_targets(s, unit), empty="本单位没有负责的量化目标。")
+
+# %% [markdown]
+# ## 三、尚欠事项
+#
+# 尚未报送的进展、缺少的数据和逾期的事项。
+
+# %%
+rh.show_table(pg.unit_owes(s, unit), empty="本单位没有尚欠事项。")
+
+# %% [markdown]
+# ## 四、在全部责任单位中的位置
+
+# %%
+rh.show_markdown(pg.unit_rank(s, unit))
+
+# %%
+rh.show_table(pg.unit_scorecard(s), empty="没有责任单位。")
