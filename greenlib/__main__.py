@@ -72,6 +72,46 @@ def _in_order(plans: list[plan_mod.Plan]) -> list[plan_mod.Plan]:
     return done
 
 
+#: What a plan's data folder is made from besides the plan folder itself.
+_CODE = ("clean", "monitor", "defaults")
+_SHARED = ("config.py", "plan.py", "labels.py", "contract.py", "errors.py", "numbers.py")
+
+
+def data_inputs_key(p: plan_mod.Plan, as_of: str | None) -> str:
+    """Content hash of everything ``make data`` reads for a plan (its folder, the parent's
+    targets, the clean and monitor code, the as-of date): equal keys mean nothing to redo."""
+    import hashlib
+
+    from . import contract
+
+    h = hashlib.sha256(plan_mod.as_of_date(as_of or p.as_of).encode())
+    pkg = Path(__file__).resolve().parent
+    roots = [p.folder, *(pkg / d for d in _CODE), *(pkg / f for f in _SHARED)]
+    if p.parent:
+        roots.append(plan_mod.load(p.parent).build().data / contract.TARGETS)
+    for root in roots:
+        files = [root] if root.is_file() else sorted(f for f in root.rglob("*") if f.is_file()
+                                                    and "__pycache__" not in f.parts)
+        for f in files:
+            if f.is_relative_to(p.folder) and f.parts[len(p.folder.parts)] == "params":
+                continue  # report definitions are the report stage's input
+            h.update(str(f.relative_to(root.parent)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _data_stamp(p: plan_mod.Plan, as_of: str | None) -> Path:
+    return p.build(as_of).data / ".inputs"
+
+
+def ensure_data(plans: list[plan_mod.Plan], as_of: str | None) -> None:
+    """Run the data stages for the plans whose inputs changed since their last ``make data``
+    (so a ``make report`` with nothing to do starts no cleaning and no rating)."""
+    todo = [p for p in _in_order(plans) if not _data_stamp(p, as_of).exists()
+            or _data_stamp(p, as_of).read_text(encoding="utf-8") != data_inputs_key(p, as_of)]
+    if todo:
+        cmd_data(",".join(p.id for p in todo), as_of)
+
+
 def cmd_data(which: str | None, as_of: str | None) -> None:
     from .clean import pipeline
     from .monitor import run as monitor
@@ -86,14 +126,17 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
         out = p.build(as_of).data
         pipeline.run(p, out, as_of)
         monitor.run(p, out, as_of)
+        _data_stamp(p, as_of).write_text(data_inputs_key(p, as_of), encoding="utf-8")
 
 
 def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] | None,
                force: bool, pdf: bool, docx: bool = True) -> int:
     from .report import build, site
 
+    plans = plan_mod.load_all(which)
+    ensure_data(plans, as_of)
     rc = 0
-    for p in plan_mod.load_all(which):
+    for p in plans:
         print(f"== {p.id}: {p.short_title}")
         paths = build.Paths.for_plan(p, as_of)
         rc |= build.run_reports(paths, jobs=jobs, only=only, force=force, pdf=pdf, docx=docx)

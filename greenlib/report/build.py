@@ -42,6 +42,7 @@ import yaml
 
 from .. import config, contract
 from ..errors import GreenlibError
+from .atomic import write_json
 
 #: Name of the file that marks a folder as a published greenplan site (publish only
 #: ever replaces folders carrying it).
@@ -111,10 +112,24 @@ class Report:
 
 
 def notebook_parameters(nb: Path) -> dict[str, Any]:
-    """The parameters a notebook declares (its cell tagged ``parameters``), name → default."""
-    import papermill as pm
+    """The parameters a notebook declares (its cell tagged ``parameters``), name → default
+    (as source text), read with :mod:`ast` as papermill would inject them."""
+    import ast
 
-    return {k: v.get("default") for k, v in pm.inspect_notebook(str(nb)).items()}
+    doc = json.loads(nb.read_text(encoding="utf-8"))
+    cells = [c for c in doc.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise GreenlibError(f"{nb}: 没有标记为 parameters 的单元格")
+    src = cells[0]["source"]
+    tree = ast.parse("".join(src) if isinstance(src, list) else src)
+    out: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name):
+                    out[t.id] = ast.unparse(node.value)
+    return out
 
 
 def load_reports(paths: Paths) -> tuple[list[Report], dict[str, str]]:
@@ -198,17 +213,18 @@ def _expand(report: Report, paths: Paths) -> list[Report]:
     (``units/<unit>.html``); any other report stays as it is."""
     if report.for_each != "unit":
         return [report]
-    import pandas as pd
+    import csv
 
     units_csv = paths.data / contract.UNITS
     if not units_csv.exists():
         return []
-    units = pd.read_csv(units_csv, dtype=str, keep_default_na=False)["unit"].tolist()
+    with open(units_csv, encoding="utf-8", newline="") as f:
+        units = [r["unit"] for r in csv.DictReader(f)]
     status = paths.data / contract.STATUS
     if status.exists():
-        st = pd.read_csv(status, dtype=str, keep_default_na=False)
-        if "owner_unit" in st.columns:
-            units += sorted({u for u in st["owner_unit"] if u and u not in units})
+        with open(status, encoding="utf-8", newline="") as f:
+            owners = {r.get("owner_unit") or "" for r in csv.DictReader(f)}
+        units += sorted(u for u in owners if u and u not in units)
     out = []
     for u in units:
         if not u or "/" in u or u.startswith("."):
@@ -316,10 +332,6 @@ def read_stamp(paths: Paths, name: str) -> dict[str, Any] | None:
         return None
 
 
-def write_json(path: Path, obj: Any) -> None:
-    from .render import write_atomic
-
-    write_atomic(path, json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
 def is_current(paths: Paths, report: Report, key: str, pdf: bool, docx: bool = True) -> bool:
@@ -376,9 +388,8 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
     The kernel's and papermill's log goes to ``notebooks/<name>.log``, so the console keeps
     one line per report.
     """
-    import papermill as pm
-
-    from . import render
+    from . import kernels, pdf_printer, render
+    from .execute import run_notebook
 
     t0 = time.perf_counter()
     log_path = paths.executed / f"{report.name}.log"
@@ -393,21 +404,21 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
         params = dict(report.parameters)
         params["data_dir"] = str(paths.data.resolve())
         phases: dict[str, float] = {}
+        if pdf:  # this process's Chromium boots while the kernel runs (closed at exit)
+            pdf_printer.start()
         t = time.perf_counter()
-        pm.execute_notebook(
-            str(report.notebook), str(executed), parameters=params,
-            kernel_name="python3", cwd=str(report.notebook.parent),
-            progress_bar=False, log_output=False, report_mode=True,
-            execution_timeout=CELL_TIMEOUT,
-            # passed through papermill's engine to nbclient.NotebookClient: without it the
-            # graceful kernel shutdown stalls ~3.5 s in about one run of 15–20.
-            shutdown_kernel="immediate",
-        )
-        import nbformat
-
+        pool = kernels.pool()
+        kernels.report_started()
+        failed = True
+        try:  # a warm kernel of this worker; the next one warms up while this report renders
+            km = pool.acquire(report.notebook.parent)
+            nb = run_notebook(report.notebook, executed, params, cwd=report.notebook.parent,
+                              timeout=CELL_TIMEOUT, km=km)
+            failed = False
+        finally:
+            pool.release(report.notebook.parent if kernels.more_to_come() else None, failed=failed)
         phases["execute"] = time.perf_counter() - t
         t = time.perf_counter()
-        nb = nbformat.read(str(executed), as_version=4)
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths.data), built)
@@ -430,7 +441,7 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
-                tmp_pdf = render.print_pdf(tmp_html, staging / f"{stem}.pdf")
+                tmp_pdf = pdf_printer.print_pdf(tmp_html, staging / f"{stem}.pdf")
                 phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",
@@ -480,16 +491,13 @@ def _print(msg: str) -> None:
 def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
                 force: bool = False, pdf: bool = True, docx: bool = True) -> int:
     """Build one plan's reports (all, or the names in ``only``); 0 if all succeeded."""
-    from . import render, site
+    from . import site
 
     t_start = time.perf_counter()
     if jobs < 1:
         raise GreenlibError("--jobs 至少为 1")
     if not (paths.data / contract.TASKS).exists() or not (paths.data / contract.STATUS).exists():
         raise GreenlibError(f"{paths.data}: 数据尚未生成，请先运行 make data")
-    if pdf and not render.chromium_path():
-        raise GreenlibError("生成 PDF 需要 Chromium：请运行 make sysdeps，"
-                            "或不生成 PDF（make report NO_PDF=1）")
     reports, bad = load_reports(paths)
     names = {r.name for r in reports} | set(bad)
     if only:
@@ -511,11 +519,20 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         if r not in todo:
             _print(f"  = {r.name}: up to date")
     results: list[Result] = []
+    if todo and pdf:
+        from .render import chromium_path
+
+        if not chromium_path():
+            raise GreenlibError("生成 PDF 需要 Chromium：请运行 make sysdeps，"
+                                "或不生成 PDF（make report NO_PDF=1）")
     if todo:
         n = min(jobs, len(todo))
         _print(f"building {len(todo)} of {len(selected)} report(s), {n} at a time")
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        from .kernels import init_worker
+
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
+                                 initargs=(ctx.Value("i", len(todo)),)) as pool:
             futures = {pool.submit(_worker, r, paths, pdf, docx): r for r in todo}
             for fut in as_completed(futures):
                 r = futures[fut]
@@ -561,8 +578,6 @@ def refresh_index(paths: Paths, pdf: bool = True) -> None:
 
 def _write_workbook(paths: Paths) -> None:
     """plan.xlsx in the site, rewritten when the data changed."""
-    from .workbook import write_workbook
-
     key = data_fingerprint(paths.data)
     stamp = paths.cache / "workbook.json"
     out = paths.site / "plan.xlsx"
@@ -571,6 +586,8 @@ def _write_workbook(paths: Paths) -> None:
     except (OSError, ValueError):
         old = None
     if old != key or not out.exists():
+        from .workbook import write_workbook
+
         write_workbook(paths.data, out)
         write_json(stamp, {"key": key})
 

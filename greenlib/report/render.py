@@ -32,6 +32,7 @@ import altair as alt
 import nbformat
 
 from ..errors import GreenlibError
+from .atomic import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "greenplan"
@@ -53,12 +54,18 @@ def javascript_bundle() -> str:
 
     The bundle is wrapped in a function so that its top-level ``const`` declarations do
     not collide when a notebook cell is re-run in JupyterLab, and it is skipped when
-    ``window.vegaEmbed`` already exists.
+    ``window.vegaEmbed`` already exists. Built once per environment and then read from
+    disk (:mod:`greenlib.report.vega_cache`).
     """
-    import vl_convert as vlc
+    from .vega_cache import cached_bundle
+
+    def make() -> str:
+        import vl_convert as vlc
+
+        return vlc.javascript_bundle(vl_version=major_minor)
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    bundle = vlc.javascript_bundle(vl_version=major_minor)
+    bundle = cached_bundle(major_minor, make)
     if "</script" in bundle.lower():  # would end the inline <script> early
         bundle = re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
     return "(function () {\nif (window.vegaEmbed) { return; }\n" + bundle + "\n})();"
@@ -211,21 +218,6 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
     return body
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``path`` through a temporary sibling and a rename: a reader (or a publish)
-    never sees a half-written file, and a failure leaves the old file in place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, out: str | Path, title: str,

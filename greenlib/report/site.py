@@ -147,7 +147,6 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
 def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf: bool,
                      rebuilt: bool, full: bool) -> None:
     """(Re)write a plan's index when the report list, a stamp or the data version changed."""
-    from . import render
     from .build import SITE_MARKER, data_version, read_stamp, write_json
 
     index = paths.site / "index.html"
@@ -163,6 +162,8 @@ def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf
     except (OSError, ValueError):
         last_key = None
     if rebuilt or last_key != index_key or not index.exists() or not (paths.site / SITE_MARKER).exists():
+        from . import render
+
         if full:
             remove_stale(paths, reports)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
@@ -186,8 +187,9 @@ def remove_stale(paths: Any, reports: list[Any]) -> None:
 
 
 def write_site_index(build: Path | None = None) -> Path:
-    """``build/index.html``: every plan that has a built site, with a link to its index."""
-    from . import render
+    """``build/index.html``: every plan that has a built site, with a link to its index
+    (rewritten only when the list of plans or their facts changed)."""
+    from .atomic import write_json
 
     build = build or config.BUILD
     rows = []
@@ -204,6 +206,16 @@ def write_site_index(build: Path | None = None) -> Path:
             f"<td class=\"nw\">{_cell(meta.get('document_number'))}</td><td>{_cell(level)}</td>"
             f"<td>{_cell(meta.get('geo'))}</td><td>{_cell(parent)}</td>"
             f"<td>{_cell(meta.get('as_of'))}</td><td class=\"n\">{n}</td></tr>")
+    out = build / "index.html"
+    key = hashlib.sha256("".join(rows).encode()).hexdigest()
+    stamp = build / ".cache" / "site_index.json"
+    try:
+        if out.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key:
+            return out
+    except (OSError, ValueError):
+        pass
+    from . import render
+
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     body = f"""<h1>绿色低碳循环经济体系规划 · 跟踪分析报告</h1>
 <p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划</p>
@@ -215,6 +227,6 @@ def write_site_index(build: Path | None = None) -> Path:
 </tbody>
 </table>
 <div class="note">每个规划的报告列在其索引页中。本站点不依赖互联网，可在内网直接打开。</div>"""
-    out = build / "index.html"
     render.write_atomic(out, _page("绿色低碳循环经济体系规划 · 跟踪分析报告", body))
+    write_json(stamp, {"key": key})
     return out
