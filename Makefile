@@ -54,8 +54,8 @@ test: $(STAMP) sysdeps ## Run the test suite (pytest), including the end-to-end 
 lint: $(STAMP) ## ruff over greenlib, tests and the paired notebook scripts
 	$(PY) -m ruff check greenlib tests notebooks/*.py
 
-bench: $(STAMP) sysdeps ## Time and measure memory of cleaning and of a report build
-	$(PY) -m greenlib.bench $(if $(ONLY),--report $(ONLY))
+bench: $(STAMP) sysdeps data ## Time the report build against its floor (empty notebooks) and a naive CLI chain
+	$(PY) -m greenlib.bench $(if $(REPEAT),--repeat $(REPEAT)) $(if $(NO_PDF),--no-pdf)
 
 clean: ## Remove build/ (keeps .venv/)
 	rm -rf build/data build/notebooks build/pdf build/site build/.cache

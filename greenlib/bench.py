@@ -1,8 +1,20 @@
-"""``make bench``: time and peak memory of cleaning the plan and of one report build.
+"""``make bench``: how far the report build is from its floor and from a naive CLI chain.
 
-Each step runs in a fresh Python process, so the numbers include start-up and imports as a
-user sees them; the peak resident memory is that process's (with its waited-for children:
-the Jupyter kernel, Chromium), read from ``wait4``. Prints a table; no pass/fail.
+Three things are timed, each in a fresh Python process, cold (empty output and cache
+folders in a temporary directory), ``--repeat`` times, medians reported:
+
+* **build** — every ``params/*.yaml`` report through :func:`greenlib.build.run_reports`
+  (execute → HTML → PDF, ``--jobs`` in parallel), as ``make report`` runs it;
+* **floor** — the very same path with *empty* notebooks: one notebook with only a
+  parameters cell, one params file per real report. What is left is the fixed cost of
+  the machinery (Python, kernel, papermill, nbconvert, Chromium), not of the reports;
+* **naive** — the obvious chain, one report after another: ``papermill`` CLI,
+  ``jupyter nbconvert --to html``, ``chromium --headless --print-to-pdf``.
+
+Prints a table of the whole and of each stage (execute, HTML, PDF: sums over the reports
+of the per-report seconds) with the ratios ``build / floor`` and ``build / naive``, and
+writes ``build/bench/bench.json`` and ``build/bench/bench.md``. ``--clean`` adds the
+cleaning of the plan (``make data``'s work) in a fresh process.
 """
 
 from __future__ import annotations
@@ -10,100 +22,254 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from . import config
 
+STAGES = ("execute", "html", "pdf")
+
 CLEAN = """
-import json, sys, time
+import json, time
 t = time.perf_counter()
-from greenlib.pipeline import clean_plan, clean_document
-from greenlib.ingest import read_plan
+from greenlib.pipeline import clean_plan
 t_import = time.perf_counter() - t
 t = time.perf_counter()
 clean_plan({raw!r}, {out!r}, quiet=True)
-work = time.perf_counter() - t
-# the cleaning itself (parse, units, targets, corrections; no validation or file writing),
-# warm: what "after start-up" means
-t = time.perf_counter()
-for _ in range(5):
-    clean_document(read_plan({raw!r}))
-print(json.dumps({{"import": t_import, "work": work, "clean": (time.perf_counter() - t) / 5}}))
+print(json.dumps({{"import": t_import, "work": time.perf_counter() - t}}))
 """
 
-REPORT = """
+#: One cold ``run_reports`` in a fresh process (what ``make report`` does after ``make data``).
+BUILD = """
 import json, time
 from pathlib import Path
-t = time.perf_counter()
 from greenlib import build
-t_import = time.perf_counter() - t
-paths = build.Paths(data=Path({data!r}), site=Path({tmp!r}) / "site", pdf=Path({tmp!r}) / "pdf",
-                    executed=Path({tmp!r}) / "nb", cache=Path({tmp!r}) / "cache")
-report = next(r for r in build.load_reports() if r.name == {name!r})
-res = build.build_report(report, paths, None, {pdf!r}, {data!r})
-if not res.ok:
-    raise SystemExit("report failed: " + res.error)
-print(json.dumps({{"import": t_import, "work": res.seconds, **res.phases,
-                  "html_mb": res.html_bytes / 1e6, "pdf_mb": res.pdf_bytes / 1e6}}))
+tmp = Path({tmp!r})
+paths = build.Paths(params=Path({params!r}), notebooks=Path({notebooks!r}), data=Path({data!r}),
+                    site=tmp / "site", pdf=tmp / "pdf", executed=tmp / "nb", cache=tmp / "cache")
+rc = build.run_reports(jobs={jobs!r}, force=True, pdf={pdf!r}, paths=paths, data_dir={data!r})
+last = json.loads((paths.cache / "last_build.json").read_text(encoding="utf-8"))
+print(json.dumps({{"rc": rc, "results": last["results"]}}))
 """
 
+#: The parameters cell of the floor notebook: every parameter any params file may set.
+FLOOR_PARAMETERS = ("sector", "as_of", "title", "data_dir")
 
-def _run(code: str) -> tuple[float, float, dict]:
-    """Run ``code`` in a fresh interpreter: (wall seconds, peak RSS MB, its JSON output)."""
+
+def _run(cmd: list[str], **kw: Any) -> tuple[float, str]:
+    """Run ``cmd``; (wall seconds, stdout). Fails loudly with the end of stderr."""
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
     wall = time.perf_counter() - t
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"bench step failed:\n{err[-3000:]}")
-    last = [ln for ln in out.splitlines() if ln.startswith("{")][-1]
-    return wall, usage.ru_maxrss / 1024, json.loads(last)
+        raise SystemExit(f"bench step failed: {' '.join(cmd[:3])} …\n{proc.stderr[-3000:]}")
+    return wall, proc.stdout
+
+
+def _last_json(out: str) -> dict[str, Any]:
+    return json.loads([ln for ln in out.splitlines() if ln.startswith("{")][-1])
+
+
+def write_floor(folder: Path, params: Path) -> tuple[Path, Path]:
+    """An empty parameterised notebook and one params file per real report (same names,
+    same parameters) in ``folder``: (params folder, notebooks folder)."""
+    import nbformat
+
+    nbdir, pdir = folder / "notebooks", folder / "params"
+    nbdir.mkdir(parents=True)
+    pdir.mkdir(parents=True)
+    cell = nbformat.v4.new_code_cell("\n".join(f"{p} = None" for p in FLOOR_PARAMETERS))
+    cell.metadata["tags"] = ["parameters"]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(nbdir / "empty.ipynb"))
+    for f in sorted(params.glob("*.yaml")):
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        doc["notebook"] = "empty"
+        (pdir / f.name).write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return pdir, nbdir
+
+
+def run_build(tmp: Path, params: Path, notebooks: Path, data: Path, jobs: int, pdf: bool
+              ) -> dict[str, float]:
+    """One cold build in a fresh process: wall seconds and per-stage sums."""
+    wall, out = _run([sys.executable, "-c", BUILD.format(
+        tmp=str(tmp), params=str(params), notebooks=str(notebooks), data=str(data),
+        jobs=jobs, pdf=pdf)], cwd=config.ROOT)
+    info = _last_json(out)
+    if info["rc"] != 0:
+        raise SystemExit(f"bench build failed: {[r['error'] for r in info['results'] if not r['ok']]}")
+    res = {"whole": wall, "reports": float(len(info["results"]))}
+    for stage in STAGES:
+        res[stage] = sum(r["phases"].get(stage, 0.0) for r in info["results"])
+    return res
+
+
+def run_naive(tmp: Path, params: Path, data: Path, pdf: bool) -> dict[str, float]:
+    """The naive chain, report after report: papermill CLI → nbconvert CLI → Chromium CLI."""
+    from . import render
+
+    bindir = Path(sys.executable).parent
+    res = {"whole": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "reports": 0.0}
+    t0 = time.perf_counter()
+    for f in sorted(params.glob("*.yaml")):
+        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        pfile = tmp / f"{f.stem}.params.yaml"
+        pfile.write_text(yaml.safe_dump({**(doc.get("parameters") or {}), "data_dir": str(data)},
+                                        allow_unicode=True), encoding="utf-8")
+        nb_in = config.NOTEBOOKS / f"{doc['notebook']}.ipynb"
+        nb_out = tmp / f"{f.stem}.ipynb"
+        res["execute"] += _run([str(bindir / "papermill"), str(nb_in), str(nb_out), "-f", str(pfile),
+                                "--cwd", str(config.NOTEBOOKS), "--no-progress-bar"])[0]
+        res["html"] += _run([str(bindir / "jupyter"), "nbconvert", "--to", "html",
+                             "--no-input", str(nb_out)])[0]
+        if pdf:
+            with tempfile.TemporaryDirectory(prefix="greenplan-bench-chromium-") as profile:
+                # the network flags only keep the bench off the network; one process per PDF
+                cmd = render.chromium_command(
+                    "--virtual-time-budget=15000", "--no-pdf-header-footer",
+                    f"--print-to-pdf={tmp / f'{f.stem}.pdf'}",
+                    (tmp / f"{f.stem}.html").resolve().as_uri(), profile=profile)
+                res["pdf"] += _run(cmd, env={**os.environ, "HOME": profile})[0]
+        res["reports"] += 1
+    res["whole"] = time.perf_counter() - t0
+    return res
+
+
+def machine() -> dict[str, Any]:
+    """The facts a timing depends on."""
+    from importlib.metadata import version
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    from . import render
+
+    chromium = render.chromium_path()
+    chromium_version = ""
+    if chromium:
+        try:
+            chromium_version = subprocess.run([chromium, "--version"], capture_output=True, text=True,
+                                              timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            pass
+    pkgs = {}
+    for p in ("papermill", "nbclient", "nbconvert", "ipykernel", "altair", "vl-convert-python"):
+        try:
+            pkgs[p] = version(p)
+        except Exception:
+            pkgs[p] = "?"
+    return {"cpu": cpu, "cpus": os.cpu_count(), "memory": mem, "os": platform.platform(),
+            "python": sys.version.split()[0], "chromium": chromium_version, "packages": pkgs}
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if b > 0 else None
+
+
+def summarize(results: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
+    """Medians per kind and the ratios build/floor and build/naive, whole and per stage."""
+    med = {kind: _median(runs) for kind, runs in results.items() if runs}
+    ratios: dict[str, dict[str, float | None]] = {}
+    for other in ("floor", "naive"):
+        if other in med and "build" in med:
+            ratios[f"build/{other}"] = {k: _ratio(med["build"][k], med[other][k])
+                                        for k in ("whole", *STAGES)}
+    return {"medians": med, "ratios": ratios}
+
+
+def markdown(summary: dict[str, Any], facts: dict[str, Any], repeat: int, jobs: int) -> str:
+    """The bench table as Markdown (build/bench/bench.md)."""
+    med, ratios = summary["medians"], summary["ratios"]
+    kinds = [k for k in ("build", "floor", "naive") if k in med]
+    lines = [f"Medians of {repeat} cold run(s), {jobs} job(s); seconds (stages: sums over the "
+             "reports of each report's seconds).", "",
+             "| | " + " | ".join(kinds) + " | build/floor | build/naive |",
+             "|---|" + "---:|" * (len(kinds) + 2)]
+    for key in ("whole", *STAGES):
+        row = [f"{med[k][key]:.2f}" for k in kinds]
+        row += [str(ratios.get(f"build/{o}", {}).get(key, "—")) for o in ("floor", "naive")]
+        lines.append(f"| {key} | " + " | ".join(row) + " |")
+    if "clean" in med:
+        lines += ["", f"Cleaning the plan (fresh process): {med['clean']['whole']:.2f} s "
+                  f"(imports {med['clean']['import']:.2f} s)."]
+    lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in facts.items() if k != "packages"),
+              "Packages: " + ", ".join(f"{k} {v}" for k, v in facts["packages"].items())]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m greenlib.bench", description=__doc__)
-    ap.add_argument("--report", default="industry", help="params file stem to build")
-    ap.add_argument("--repeat", type=int, default=1, help="runs per step (best is shown)")
+    ap = argparse.ArgumentParser(prog="python -m greenlib.bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3, help="cold runs of each kind (medians shown)")
+    ap.add_argument("--jobs", type=int, default=2, help="reports built in parallel (build, floor)")
     ap.add_argument("--no-pdf", action="store_true")
+    ap.add_argument("--no-naive", action="store_true", help="skip the naive CLI chain")
+    ap.add_argument("--clean", action="store_true", help="also time the cleaning of the plan")
+    ap.add_argument("--out", default=str(config.BUILD / "bench"), help="folder for bench.json/.md")
     args = ap.parse_args(argv)
+    data = config.BUILD_DATA
+    if not (data / "tasks.csv").exists():
+        raise SystemExit(f"{data} has no tasks.csv: run `make data` first")
+    pdf = not args.no_pdf
 
-    rows: list[tuple[str, float, float, str]] = []
-    with tempfile.TemporaryDirectory(prefix="greenplan-bench-") as tmp:
-        data = Path(tmp) / "data"
-        try:
-            import greenlib.pipeline  # noqa: F401
-        except ImportError:
-            print("greenlib.pipeline is not importable: cleaning not measured")
-            data = config.BUILD_DATA
-        else:
-            best = min((_run(CLEAN.format(raw=str(config.RAW_PLAN), out=str(data)))
-                        for _ in range(args.repeat)), key=lambda r: r[0])
-            rows.append(("clean_plan(data/raw/plan_raw.txt)", best[0], best[1],
-                         f"import {best[2]['import']:.2f} s, clean+validate+write {best[2]['work']:.2f} s"
-                         f" (of which cleaning {best[2]['clean']:.3f} s warm)"))
-        runs = [_run(REPORT.format(data=str(data), tmp=str(Path(tmp) / f"report{i}"),
-                                   name=args.report, pdf=not args.no_pdf))
-                for i in range(args.repeat)]
-        wall, rss, info = min(runs, key=lambda r: r[0])
-        detail = (f"execute {info.get('execute', 0):.1f} s, HTML {info.get('html', 0):.1f} s"
-                  + (f", PDF {info.get('pdf', 0):.1f} s" if "pdf" in info else "")
-                  + f"; {info['html_mb']:.2f} MB HTML"
-                  + (f", {info['pdf_mb']:.2f} MB PDF" if info.get("pdf_mb") else ""))
-        rows.append((f"one report ({args.report})", wall, rss, detail))
-
-    w = max(len(r[0]) for r in rows)
-    print(f"{'step':<{w}}  {'wall s':>7}  {'peak MB':>8}  details")
-    for name, wall, rss, detail in rows:
-        print(f"{name:<{w}}  {wall:7.2f}  {rss:8.0f}  {detail}")
-    print(f"(best of {args.repeat}; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    results: dict[str, list[dict[str, float]]] = {"build": [], "floor": [], "naive": []}
+    with tempfile.TemporaryDirectory(prefix="greenplan-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        fparams, fnotebooks = write_floor(tmp / "floor-src", config.PARAMS)
+        if args.clean:
+            results["clean"] = []
+        for i in range(args.repeat):  # interleaved, so that a busy moment hits every kind
+            results["build"].append(run_build(tmp / f"build{i}", config.PARAMS, config.NOTEBOOKS,
+                                              data, args.jobs, pdf))
+            results["floor"].append(run_build(tmp / f"floor{i}", fparams, fnotebooks, data,
+                                              args.jobs, pdf))
+            if not args.no_naive:
+                (tmp / f"naive{i}").mkdir()
+                results["naive"].append(run_naive(tmp / f"naive{i}", config.PARAMS, data, pdf))
+            if args.clean:
+                wall, out = _run([sys.executable, "-c", CLEAN.format(
+                    raw=str(config.RAW_PLAN), out=str(tmp / f"clean{i}"))], cwd=config.ROOT)
+                results["clean"].append({"whole": wall, **_last_json(out)})
+            print(f"  run {i + 1}/{args.repeat}: build {results['build'][-1]['whole']:.1f} s, "
+                  f"floor {results['floor'][-1]['whole']:.1f} s"
+                  + (f", naive {results['naive'][-1]['whole']:.1f} s" if results["naive"] else ""),
+                  flush=True)
+    results = {k: v for k, v in results.items() if v}
+    summary = summarize(results)
+    facts = machine()
+    md = markdown(summary, facts, args.repeat, args.jobs)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(
+        {"repeat": args.repeat, "jobs": args.jobs, "pdf": pdf, "machine": facts, "runs": results,
+         **summary}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "bench.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"written: {out / 'bench.json'}, {out / 'bench.md'}")
     return 0
 
 
