@@ -53,12 +53,18 @@ def javascript_bundle() -> str:
 
     The bundle is wrapped in a function so that its top-level ``const`` declarations do
     not collide when a notebook cell is re-run in JupyterLab, and it is skipped when
-    ``window.vegaEmbed`` already exists.
+    ``window.vegaEmbed`` already exists. Built once per environment and then read from
+    disk (:mod:`greenlib.vega_cache`).
     """
-    import vl_convert as vlc
+    from .vega_cache import cached_bundle
+
+    def make() -> str:
+        import vl_convert as vlc
+
+        return vlc.javascript_bundle(vl_version=major_minor)
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    bundle = vlc.javascript_bundle(vl_version=major_minor)
+    bundle = cached_bundle(major_minor, make)
     if "</script" in bundle.lower():  # would end the inline <script> early
         bundle = re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE)
     return "(function () {\nif (window.vegaEmbed) { return; }\n" + bundle + "\n})();"
