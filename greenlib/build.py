@@ -243,9 +243,8 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
     The kernel's and papermill's log goes to build/notebooks/<name>.log, so the console
     keeps one line per report.
     """
-    import papermill as pm
-
     from . import render
+    from .execute import run_notebook
 
     t0 = time.perf_counter()
     paths.executed.mkdir(parents=True, exist_ok=True)
@@ -264,20 +263,10 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
             params["data_dir"] = str(data_dir)
         phases: dict[str, float] = {}
         t = time.perf_counter()
-        pm.execute_notebook(
-            str(report.notebook), str(executed), parameters=params,
-            kernel_name="python3", cwd=str(report.notebook.parent),
-            progress_bar=False, log_output=False, report_mode=True,
-            execution_timeout=CELL_TIMEOUT,
-            # passed through papermill's engine to nbclient.NotebookClient: without it the
-            # graceful kernel shutdown stalls ~3.5 s in about one run of 15–20.
-            shutdown_kernel="immediate",
-        )
-        import nbformat
-
+        nb = run_notebook(report.notebook, executed, params, cwd=report.notebook.parent,
+                          timeout=CELL_TIMEOUT)
         phases["execute"] = time.perf_counter() - t
         t = time.perf_counter()
-        nb = nbformat.read(str(executed), as_version=4)
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths), built)
