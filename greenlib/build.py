@@ -243,7 +243,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
     The kernel's and papermill's log goes to build/notebooks/<name>.log, so the console
     keeps one line per report.
     """
-    from . import render
+    from . import pdf_printer, render
     from .execute import run_notebook
 
     t0 = time.perf_counter()
@@ -262,6 +262,8 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
         if data_dir:
             params["data_dir"] = str(data_dir)
         phases: dict[str, float] = {}
+        if pdf:  # this process's Chromium boots while the kernel runs (closed at exit)
+            pdf_printer.start()
         t = time.perf_counter()
         nb = run_notebook(report.notebook, executed, params, cwd=report.notebook.parent,
                           timeout=CELL_TIMEOUT)
@@ -280,7 +282,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
-                tmp_pdf = render.print_pdf(tmp_html, staging / f"{report.name}.pdf")
+                tmp_pdf = pdf_printer.print_pdf(tmp_html, staging / f"{report.name}.pdf")
                 phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",
