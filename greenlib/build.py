@@ -243,7 +243,7 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
     The kernel's and papermill's log goes to build/notebooks/<name>.log, so the console
     keeps one line per report.
     """
-    from . import pdf_printer, render
+    from . import kernels, pdf_printer, render
     from .execute import run_notebook
 
     t0 = time.perf_counter()
@@ -265,8 +265,16 @@ def build_report(report: Report, paths: Paths, as_of: str | None, pdf: bool,
         if pdf:  # this process's Chromium boots while the kernel runs (closed at exit)
             pdf_printer.start()
         t = time.perf_counter()
-        nb = run_notebook(report.notebook, executed, params, cwd=report.notebook.parent,
-                          timeout=CELL_TIMEOUT)
+        pool = kernels.pool()
+        kernels.report_started()
+        failed = True
+        try:  # a warm kernel of this worker; the next one warms up while this report renders
+            km = pool.acquire(report.notebook.parent)
+            nb = run_notebook(report.notebook, executed, params, cwd=report.notebook.parent,
+                              timeout=CELL_TIMEOUT, km=km)
+            failed = False
+        finally:
+            pool.release(report.notebook.parent if kernels.more_to_come() else None, failed=failed)
         phases["execute"] = time.perf_counter() - t
         t = time.perf_counter()
         summary = _summary_of(nb)
@@ -460,7 +468,10 @@ def run_reports(jobs: int = 2, as_of: str | None = None, only: list[str] | None 
         _print(f"building {len(todo)} of {len(selected)} report(s), {n} at a time")
         ctx = multiprocessing.get_context("spawn")
         dd = str(Path(data_dir).resolve()) if data_dir is not None else None
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        from .kernels import init_worker
+
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker,
+                                 initargs=(ctx.Value("i", len(todo)),)) as pool:
             futures = {pool.submit(_worker, r, paths, as_of, pdf, dd): r for r in todo}
             for fut in as_completed(futures):
                 r = futures[fut]
