@@ -11,8 +11,9 @@ folders in a temporary directory), ``--repeat`` times, medians reported:
 * **naive** — the obvious chain, one report after another: ``papermill`` CLI,
   ``jupyter nbconvert --to html``, ``chromium --headless --print-to-pdf``.
 
-Prints a table of the whole and of each stage (execute, HTML, PDF: sums over the reports
-of the per-report seconds) with the ratios ``build / floor`` and ``build / naive``, and
+Prints a table of the whole (wall and CPU seconds of every process involved: CPU time
+stays steady when other work shares the machine, wall time does not) and of each stage
+(execute, HTML, PDF: sums over the reports of the per-report seconds) with the ratios ``build / floor`` and ``build / naive``, and
 writes ``build/bench/bench.json`` and ``build/bench/bench.md``. ``--clean`` adds the
 cleaning of the plan (``make data``'s work) in a fresh process.
 """
@@ -64,14 +65,22 @@ print(json.dumps({{"rc": rc, "results": last["results"]}}))
 FLOOR_PARAMETERS = ("sector", "as_of", "title", "data_dir")
 
 
-def _run(cmd: list[str], **kw: Any) -> tuple[float, str]:
-    """Run ``cmd``; (wall seconds, stdout). Fails loudly with the end of stderr."""
+def _run(cmd: list[str], **kw: Any) -> tuple[float, str, float]:
+    """Run ``cmd``: (wall seconds, stdout, CPU seconds of it and every descendant it waited
+    for: kernels, Chromium). CPU seconds hardly change when other work shares the machine;
+    wall seconds do. Fails loudly with the end of stderr."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)
-    wall = time.perf_counter() - t
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise SystemExit(f"bench step failed: {' '.join(cmd[:3])} …\n{proc.stderr[-3000:]}")
-    return wall, proc.stdout
+        raise SystemExit(f"bench step failed: {' '.join(cmd[:3])} …\n{stderr[-3000:]}")
+    return wall, stdout, usage.ru_utime + usage.ru_stime
 
 
 def _last_json(out: str) -> dict[str, Any]:
@@ -101,13 +110,13 @@ def write_floor(folder: Path, params: Path) -> tuple[Path, Path]:
 def run_build(tmp: Path, params: Path, notebooks: Path, data: Path, jobs: int, pdf: bool
               ) -> dict[str, float]:
     """One cold build in a fresh process: wall seconds and per-stage sums."""
-    wall, out = _run([sys.executable, "-c", BUILD.format(
+    wall, out, cpu = _run([sys.executable, "-c", BUILD.format(
         tmp=str(tmp), params=str(params), notebooks=str(notebooks), data=str(data),
         jobs=jobs, pdf=pdf)], cwd=config.ROOT)
     info = _last_json(out)
     if info["rc"] != 0:
         raise SystemExit(f"bench build failed: {[r['error'] for r in info['results'] if not r['ok']]}")
-    res = {"whole": wall, "reports": float(len(info["results"]))}
+    res = {"whole": wall, "cpu": cpu, "reports": float(len(info["results"]))}
     for stage in STAGES:
         res[stage] = sum(r["phases"].get(stage, 0.0) for r in info["results"])
     return res
@@ -118,7 +127,13 @@ def run_naive(tmp: Path, params: Path, data: Path, pdf: bool) -> dict[str, float
     from . import render
 
     bindir = Path(sys.executable).parent
-    res = {"whole": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "reports": 0.0}
+    res = {"whole": 0.0, "cpu": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "reports": 0.0}
+
+    def step(stage: str, cmd: list[str], **kw: Any) -> None:
+        wall, _, cpu = _run(cmd, **kw)
+        res[stage] += wall
+        res["cpu"] += cpu
+
     t0 = time.perf_counter()
     for f in sorted(params.glob("*.yaml")):
         doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
@@ -127,10 +142,10 @@ def run_naive(tmp: Path, params: Path, data: Path, pdf: bool) -> dict[str, float
                                         allow_unicode=True), encoding="utf-8")
         nb_in = config.NOTEBOOKS / f"{doc['notebook']}.ipynb"
         nb_out = tmp / f"{f.stem}.ipynb"
-        res["execute"] += _run([str(bindir / "papermill"), str(nb_in), str(nb_out), "-f", str(pfile),
-                                "--cwd", str(config.NOTEBOOKS), "--no-progress-bar"])[0]
-        res["html"] += _run([str(bindir / "jupyter"), "nbconvert", "--to", "html",
-                             "--no-input", str(nb_out)])[0]
+        step("execute", [str(bindir / "papermill"), str(nb_in), str(nb_out), "-f", str(pfile),
+                         "--cwd", str(config.NOTEBOOKS), "--no-progress-bar"])
+        step("html", [str(bindir / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                      str(nb_out)])
         if pdf:
             with tempfile.TemporaryDirectory(prefix="greenplan-bench-chromium-") as profile:
                 # the network flags only keep the bench off the network; one process per PDF
@@ -138,7 +153,7 @@ def run_naive(tmp: Path, params: Path, data: Path, pdf: bool) -> dict[str, float
                     "--virtual-time-budget=15000", "--no-pdf-header-footer",
                     f"--print-to-pdf={tmp / f'{f.stem}.pdf'}",
                     (tmp / f"{f.stem}.html").resolve().as_uri(), profile=profile)
-                res["pdf"] += _run(cmd, env={**os.environ, "HOME": profile})[0]
+                step("pdf", cmd, env={**os.environ, "HOME": profile})
         res["reports"] += 1
     res["whole"] = time.perf_counter() - t0
     return res
@@ -197,7 +212,7 @@ def summarize(results: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
     for other in ("floor", "naive"):
         if other in med and "build" in med:
             ratios[f"build/{other}"] = {k: _ratio(med["build"][k], med[other][k])
-                                        for k in ("whole", *STAGES)}
+                                        for k in ("whole", "cpu", *STAGES)}
     return {"medians": med, "ratios": ratios}
 
 
@@ -205,11 +220,12 @@ def markdown(summary: dict[str, Any], facts: dict[str, Any], repeat: int, jobs: 
     """The bench table as Markdown (build/bench/bench.md)."""
     med, ratios = summary["medians"], summary["ratios"]
     kinds = [k for k in ("build", "floor", "naive") if k in med]
-    lines = [f"Medians of {repeat} cold run(s), {jobs} job(s); seconds (stages: sums over the "
-             "reports of each report's seconds).", "",
+    lines = [f"Medians of {repeat} cold run(s), {jobs} job(s); seconds. whole: wall time; cpu: "
+             "CPU time of all processes (steadier than wall time when the machine is shared); "
+             "stages: sums over the reports of each report's wall seconds.", "",
              "| | " + " | ".join(kinds) + " | build/floor | build/naive |",
              "|---|" + "---:|" * (len(kinds) + 2)]
-    for key in ("whole", *STAGES):
+    for key in ("whole", "cpu", *STAGES):
         row = [f"{med[k][key]:.2f}" for k in kinds]
         row += [str(ratios.get(f"build/{o}", {}).get(key, "—")) for o in ("floor", "naive")]
         lines.append(f"| {key} | " + " | ".join(row) + " |")
@@ -251,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 (tmp / f"naive{i}").mkdir()
                 results["naive"].append(run_naive(tmp / f"naive{i}", config.PARAMS, data, pdf))
             if args.clean:
-                wall, out = _run([sys.executable, "-c", CLEAN.format(
+                wall, out, _ = _run([sys.executable, "-c", CLEAN.format(
                     raw=str(config.RAW_PLAN), out=str(tmp / f"clean{i}"))], cwd=config.ROOT)
                 results["clean"].append({"whole": wall, **_last_json(out)})
             print(f"  run {i + 1}/{args.repeat}: build {results['build'][-1]['whole']:.1f} s, "
