@@ -10,8 +10,9 @@ difference from a cold kernel is that the modules were imported a little earlier
 kernel is shut down after its report (``mode="fresh"``).
 
 ``mode="reuse"`` keeps running reports in one kernel, clearing its namespace in between
-(``%reset -f``); it is kept for measuring only: the bench figures in docs/performance.md
-show why it is not the default.
+(``%reset -f``), and ``mode="cold"`` starts each report's kernel when the report starts (no
+warm-up ahead); both are kept for measuring only (``GREENPLAN_KERNEL_MODE``): the figures
+in docs/performance.md show why ``fresh`` is the default.
 
 Kernels talk over Unix sockets in a private folder (``transport="ipc"``) instead of TCP
 ports: two workers starting kernels at the same moment cannot pick the same port, the race
@@ -88,8 +89,8 @@ class KernelPool:
     """One warm kernel kept ready for the next report of this process."""
 
     def __init__(self, mode: str = "fresh") -> None:
-        if mode not in ("fresh", "reuse"):
-            raise ValueError(f"mode must be 'fresh' or 'reuse', not {mode!r}")
+        if mode not in ("fresh", "reuse", "cold"):
+            raise ValueError(f"mode must be 'fresh', 'reuse' or 'cold', not {mode!r}")
         self.mode = mode
         self.folder = Path(tempfile.mkdtemp(prefix="greenplan-kernels-"))
         self._next: _Warm | None = None
@@ -98,6 +99,8 @@ class KernelPool:
 
     def prepare(self, cwd: str | Path) -> None:
         """Start a kernel for the next report now (it warms up in the background)."""
+        if self.mode == "cold":  # no kernel ahead of time (measuring only)
+            return
         if self._next is None and not (self.mode == "reuse" and self._current):
             self._next = _Warm(self.folder, str(cwd))
 
@@ -130,7 +133,7 @@ class KernelPool:
     def release(self, next_cwd: str | Path | None = None, failed: bool = False) -> None:
         """The report is done: shut its kernel down (``fresh``, or after a failure) and,
         when another report will follow, start warming its kernel in ``next_cwd``."""
-        if (self.mode == "fresh" or failed) and self._current is not None:
+        if (self.mode != "reuse" or failed) and self._current is not None:
             self._current.shutdown()
             self._current = None
         if next_cwd is not None and not self.closed:
