@@ -12,9 +12,16 @@ JOBS        ?= 2
 AS_OF       ?=
 DEST        ?=
 
-DATA_INPUTS := $(wildcard data/raw/* data/reference/* data/monitoring/*) $(wildcard greenlib/*.py)
+# `make data` and the system-package check are skipped when their inputs did not change
+# (stamp files), so that `make report` with nothing to do starts Python only once.
+# The folders themselves are inputs too: adding or deleting a file changes their time.
+DATA_DIRS   := data/raw data/reference data/monitoring
+DATA_INPUTS := $(wildcard $(addsuffix /*,$(DATA_DIRS))) $(wildcard $(DATA_DIRS)) \
+               $(shell find greenlib -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null)
+DATA_STAMP  := build/data/.made
+SYSDEPS_STAMP := $(VENV)/.sysdeps-ok
 
-.PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template clean
+.PHONY: help setup sysdeps data report publish lab test lint bench monitoring-template clean FORCE
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -31,10 +38,20 @@ setup: $(STAMP) ## Create .venv/ and install greenlib (pip, no conda needed)
 sysdeps: ## Check (and, as root with apt-get, install) Chromium, CJK fonts and poppler-utils
 	@bash tools/sysdeps.sh
 
-data: $(STAMP) ## Clean the plan into build/data/ (CSV contract, plan.xlsx, quality report, status.csv)
-	$(PY) -m greenlib data
+data: $(DATA_STAMP) ## Clean the plan into build/data/ (CSV contract, plan.xlsx, quality report, status.csv)
 
-report: $(STAMP) sysdeps data ## Build every params/*.yaml report to HTML and PDF, plus build/site/index.html
+# (rebuilt as well when the contract's main table is missing, whatever the stamp says)
+$(DATA_STAMP): $(STAMP) $(DATA_INPUTS) $(if $(wildcard build/data/tasks.csv),,FORCE)
+	$(PY) -m greenlib data
+	@touch $@
+
+FORCE:
+
+$(SYSDEPS_STAMP): tools/sysdeps.sh
+	@bash tools/sysdeps.sh
+	@touch $@
+
+report: $(STAMP) $(SYSDEPS_STAMP) data ## Build every params/*.yaml report to HTML and PDF, plus build/site/index.html
 	$(PY) -m greenlib report --jobs $(JOBS) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf)
 
 publish: $(STAMP) ## Copy build/site/ atomically to DEST (make publish DEST=/srv/intranet/greenplan)
