@@ -96,6 +96,7 @@ def test_browser_quits_when_its_python_process_is_killed(tmp_path: Path) -> None
             break
         time.sleep(0.1)
     assert _processes_mentioning(profile) == []
+    shutil.rmtree(profile, ignore_errors=True)  # a killed process cannot clean up after itself
 
 
 def test_pages_make_no_requests(tmp_path: Path) -> None:
