@@ -13,9 +13,9 @@ folders in a temporary directory), ``--repeat`` times, medians reported:
 
 Prints a table of the whole (wall and CPU seconds of every process involved: CPU time
 stays steady when other work shares the machine, wall time does not) and of each stage
-(execute, HTML, PDF: sums over the reports of the per-report seconds) with the ratios ``build / floor`` and ``build / naive``, and
-writes ``build/bench/bench.json`` and ``build/bench/bench.md``. ``--clean`` adds the
-cleaning of the plan (``make data``'s work) in a fresh process.
+(execute, HTML, PDF: sums over the reports of the per-report seconds) with the ratios
+``build / floor`` and ``build / naive``, and writes ``build/bench/bench.json`` and
+``build/bench/bench.md``. ``--clean`` adds the cleaning of the plan (``make data``'s work) in a fresh process.
 """
 
 from __future__ import annotations
