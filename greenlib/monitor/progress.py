@@ -166,6 +166,10 @@ def build_task_status(inputs: Inputs, current: pd.DataFrame, history: pd.DataFra
     start = dt.date(int(period[0]), 1, 1) if period else None
     end = int(period[1]) if period else None
     tu = inputs.task_units
+    co_of: dict[int, list[str]] = {}
+    for t_id, unit, role in zip(tu["task_id"], tu["unit"], tu["role"], strict=True):
+        if role == "co":
+            co_of.setdefault(int(t_id), []).append(unit)
     cur = current[current["kind"] == "task"] if len(current) else current
     by_task: dict[int, list[Any]] = {}
     for r in cur.itertuples():
@@ -177,11 +181,10 @@ def build_task_status(inputs: Inputs, current: pd.DataFrame, history: pd.DataFra
         ev.setdefault(int(r.task_id), []).append(r)
     fill = {"cycle": cycle_days, "share": _share_text(), "end": end or "（未定）"}
     rows = []
-    for _, t in inputs.tasks.sort_values("task_id").iterrows():
+    for t in inputs.tasks.sort_values("task_id").to_dict("records"):
         tid = int(t["task_id"])
         lead = t["lead_unit"] if isinstance(t["lead_unit"], str) else ""
-        co = [u for u, r in zip(tu[tu["task_id"] == tid]["unit"], tu[tu["task_id"] == tid]["role"],
-                                strict=True) if r == "co"]
+        co = co_of.get(tid, [])
         reps = by_task.get(tid, [])
         mine = next((r for r in reps if r.unit == lead), None)
         status = mine.status if mine is not None else "no_report"

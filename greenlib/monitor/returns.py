@@ -532,19 +532,23 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
 def _mark_current(df: pd.DataFrame) -> pd.DataFrame:
     """The latest accepted report per (task, unit) and (target, unit, year) is current."""
     df = df.copy()
-    df["current"] = False
-    ok = df[df["accepted"].astype(bool)]
-    key = ok.apply(lambda r: (r["kind"], r["unit"], r["task_id"] if r["kind"] == "task"
-                              else r["target_id"], None if r["kind"] == "task" else r["year"]),
-                   axis=1) if len(ok) else pd.Series(dtype=object)
-    for _, idx in ok.groupby(key.astype(str)).groups.items():
-        g = df.loc[idx].sort_values(["report_date", "file_mtime", "file", "row"],
-                                    na_position="first", kind="stable")
-        last = g.index[-1]
-        df.loc[last, "current"] = True
-        where = f"{df.loc[last, 'file']} {df.loc[last, 'sheet']}!{int(df.loc[last, 'row'])}"
-        df.loc[g.index[:-1], "superseded_by"] = where
-    return df
+    recs = df.to_dict("records")
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, r in enumerate(recs):
+        r["current"] = False
+        if not r["accepted"]:
+            continue
+        key = ((r["kind"], r["unit"], r["task_id"]) if r["kind"] == "task"
+               else (r["kind"], r["unit"], r["target_id"], r["year"]))
+        groups.setdefault(key, []).append(i)
+    for idx in groups.values():
+        idx = sorted(idx, key=lambda i: (recs[i]["report_date"] or "", recs[i]["file_mtime"] or "",
+                                         recs[i]["file"], recs[i]["row"] or 0))
+        last = recs[idx[-1]]
+        last["current"] = True
+        for i in idx[:-1]:
+            recs[i]["superseded_by"] = f"{last['file']} {last['sheet']}!{last['row']}"
+    return pd.DataFrame(recs, columns=df.columns)
 
 
 # --------------------------------------------------------------------------- figures
@@ -592,6 +596,8 @@ class Merged:
     conflicts: list[dict[str, Any]]
     #: (file, row) of a department figure that does not rate → (usage, why)
     not_rating: dict[tuple[str, int], tuple[str, str]]
+    #: (file, row) of every department figure → the unit that reported it
+    department: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def _same(a: float, b: float) -> bool:
@@ -610,11 +616,12 @@ def merge_with_public(public: pd.DataFrame, dept: pd.DataFrame) -> Merged:
     conflicts: list[dict[str, Any]] = []
     not_rating: dict[tuple[str, int], tuple[str, str]] = {}
     pub = public[~public["context"]] if len(public) else public
+    pub_at = {(r["target_id"], int(r["year"])): r for r in pub.to_dict("records")
+              if pd.notna(r["year"])}
     keep = []
     for (tid, year), g in dept.groupby(["target_id", "year"], sort=True):
-        p = pub[(pub["target_id"] == tid) & (pub["year"] == year)]
-        if len(p):
-            pv = p.iloc[0]
+        pv = pub_at.get((tid, int(year)))
+        if pv is not None:
             for r in g.itertuples():
                 differ = not _same(r.value, float(pv["value"]))
                 why = (f"与公开数据不一致（公开 {pv['value']:g}，{r.reported_by}填报 {r.value:g}）"
@@ -624,11 +631,11 @@ def merge_with_public(public: pd.DataFrame, dept: pd.DataFrame) -> Merged:
                     conflicts.append(_conflict(r, "public", pv["value"], pv["source_title"],
                                                f"{pv['file']}, row {pv['row']}"))
             continue
-        series = pub[pub["target_id"] == tid]
-        if len(series) and set(series["measure"]) != set(g["measure"]):
+        measures = {m for (t, _), x in pub_at.items() if t == tid for m in [x["measure"]]}
+        if measures and measures != set(g["measure"]):
             for r in g.itertuples():
                 not_rating[(r.file, r.row)] = (
-                    "参考（口径不同）", f"公开数据口径为 {series['measure'].iloc[0]}，本填报为 "
+                    "参考（口径不同）", f"公开数据口径为 {'/'.join(sorted(measures))}，本填报为 "
                                      f"{r.measure}（累计变化量/水平值），不混合评级")
             continue
         g = g.sort_values(["owner", "report_date", "file", "row"], kind="stable")
@@ -651,7 +658,9 @@ def merge_with_public(public: pd.DataFrame, dept: pd.DataFrame) -> Merged:
         df["year"] = df["year"].astype("Int64")
         df["partial_year"] = df["partial_year"].astype(bool)
         df["context"] = df["context"].astype(bool)
-    return Merged(rating, shown, conflicts, not_rating)
+    who = {(f, int(r)): u for f, r, u in zip(dept["file"], dept["row"], dept["reported_by"],
+                                              strict=True)}
+    return Merged(rating, shown, conflicts, not_rating, who)
 
 
 def _conflict(r: Any, against: str, other_value: float, other_source: str,
@@ -668,10 +677,7 @@ def mark_department(observations: pd.DataFrame, merged: Merged) -> pd.DataFrame:
     """observations.csv with ``source_kind`` (public / department) and ``reported_by``, and
     department figures that do not rate marked so, with the reason."""
     df = observations.copy()
-    dept = merged.shown[merged.shown["file"].astype(str).str.startswith("progress/")] \
-        if len(merged.shown) else merged.shown
-    who = {(f, int(r)): u for f, r, u in zip(dept.get("file", []), dept.get("row", []),
-                                              dept.get("reported_by", []), strict=True)}
+    who = merged.department
     kinds, by = [], []
     for i, r in df.iterrows():
         key = (str(r["file"]), int(r["row"])) if pd.notna(r["row"]) else None
