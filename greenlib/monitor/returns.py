@@ -290,7 +290,9 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
     elif d is None:
         problems.append((ref, f"填报日期“{_keep(v)}”不是日期（写成 2026-06-30）"))
     elif d > ctx.as_of:
-        problems.append((ref, f"填报日期 {d} 晚于评估日 {ctx.as_of}（未来的日期）"))
+        later = ("未来的日期" if d > dt.date.today() else
+                 "评估日之后的填报不计入截至该日的评估")
+        problems.append((ref, f"填报日期 {d} 晚于评估日 {ctx.as_of}（{later}）"))
     elif ctx.earliest and d < ctx.earliest:
         problems.append((ref, f"填报日期 {d} 早于规划期开始（{ctx.earliest}）"))
     else:
