@@ -78,6 +78,8 @@ LIGHT_MEANING: dict[str, str] = {
 LIGHT_COLORS: dict[str, str] = {"green": "#1b7837", "yellow": "#f1a340", "red": "#d73027",
                                 "grey": "#bdbdbd"}
 LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
+#: observations.csv ``source_kind``: published statistics or a department's return.
+SOURCE_KIND: dict[str, str] = {"public": "公开统计", "department": "部门填报"}
 
 #: A unit's role in a task.
 ROLE: dict[str, str] = {"lead": "牵头", "co": "配合"}
@@ -187,6 +189,7 @@ HEADERS: dict[str, dict[str, str]] = {
                       "target_value": "目标值", "unit": "单位", "comparator": "比较方式",
                       "target_year": "目标年份", "source_title": "来源", "source_url": "来源网址",
                       "owner_unit": "责任单位", "light": "信号灯",
+                      "owner_basis": "责任单位认定依据",
                       "partial_year": "非全年数据", "n_obs": "评级用数据个数",
                       "target_level": "目标水平", "progress_ratio": "进度比",
                       "progress_band": "进展程度", "partial_latest_year": "非全年数据年份",
@@ -198,7 +201,8 @@ HEADERS: dict[str, dict[str, str]] = {
                             "measure": "口径", "partial_year": "非全年", "rated": "用于评级",
                             "usage": "用途", "why": "说明", "source_title": "来源",
                             "source_url": "来源网址", "quote": "原文摘录", "file": "文件",
-                            "row": "行", "context": "仅作参考", "note": "备注"},
+                            "row": "行", "context": "仅作参考", "note": "备注",
+                            "source_kind": "数据类别", "reported_by": "填报单位"},
     contract.ALIGNMENT: {"target_id": "目标编号", "indicator": "指标", "value": "本级目标值",
                          "unit": "单位", "comparator": "比较方式", "year": "目标年份",
                          "parent_plan": "上级规划", "parent_target_id": "上级目标编号",

@@ -216,7 +216,9 @@ def write_requests(inputs: Inputs, out_dir: Path, *, plan_id: str, plan_title: s
         write_request(path, unit, tasks, targets, plan_id=plan_id, plan_title=plan_title,
                       period=period, as_of=as_of, base_year=base_year, cycle_days=cycle_days)
         paths.append(path)
-    log(f"greenlib requests: {plan_id}: {len(paths)} 份填报表 → {out}")
+    hint = ("" if paths else "（规划没有列明责任单位的任务，目标也没有在 reference/"
+            "indicator_owners.csv 中指定责任单位）")
+    log(f"greenlib requests: {plan_id}: {len(paths)} 份填报表{hint} → {out}")
     return paths
 
 
