@@ -20,7 +20,7 @@ SYSDEPS_STAMP := $(VENV)/.sysdeps-ok
 PLAN_ARG  = $(if $(PLAN),--plan $(PLAN))
 ASOF_ARG  = $(if $(AS_OF),--as-of $(AS_OF))
 
-.PHONY: help setup lock sysdeps data report publish lab test lint bench monitoring-template check-monitoring clean
+.PHONY: help setup lock sysdeps data report publish lab test lint bench monitoring-template check-monitoring requests clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ publish: $(STAMP) ## Copy the built sites atomically to DEST (make publish DEST=
 
 monitoring-template: data ## build/<plan-id>/monitoring_template.xlsx: one row per target, ready to fill in
 	$(PY) -m greenlib monitoring-template $(PLAN_ARG)
+
+requests: data ## build/<plan-id>/requests/<unit>.xlsx: one progress workbook per responsible unit (docs/returns.md)
+	$(PY) -m greenlib requests $(PLAN_ARG)
 
 check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator map
 	$(PY) -m greenlib check-monitoring $(PLAN_ARG)

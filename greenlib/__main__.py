@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--plan", default=None, help=PLAN_HELP)
     m.add_argument("--out", default=None)
 
+    q = sub.add_parser("requests", help="one progress workbook per responsible unit "
+                       "(build/<plan-id>/requests/<unit>.xlsx)")
+    q.add_argument("--plan", default=None, help=PLAN_HELP)
+    q.add_argument("--out", default=None, help="folder (default: build/<plan-id>/requests/)")
+
     k = sub.add_parser("check-monitoring", help="validate a plan's monitoring/ and indicator map")
     k.add_argument("--plan", default=None, help=PLAN_HELP)
     return p
@@ -146,6 +151,24 @@ def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] 
     return rc
 
 
+def cmd_requests(which: str | None, out: str | None) -> None:
+    from .monitor import requests as rq
+
+    for p in plan_mod.load_all(which):
+        data = p.build().data
+        if not (data / "tasks.csv").exists():
+            from .clean import pipeline
+
+            pipeline.run(p, data)
+        period = p.get("period")
+        inputs = rq.load_inputs(data, p.indicator_owners if p.indicator_owners.exists() else None)
+        folder = p.build().requests if not out else Path(out) / p.id if which == "all" else Path(out)
+        rq.write_requests(inputs, folder, plan_id=p.id,
+                          plan_title=p.title, period=tuple(period) if period else None,
+                          as_of=p.as_of, base_year=p.base_year,
+                          cycle_days=int(p.get("reporting_cycle_days")))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -168,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             p = plan_mod.load(args.plan)
             out = Path(args.out) if args.out else p.build().root / "monitoring_template.xlsx"
             write_template(out, p.build().data, p.geo, p.known_geos)
+        elif args.command == "requests":
+            cmd_requests(args.plan, args.out)
         elif args.command == "check-monitoring":
             from .monitor.observations import check
 

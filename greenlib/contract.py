@@ -23,10 +23,13 @@ ALIGNMENT = "alignment.csv"
 MONITOR_QUALITY = "monitor.json"
 #: The analysts' 下一步工作建议 for the assessment (copied from plans/<id>/recommendations.md).
 RECOMMENDATIONS = "recommendations.md"
+#: Department returns (docs/returns.md): every row read, and the status of every task.
+RETURNS = "returns.csv"
+TASK_STATUS = "task_status.csv"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
-MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY)
+MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASKS: [
@@ -54,10 +57,19 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
         "parent_comparator", "parent_year", "alignment", "match",
     ],
     SECTORS: ["sector", "sector_name", "order"],
+    TASK_STATUS: ["task_id", "as_of", "status", "light", "lead_unit", "reported_by",
+                  "report_date", "evidence", "rule"],
+    RETURNS: ["file", "sheet", "row", "unit", "task_id", "target_id", "accepted", "message"],
 }
+#: Columns the monitor run adds to status.csv right after its required ones: the target's
+#: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
+STATUS_PROGRESS_COLUMNS = ["light", "owner_unit"]
 
 COMPARATORS = (">=", "<=", "=", ">", "<", "increase_by", "reduce_by")
 TARGET_SOURCES = ("main_targets", "body", "annex")
 STATUSES = ("achieved", "on_track", "off_track", "overdue", "no_data")
 ROLES = ("lead", "co")
 ALIGNMENTS = ("stricter", "equal", "looser", "missing", "not_comparable")
+#: A task's status as its lead unit reports it (no_report: no valid return).
+TASK_STATUSES = ("completed", "in_progress", "delayed", "not_started", "no_report")
+LIGHTS = ("green", "yellow", "red", "grey")

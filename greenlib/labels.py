@@ -55,6 +55,32 @@ COMPARATOR: dict[str, str] = {
     "reduce_by": "减少",
 }
 
+#: A task's progress as its lead unit reports it (department returns, docs/returns.md).
+TASK_STATUS: dict[str, str] = {
+    "completed": "已完成",
+    "in_progress": "推进中",
+    "delayed": "滞后",
+    "not_started": "未启动",
+    "no_report": "未填报",
+}
+TASK_STATUS_ORDER: tuple[str, ...] = contract.TASK_STATUSES
+#: The four words a department may write in 进展状态 (the request workbook's dropdown).
+TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "delayed", "not_started")
+
+#: Traffic lights of tasks and targets (rules: greenlib.monitor.progress.LIGHT_RULES).
+LIGHT: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
+LIGHT_MEANING: dict[str, str] = {
+    "green": "正常：已完成，或按序时进度推进",
+    "yellow": "预警：落后于序时进度，或填报已过期",
+    "red": "告警：期限已过仍未完成，或自报滞后",
+    "grey": "未知：未填报或没有数据",
+}
+LIGHT_COLORS: dict[str, str] = {"green": "#1b7837", "yellow": "#f1a340", "red": "#d73027",
+                                "grey": "#bdbdbd"}
+LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
+#: observations.csv ``source_kind``: published statistics or a department's return.
+SOURCE_KIND: dict[str, str] = {"public": "公开统计", "department": "部门填报"}
+
 #: A unit's role in a task.
 ROLE: dict[str, str] = {"lead": "牵头", "co": "配合"}
 ROLE_COLORS: dict[str, str] = {"lead": "#1b5e20", "co": "#a5d6a7"}
@@ -133,6 +159,8 @@ SHEETS: dict[str, str] = {
     contract.OBSERVATIONS: "监测数据",
     contract.ALIGNMENT: "上下衔接",
     contract.SECTORS: "领域",
+    contract.TASK_STATUS: "任务进展",
+    contract.RETURNS: "部门填报记录",
 }
 HEADERS: dict[str, dict[str, str]] = {
     contract.GOALS: {"goal_id": "编号", "year": "目标年份", "text": "目标表述", "source": "出处",
@@ -161,7 +189,8 @@ HEADERS: dict[str, dict[str, str]] = {
                       "rule": "评级依据", "indicator": "指标", "sector": "领域代码",
                       "target_value": "目标值", "unit": "单位", "comparator": "比较方式",
                       "target_year": "目标年份", "source_title": "来源", "source_url": "来源网址",
-                      "owner_unit": "责任单位",
+                      "owner_unit": "责任单位", "light": "信号灯",
+                      "owner_basis": "责任单位认定依据",
                       "partial_year": "非全年数据", "n_obs": "评级用数据个数",
                       "target_level": "目标水平", "progress_ratio": "进度比",
                       "progress_band": "进展程度", "partial_latest_year": "非全年数据年份",
@@ -173,7 +202,8 @@ HEADERS: dict[str, dict[str, str]] = {
                             "measure": "口径", "partial_year": "非全年", "rated": "用于评级",
                             "usage": "用途", "why": "说明", "source_title": "来源",
                             "source_url": "来源网址", "quote": "原文摘录", "file": "文件",
-                            "row": "行", "context": "仅作参考", "note": "备注"},
+                            "row": "行", "context": "仅作参考", "note": "备注",
+                            "source_kind": "数据类别", "reported_by": "填报单位"},
     contract.ALIGNMENT: {"target_id": "目标编号", "indicator": "指标", "value": "本级目标值",
                          "unit": "单位", "comparator": "比较方式", "year": "目标年份",
                          "parent_plan": "上级规划", "parent_target_id": "上级目标编号",
@@ -183,6 +213,27 @@ HEADERS: dict[str, dict[str, str]] = {
                          "match": "匹配方式"},
     contract.SECTORS: {"sector": "领域代码", "sector_name": "领域", "order": "顺序",
                        "sections": "对应章节"},
+    contract.TASK_STATUS: {"task_id": "任务编号", "as_of": "评估日期", "status": "进展状态",
+                           "light": "信号灯", "lead_unit": "牵头单位",
+                           "reported_by": "填报单位", "report_date": "填报日期",
+                           "evidence": "佐证材料", "rule": "判定依据",
+                           "status_label": "进展状态（中文）", "light_label": "信号灯（中文）",
+                           "progress": "进展说明", "deadline_year": "期限年份",
+                           "elapsed_share": "时间进度", "days_since_report": "距上次填报天数",
+                           "stale": "填报过期", "light_rule": "信号灯规则",
+                           "report_file": "填报文件", "n_reports": "填报次数（含历史）",
+                           "co_units": "配合单位", "co_reports": "配合单位填报",
+                           "co_missing": "未填报的配合单位",
+                           "public_evidence": "公开资料佐证",
+                           "public_evidence_sources": "公开资料来源"},
+    contract.RETURNS: {"file": "文件", "sheet": "工作表", "row": "行", "unit": "填报单位",
+                       "task_id": "任务编号", "target_id": "目标编号", "accepted": "是否采用",
+                       "message": "问题说明", "cells": "问题单元格", "kind": "类别",
+                       "role": "角色", "status": "进展状态", "progress": "进展说明",
+                       "evidence": "佐证材料", "report_date": "填报日期", "year": "数据年份",
+                       "value": "数值", "value_unit": "单位", "source": "来源", "note": "备注",
+                       "current": "当前有效", "superseded_by": "被替代于",
+                       "file_mtime": "文件修改时间", "unit_basis": "单位认定依据"},
 }
 
 

@@ -22,6 +22,9 @@ from .. import contract, labels
 from .. import plan as plan_mod
 from ..errors import InputError
 from . import alignment as align_mod
+from . import progress as progress_mod
+from . import requests as requests_mod
+from . import returns as returns_mod
 from .indicator_map import read_targets
 from .observations import validate_all
 from .rating import build_status, rule_text
@@ -87,8 +90,11 @@ def parent_targets(plan: plan_mod.Plan) -> tuple[str, pd.DataFrame] | None:
 
 
 def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
-        log: Any = print) -> dict[str, Any]:
-    """``make data`` (monitor stage): write the ratings beside the clean tables."""
+        log: Any = print, progress: str | Path | None = None) -> dict[str, Any]:
+    """``make data`` (monitor stage): write the ratings beside the clean tables.
+
+    ``progress``: the folder of department returns (default: the plan's ``progress/``).
+    """
     t0 = time.perf_counter()
     data = Path(data_dir)
     day = plan_mod.as_of_date(as_of or plan.as_of)
@@ -96,10 +102,16 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     imap = plan.indicator_map if plan.indicator_map.exists() else None
     obs, _, linked = validate_all(targets, plan.monitoring, imap, plan.geo, plan.known_geos,
                                   plan.plausibility_overrides)
-    status = build_status(targets, day, geo=plan.geo, linked=linked, base_year=plan.base_year)
-    observations = observations_table(linked, obs, status, plan.geo, day)
+    dept = department_returns(plan, data, day, linked, progress)
+    status = build_status(targets, day, geo=plan.geo, linked=dept.merged.rating,
+                          base_year=plan.base_year)
+    observations = returns_mod.mark_department(
+        observations_table(dept.merged.shown, obs, status, plan.geo, day), dept.merged)
+    status = progress_mod.add_target_lights(status, dept.inputs.owners)
     outputs: dict[str, pd.DataFrame] = {contract.STATUS: status,
-                                        contract.OBSERVATIONS: observations}
+                                        contract.OBSERVATIONS: observations,
+                                        contract.TASK_STATUS: dept.task_status,
+                                        contract.RETURNS: dept.returns.rows}
     parent = parent_targets(plan)
     if parent is not None:
         pid, ptargets = parent
@@ -117,12 +129,81 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
         },
         "notes": list(obs.attrs.get("notes", [])),
         "parent": parent[0] if parent else None,
+        **dept.summary(status),
     }
     _write(data, outputs, summary)
     rated = summary["counts"]["targets_rated"]
     log(f"greenlib monitor: {plan.id}: {len(obs)} 个监测值，{len(targets)} 项目标中 {rated} 项有评级"
         f"（截至 {day}）→ {data} ({time.perf_counter() - t0:.2f}s)")
+    dept.log(log)
     return summary
+
+
+class _Department:
+    """The department returns of one run: read, merged with public figures, task status."""
+
+    def __init__(self, inputs: requests_mod.Inputs, returns: returns_mod.Returns,
+                 merged: returns_mod.Merged, task_status: pd.DataFrame, cycle: int,
+                 period_end: int | None, folder: Path) -> None:
+        self.inputs, self.returns, self.merged = inputs, returns, merged
+        self.task_status, self.cycle, self.period_end = task_status, cycle, period_end
+        self.folder = folder
+
+    def summary(self, status: pd.DataFrame) -> dict[str, Any]:
+        ts = self.task_status
+        return {
+            "returns": {**self.returns.summary(), "folder": str(self.folder),
+                        "conflicts": self.merged.conflicts},
+            "task_status": {
+                "counts": ts["status"].value_counts().to_dict(),
+                "lights": ts["light"].value_counts().to_dict(),
+                "with_public_evidence": int((ts["public_evidence"] != "").sum()),
+            },
+            "target_lights": status["light"].value_counts().to_dict(),
+            "targets_without_owner": status.loc[status["owner_unit"] == "", "target_id"].tolist(),
+            "light_rule_text": progress_mod.light_rule_text(self.cycle, self.period_end),
+        }
+
+    def log(self, log: Any) -> None:
+        r = self.returns.summary()
+        if not r["rows"] and not r["files"]:
+            return
+        log(f"greenlib monitor: 部门填报 {len(r['files'])} 个文件，{r['rows']} 行：采用 "
+            f"{r['accepted']}（当前有效 {r['current']}，历史 {r['history']}），退回 {r['refused']}；"
+            f"与公开数据不一致 {len(self.merged.conflicts)} 处（见 returns.csv、monitor.json）")
+        for x in r["refused_rows"][:20]:
+            log(f"  退回：{x['file']}：{x['message']}")
+        if len(r["refused_rows"]) > 20:
+            log(f"  … 另有 {len(r['refused_rows']) - 20} 行被退回，见 returns.csv")
+
+
+def department_returns(plan: plan_mod.Plan, data: Path, day: str, linked: pd.DataFrame,
+                       progress: str | Path | None = None) -> _Department:
+    """Read the plan's returns (docs/returns.md), tie their figures to the public ones and
+    work out every task's status and light."""
+    import datetime as dt
+
+    from .. import numbers
+
+    owners = plan.indicator_owners if plan.indicator_owners.exists() else None
+    inputs = requests_mod.load_inputs(data, owners)
+    period = plan.get("period")
+    period = (int(period[0]), int(period[1])) if period else None
+    overrides = (numbers.load_overrides(plan.plausibility_overrides)
+                 if plan.plausibility_overrides.exists() else {})
+    ctx = returns_mod.Context(inputs, plan.id, dt.date.fromisoformat(day),
+                              dt.date(period[0], 1, 1) if period else None, overrides)
+    folder = Path(progress) if progress is not None else plan.progress
+    ret = returns_mod.read_returns(folder, ctx)
+    dept_obs = returns_mod.department_observations(ret, inputs, plan.geo)
+    merged = returns_mod.merge_with_public(linked, dept_obs)
+    accepted = ret.rows[ret.rows["accepted"].astype(bool)]
+    evidence = progress_mod.read_task_evidence(
+        plan.reference / "task_evidence.csv", set(inputs.tasks["task_id"].astype(int)))
+    cycle = int(plan.get("reporting_cycle_days"))
+    ts = progress_mod.build_task_status(inputs, ret.current, accepted, evidence, day, period,
+                                        cycle)
+    return _Department(inputs, ret, merged, ts, cycle, period[1] if period else None, folder)
 
 
 def _write(data: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any]) -> None:
