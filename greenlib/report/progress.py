@@ -69,9 +69,11 @@ def _task_status_frame(s: Scope) -> pd.DataFrame:
 def task_progress_table(s: Scope) -> pd.DataFrame:
     """Every task with its lead unit, deadline, reported status, light and evidence."""
     df = _task_status_frame(s)
+    from .views import _marked_text
+
     out = pd.DataFrame({
         "编号": df["task_id"].astype(int),
-        "重点任务": df["text"],
+        "重点任务": _marked_text(df),
         "牵头单位": df["lead_unit"].map(lambda v: "—" if missing(v) else v),
         "期限": df["years"].map(lambda v: "、".join(split_list(v)) or "—"),
         "进展状态": df["status"].map(lambda c: labels.TASK_STATUS.get(str(c), str(c))),

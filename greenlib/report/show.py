@@ -84,13 +84,13 @@ def headline_html(h: dict[str, Any]) -> str:
             f'<p class="gp-card-note">量化目标进展评级：{html.escape(line)}。</p>')
 
 
-def show_headline(s: Scope) -> dict[str, Any]:
-    """Display the headline cards; the build reads the figures back from this output."""
+def show_headline(s: Scope) -> None:
+    """Display the headline cards; the build reads the figures back from this output
+    (nothing is returned, so a notebook cell ending with it shows no raw dict)."""
     from IPython.display import display
 
     h = headline(s)
     display({"text/html": headline_html(h), SUMMARY_MIME: json.loads(json.dumps(h))}, raw=True)
-    return h
 
 
 def show_title(s: Scope, title: str | None, kind: str = "领域分析报告") -> None:

@@ -89,8 +89,8 @@ def load(data_dir: str | Path | None = None) -> Tables:
         status=_read(d / contract.STATUS),
         observations=_read(d / contract.OBSERVATIONS),
         alignment=_read(d / contract.ALIGNMENT, required=False),
-        task_status=_read(d / "task_status.csv", required=False),
-        returns=_read(d / "returns.csv", required=False),
+        task_status=_read(d / contract.TASK_STATUS, required=False),
+        returns=_read(d / contract.RETURNS, required=False),
         recommendations=(d / contract.RECOMMENDATIONS).read_text(encoding="utf-8")
         if (d / contract.RECOMMENDATIONS).exists() else "",
         plan=_json(d / contract.PLAN),
