@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -17,37 +18,88 @@ def data_version(s: Scope) -> str:
     return str(s.t.quality.get("data_version") or "—")
 
 
-def table_html(df: pd.DataFrame) -> str:
-    """A table without index; short columns do not wrap, numbers align right."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    classes = []
+#: A table at least this many columns wide, with this much text per row, prints landscape.
+WIDE_COLUMNS = 7
+#: Characters per row (each column counted up to 30) above which a table prints landscape
+#: whatever its column count; a portrait A4 line holds about 60 characters of table text.
+WIDE_CHARS = 60
+
+
+def _width_demand(df: pd.DataFrame) -> int:
+    """Characters a row would like: per column its longest value or header, up to 30."""
+    total = 0
     for c in df.columns:
-        col = df[c]
+        longest = df[c].astype(str).str.len().max() if len(df) else 0
+        total += min(max(len(str(c)), int(longest or 0)), 30)
+    return total
+
+
+def is_wide(df: pd.DataFrame) -> bool:
+    """Whether ``df`` prints on a landscape page (class ``gp-wide``, see report.css)."""
+    demand = _width_demand(df)
+    return (len(df.columns) >= WIDE_COLUMNS and demand > WIDE_CHARS) or demand > 1.5 * WIDE_CHARS
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` if it is an absolute http(s) address a reader may open, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
+            ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    return url
+
+
+def _text(v: Any) -> str:
+    return "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
+    """A table without index; short columns do not wrap, numbers align right.
+
+    ``links`` maps a shown column to a column holding addresses: its cells become links
+    opening in a new tab without referrer, for http(s) addresses only (anything else is
+    shown as plain text); the address columns are not shown. Every text is escaped.
+    """
+    links = links or {}
+    shown = [c for c in df.columns if c not in set(links.values())]
+    view = df[shown]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    classes = []
+    for c in shown:
+        col = view[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             classes.append("gp-num")
         else:
             longest = col.astype(str).str.len().max()
             classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "gp-mid")
     rows = []
-    for rec in df.itertuples(index=False):
+    for i in range(len(df)):
         cells = []
-        for v, cls in zip(rec, classes, strict=True):
-            text = "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        for c, cls in zip(shown, classes, strict=True):
+            text = html.escape(_text(df[c].iat[i]))
+            url = safe_url(df[links[c]].iat[i]) if c in links else None
+            if url:
+                text = (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                        f'rel="noopener noreferrer">{text}</a>')
             attr = f' class="{cls}"' if cls else ""
-            cells.append(f"<td{attr}>{html.escape(text)}</td>")
+            cells.append(f"<td{attr}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="gp-table"><thead><tr>{head}</tr></thead>'
+    table_cls = "gp-table gp-wide" if is_wide(view) else "gp-table"
+    return (f'<table class="{table_cls}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def show_table(df: pd.DataFrame, empty: str = "（无）") -> None:
+def show_table(df: pd.DataFrame, empty: str = "（无）", links: dict[str, str] | None = None) -> None:
     """Display a table (see :func:`table_html`), or the ``empty`` sentence."""
     from IPython.display import HTML, display
 
     if df.empty:
         display(HTML(f'<p class="gp-empty">{html.escape(empty)}</p>'))
         return
-    display(HTML(table_html(df)))
+    display(HTML(table_html(df, links)))
 
 
 def show_note(text: str, kind: str = "note") -> None:
