@@ -4,11 +4,18 @@
   box; a table cut at the page edge shows up as words beyond ``width - margin``),
 * the PDF has bookmarks (an outline, listed by ``pdftohtml -xml``),
 * no page is empty (no word inside the content box; a footer in the margin does not count),
-* which pages carry a page number (第 X 页).
+* which pages carry a page number (第 X 页),
+* every character of the HTML's tables is in the PDF text (:func:`missing_table_text`).
+
+Chromium clips a table that is too wide at the edge of its box, and poppler drops the clipped
+characters: a cut right-hand column shows up as characters of the HTML's tables missing from
+the PDF, even where the clip coincides with the margin and no word crosses it.
 
 Used by the tests and handy from a shell::
 
-    python -m greenlib.report.pdfcheck build/<plan-id>/pdf/overview.pdf
+    python -m greenlib.report.pdfcheck build/<plan-id>/pdf/overview.pdf [...]
+
+(the HTML beside it in ``site/`` is compared when found).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -134,7 +142,31 @@ def outline(pdf: str | Path) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", i)).strip() for i in items]
 
 
-def report(pdf: str | Path) -> dict[str, object]:
+def _table_chars(page_html: str) -> Counter[str]:
+    import html
+
+    page_html = re.sub(r"<(script|style)\b.*?</\1\s*>", "", page_html, flags=re.S | re.I)
+    cells = re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", page_html, flags=re.S | re.I)
+    return Counter(c for cell in cells for c in html.unescape(re.sub(r"<[^>]+>", "", cell))
+                   if not c.isspace())
+
+
+def pdf_text(pdf: str | Path) -> str:
+    return subprocess.run([_tool("pdftotext"), "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def missing_table_text(page_html: str, pdf: str | Path) -> dict[str, int]:
+    """Characters of the HTML's table cells that the PDF lacks (char → how many times).
+
+    Compares counts of non-space characters: the PDF may hold more (headings, charts), never
+    fewer. Empty when no table text was cut."""
+    have = Counter(c for c in pdf_text(pdf) if not c.isspace())
+    want = _table_chars(page_html)
+    return {c: n - have[c] for c, n in want.items() if n > have[c]}
+
+
+def report(pdf: str | Path, page_html: str | None = None) -> dict[str, object]:
     """All checks of one PDF as a dict (what the command line prints)."""
     ps = pages(pdf)
     over = overflowing_words(ps)
@@ -147,6 +179,8 @@ def report(pdf: str | Path) -> dict[str, object]:
         "empty_pages": empty_pages(ps),
         "numbered_pages": [p.number for p in ps if page_number_on(p) is not None],
         "outline": outline(pdf),
+        "table_chars_missing": (sum(missing_table_text(page_html, pdf).values())
+                                if page_html is not None else None),
     }
 
 
@@ -154,11 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     bad = 0
     for a in args:
-        r = report(a)
+        html_file = Path(a).parent.parent / "site" / (Path(a).stem + ".html")
+        r = report(a, html_file.read_text(encoding="utf-8") if html_file.exists() else None)
         print(a)
         for k, v in r.items():
             print(f"  {k}: {v}")
-        bad += bool(r["words_beyond_printable_width"] or r["empty_pages"] or not r["outline"])
+        bad += bool(r["words_beyond_printable_width"] or r["empty_pages"] or not r["outline"]
+                    or r["table_chars_missing"])
     return 1 if bad else 0
 
 
