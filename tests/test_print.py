@@ -132,3 +132,45 @@ def test_the_cut_table_checks_can_fail(tmp_path: Path) -> None:
         assert pdfcheck.missing_table_text(text, pdf), box
         if box == "overflow:visible":
             assert pdfcheck.overflowing_words(pdfcheck.pages(pdf))
+
+
+def _reader_text(html: str) -> tuple[str, str]:
+    """(the report's visible text before its 附录, the appendix and footer): no scripts, styles
+    or tags."""
+    import html as html_mod
+
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r'<nav class="gp-toc".*?</nav>', "", html, flags=re.S)
+    text = html_mod.unescape(re.sub(r"<[^>]+>", " ", html))
+    at = text.find("附录")
+    assert at > 0, "no 附录"
+    return text[:at], text[at:]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_reader_pages_carry_no_machine_talk(built: build.Paths, name: str) -> None:
+    html = (built.site / f"{name}.html").read_text(encoding="utf-8")
+    body, appendix = _reader_text(html)
+    version = build.data_version(built.data)
+    assert version not in body and version in appendix  # the data version is in the appendix
+    for pattern, what in [
+        (r"[\w./-]+\.(?:py|csv|yaml|yml|ipynb|json)\b", "a file name"),
+        (r"\b[a-z]+_[a-z_]+\b", "a field name"),
+        (r"\b(?:unit|target|task)-\d+-[a-z]+\b", "a correction id"),
+        (r"\b(?:task_units|targets|tasks|indicator)\b", "a table or field name"),
+        (r"\(?as of\)?|CAGR|ProgressMeasure|sdg-build|greenlib|notebooks/", "a code word"),
+    ]:
+        found = re.findall(pattern, body)
+        assert not found, f"{name}: {what} on a reader page: {found[:5]}"
+    assert "进度比 =" not in body and "进度比 =" in appendix  # the formula is in the appendix
+    assert not re.search(r"\b(?:unit|target)-\d+-[a-z]+\b", appendix)  # no pinyin ids at all
+
+
+def test_monitoring_sources_link_to_their_address(built: build.Paths) -> None:
+    html = (built.site / "agriculture.html").read_text(encoding="utf-8")
+    links = re.findall(r"<a\b[^>]*>", html.split("监测数据", 2)[-1])
+    external = [a for a in links if 'href="http' in a]
+    assert external, "no source title links to its address"
+    for a in external:
+        assert 'target="_blank"' in a and 'rel="noopener noreferrer"' in a, a
+    assert not re.search(r'href="\s*(?:javascript|data|file):', html, flags=re.I)

@@ -156,7 +156,26 @@ def show_title(s: Scope, title: str | None, kind: str = "领域分析报告") ->
     display(HTML(
         f'<h1 class="gp-title">{html.escape(title)}</h1>'
         f'<p class="gp-meta">依据：{html.escape(basis)}｜范围：{html.escape(s.sector_name)}｜'
-        f'截止日期：{s.as_of}｜数据版本：{html.escape(data_version(s))}</p>'))
+        f'截止日期：{s.as_of}</p>'))
+
+
+def appendix_text(s: Scope) -> str:
+    """Markdown for the report's appendix: where the figures come from, for whoever checks them
+    (the technical details a reader of the report itself does not need)."""
+    plan = s.plan.get("title") or "规划"
+    lines = [
+        f"- **数据版本**：{data_version(s)}。这是清洗后数据内容的校验码：两份报告的数据版本相同，"
+        "即基于同一份数据。",
+        f"- **评估日（截止日期）**：{s.as_of}。目标年份是否已过、评级都按这一天计算。",
+        f"- **数据来源**：《{plan}》的文本（网页转载稿，经 OCR 识别）整理出的任务、责任单位和"
+        "量化目标；监测数据来自公开发布的统计公报、政府工作报告和新闻发布会，每个数据点的来源"
+        "见正文“监测数据”表。",
+        "- **领域划分**：每一节归入一个领域，对照表在规划文件夹的 reference/sectors.csv，"
+        "可由分析人员调整；与上级规划的指标对照表在 reference/alignment.csv。",
+        "- **数据文件**：本站点的 plan.xlsx 收录全部表格（可用 Excel 打开）；quality.html 为"
+        "完整的数据质量报告。",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def plan_source(s: Scope) -> str:
