@@ -14,6 +14,8 @@ JOBS        ?= 2
 PLAN        ?=
 AS_OF       ?=
 DEST        ?=
+LAB_IP      ?= 127.0.0.1
+LAB_PORT    ?= 8888
 
 SYSDEPS_STAMP := $(VENV)/.sysdeps-ok
 
@@ -42,7 +44,7 @@ setup: $(STAMP) ## Create .venv/ and install the locked versions (requirements.l
 lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=pkg for one package only)
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
-	$(PY) -m uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	$(PY) -m uv pip compile pyproject.toml --extra dev --extra lab --universal --python-version 3.11 \
 		--generate-hashes --custom-compile-command "make lock" \
 		$(if $(UPGRADE),--upgrade-package $(UPGRADE),--upgrade) -o $(LOCK)
 	@echo ">> $(LOCK) re-resolved: run make setup and make test, then commit $(LOCK) (and environment.yml)"
@@ -77,9 +79,8 @@ requests: data ## build/<plan-id>/requests/<unit>.xlsx: one progress workbook pe
 check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator map
 	$(PY) -m greenlib check-monitoring $(PLAN_ARG)
 
-lab: $(STAMP) data ## Start JupyterLab on the project's environment (notebooks run with default parameters)
-	@$(PY) -c "import jupyterlab" 2>/dev/null || $(PY) -m pip install --quiet -e '.[dev,lab]'
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) data ## JupyterLab on the project's environment (LAB_IP=0.0.0.0 for the intranet, LAB_PORT=8888)
+	PY=$(PY) LAB_IP=$(LAB_IP) LAB_PORT=$(LAB_PORT) bash tools/lab.sh
 
 test: $(STAMP) $(SYSDEPS_STAMP) ## Run the test suite (pytest), including the end-to-end report test
 	$(PY) -m pytest

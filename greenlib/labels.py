@@ -113,6 +113,19 @@ UNRESOLVED_KINDS: dict[str, str] = {
 
 #: Status of a reviewed correction.
 CORRECTION_STATUS: dict[str, str] = {"applied": "已采用", "unused": "未使用"}
+#: What a correction changes (table, field of corrections.yaml), for readers.
+CORRECTION_WHAT: dict[tuple[str, str], str] = {
+    ("task_units", "unit"): "责任单位",
+    ("targets", "indicator"): "量化目标的指标名称",
+    ("targets", "value"): "量化目标的数值",
+    ("targets", "unit"): "量化目标的计量单位",
+    ("targets", "year"): "量化目标的年份",
+    ("targets", "comparator"): "量化目标的表述方式",
+    ("tasks", "text"): "任务文字",
+    ("tasks", "lead_unit"): "牵头单位",
+}
+#: Fallback by table when the field is not listed above.
+CORRECTION_TABLES: dict[str, str] = {"task_units": "责任单位", "targets": "量化目标", "tasks": "任务"}
 
 #: Counts of quality.json.
 QUALITY_COUNTS: dict[str, str] = {

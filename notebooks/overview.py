@@ -36,13 +36,13 @@ rh.show_title(s, title or f"{s.plan.get('short_title', '')}总览")
 # 各领域的详细分析见对应的领域报告。
 
 # %%
-rh.show_headline(s)
+headline = rh.show_headline(s)  # the figures, also read back by the build
 
 # %% [markdown]
 # ## 二、任务结构
 #
-# 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分见规划文件夹的
-# reference/sectors.csv，可由分析人员调整）。下表按任务数从多到少列出各领域，
+# 附件“重点任务清单”按“部分—节”编排，每一节归入一个领域（领域划分可由分析人员调整，
+# 见附录）。下表按任务数从多到少列出各领域，
 # 右侧各列为该领域量化目标的进展评级。没有附件的规划只列量化目标所属领域。
 
 # %%
@@ -111,14 +111,13 @@ rh.show_table(rh.target_table(s), empty="方案中没有识别出量化目标。
 # 评级所依据的监测数据及其来源；“用途”一栏说明每个数据是否参与评级、为什么。
 
 # %%
-rh.show_table(rh.observation_table(s), empty="暂无与量化目标对应的监测数据。")
+rh.show_table(rh.observation_table(s), empty="暂无与量化目标对应的监测数据。", links=rh.SOURCE_LINKS)
 
 # %% [markdown]
 # ## 五、上下衔接
 #
 # 本规划的量化目标与其上级规划同一指标的目标对照：本级目标严于、等于还是宽于上级，
-# 或上级没有对应目标。对照关系见规划文件夹的 reference/alignment.csv（经人工复核），
-# 其余按指标名称完全相同匹配。
+# 或上级没有对应目标。对照关系经人工复核（见附录），其余按指标名称完全相同匹配。
 
 # %%
 charts.alignment_chart(rh.alignment_counts(s))
@@ -127,12 +126,29 @@ charts.alignment_chart(rh.alignment_counts(s))
 rh.show_table(rh.alignment_table(s), empty="本规划没有上级规划，或上级规划的数据尚未生成。")
 
 # %% [markdown]
-# ## 六、数据质量
+# ## 附录
 #
-# 方案文本可能来自 OCR 识别或网页转载。下表列出全部经人工复核的更正和尚未解决的问题。
+# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法，以及方案文本的识别质量。
+#
+# ### 数据与方法
 
 # %%
-rh.show_table(rh.quality_counts(s), empty="quality.json 中没有统计数字。")
+rh.show_markdown(rh.appendix_text(s))
+
+# %% [markdown]
+# ### 评级的计算方法
+
+# %%
+rh.show_markdown(rh.rating_method(s))
+
+# %% [markdown]
+# ### 数据质量
+#
+# 方案文本可能来自 OCR 识别或网页转载。下表为整理结果的统计，其后列出全部经人工复核的更正
+# 和尚未解决的问题。
+
+# %%
+rh.show_table(rh.quality_counts(s), empty="没有统计数字。")
 
 # %% [markdown]
 # ### 已复核的更正

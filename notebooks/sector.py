@@ -35,7 +35,7 @@ rh.show_title(s, title)
 # 说明由哪些单位负责、哪些目标到期，以及按现有监测数据评出的进展情况。
 
 # %%
-rh.show_headline(s)
+headline = rh.show_headline(s)  # the figures, also read back by the build
 
 # %% [markdown]
 # ### 目标年份已过的量化目标
@@ -108,19 +108,32 @@ obs, target_labels = rh.observed_frames(s)
 charts.observed_vs_target(obs, target_labels, geo=s.geo)
 
 # %%
-rh.show_table(rh.observation_table(s), empty="本领域的量化目标暂无监测数据。")
+rh.show_table(rh.observation_table(s), empty="本领域的量化目标暂无监测数据。", links=rh.SOURCE_LINKS)
 
 # %%
 rh.show_markdown(rh.rating_note(s))
 
 # %% [markdown]
-# ## 五、数据质量
+# ## 附录
 #
-# 方案文本来自 OCR 识别，部分文字有损坏。下表列出涉及本领域任务、经人工复核的更正，
-# 以及尚未解决、阅读时需要留意的问题。
+# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法，以及方案文本的识别质量。
+#
+# ### 数据与方法
+
+# %%
+rh.show_markdown(rh.appendix_text(s))
+
+# %% [markdown]
+# ### 评级的计算方法
+
+# %%
+rh.show_markdown(rh.rating_method(s))
 
 # %% [markdown]
 # ### 已复核的更正
+#
+# 方案文本来自 OCR 识别，部分文字有损坏。下表列出涉及本领域任务、经人工复核的更正，
+# 以及尚未解决、阅读时需要留意的问题。
 
 # %%
 rh.show_table(rh.corrections_table(s), empty="没有涉及本领域任务的更正。")

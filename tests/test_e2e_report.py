@@ -25,7 +25,7 @@ from tests.paths import DISTRICT
 pytestmark = pytest.mark.e2e
 
 REPORT = "agriculture"
-HEADINGS = ["一、概要", "二、重点任务清单", "三、责任分工", "四、量化目标", "五、数据质量",
+HEADINGS = ["一、概要", "二、重点任务清单", "三、责任分工", "四、量化目标", "附录",
             "如何阅读评级"]
 CHART_TITLES = ["各责任单位承担任务数", "共同承担任务矩阵", "时间节点", "量化目标进展评级",
                 "监测值与目标值对比"]

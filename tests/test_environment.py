@@ -20,11 +20,12 @@ def _norm(name: str) -> str:
 
 
 def _pyproject() -> tuple[list[Requirement], list[Requirement]]:
-    """(main + dev requirements: what the lock must cover, every extra's requirements)."""
+    """(main + dev + lab requirements: what the lock must cover, every extra's requirements)."""
     py = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = py.get("optional-dependencies", {})
-    locked = [Requirement(s) for s in [*py["dependencies"], *extras.get("dev", [])]]
-    rest = [Requirement(s) for k, v in extras.items() if k != "dev" for s in v]
+    in_lock = ("dev", "lab")  # the extras `make lock` resolves and `make setup` installs
+    locked = [Requirement(s) for s in [*py["dependencies"], *[r for k in in_lock for r in extras.get(k, [])]]]
+    rest = [Requirement(s) for k, v in extras.items() if k not in in_lock for s in v]
     return locked, rest
 
 
@@ -92,3 +93,45 @@ def test_ci_runs_the_readme_test_command():
     ci = (config.ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in ci and "make test" in readme and "make report" in readme
+
+
+def test_make_lab_starts_as_root_and_answers(tmp_path):
+    """`make lab`'s command (tools/lab.sh) starts JupyterLab on the project's environment, also as
+    root (the test's user here), and its local URL answers; then it is stopped."""
+    import os
+    import signal
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    import pytest
+
+    pytest.importorskip("jupyterlab", reason="JupyterLab is installed by make setup")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PY": sys.executable, "LAB_PORT": str(port), "HOME": str(tmp_path),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+           "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+    log = open(tmp_path / "lab.log", "wb")
+    proc = subprocess.Popen(["bash", str(config.ROOT / "tools" / "lab.sh")], cwd=config.ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        status, deadline = None, time.monotonic() + 90
+        while status is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=5) as r:
+                    status = r.status
+            except OSError:
+                time.sleep(0.5)
+        out = (tmp_path / "lab.log").read_text(encoding="utf-8", errors="replace")
+        assert status == 200, f"JupyterLab did not answer (exit {proc.poll()}):\n{out[-2000:]}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()

@@ -17,5 +17,35 @@ def test_quality_tables_are_in_chinese_and_follow_the_task_order(built_data):
 def test_sector_report_lists_corrections_of_its_targets(built_data):
     s = rh.scope("urban", data_dir=built_data)
     corr = rh.corrections_table(s)
-    assert "target-67-sludge" in set(corr["编号"])  # a target correction, found through its task
-    assert "unit-79-keji" not in set(corr["编号"])  # innovation, not urban
+    assert "任务 67 的量化目标的指标名称" in set(corr["更正内容"])  # a target correction, found through its task
+    assert "任务 79 的责任单位" not in set(corr["更正内容"])  # innovation, not urban
+    assert not any(c.isascii() and c.isalpha() for c in "".join(corr.columns))  # Chinese headers
+
+
+def test_table_links_only_http_addresses_and_escapes_the_rest():
+    import pandas as pd
+
+    from greenlib.report.show import table_html
+
+    df = pd.DataFrame({
+        "来源": ["公报<b>", "新闻", "本地", "坏的"],
+        "url": ["https://example.org/a?x=1&y=\"2\"", "javascript:alert(1)", "file:///etc/passwd", None],
+    })
+    out = table_html(df, links={"来源": "url"})
+    assert "url" not in out  # the address column is not shown as a column
+    assert out.count("<a ") == 1
+    assert ('<a href="https://example.org/a?x=1&amp;y=&quot;2&quot;" target="_blank" '
+            'rel="noopener noreferrer">公报&lt;b&gt;</a>') in out
+    assert "javascript" not in out and "file:" not in out
+    assert "<td class=\"gp-nw\">新闻</td>" in out
+
+
+def test_wide_tables_are_marked_for_landscape_print():
+    import pandas as pd
+
+    from greenlib.report.show import table_html
+
+    narrow = pd.DataFrame({"编号": [1], "重点任务": ["推进" * 40], "牵头单位": ["区发展改革委"]})
+    wide = pd.DataFrame({f"列{i}": ["较长的文字内容十二个字"] for i in range(8)})
+    assert "gp-wide" not in table_html(narrow)
+    assert 'class="gp-table gp-wide"' in table_html(wide)

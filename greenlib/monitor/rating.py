@@ -57,7 +57,7 @@ _S, _B = STATUS_LABELS, BAND_LABELS
 def _meanings(geo: str) -> list[tuple[str, str]]:
     return [
         ("achieved", "最新全年数据已达到目标值（即使该数据年份早于目标年份）。"),
-        ("on_track", f"目标年份未到；自基期以来的年均增长率（CAGR）不低于按期达标所需年均增长率的 "
+        ("on_track", f"目标年份未到；自基期以来的年均增长率不低于按期达标所需年均增长率的 "
                      f"{_pct(_H)}。"),
         ("off_track", f"目标年份未到；实际年均增长率低于所需增长率的 {_pct(_H)}（含倒退）。"),
         ("overdue", "目标年份已过，最新全年数据仍未达到目标值。"),
@@ -74,8 +74,8 @@ def rule_text(geo: str | None = None, base_year: int = BASELINE_YEAR,
     lines = [
         "### 如何阅读评级",
         "",
-        "每个量化目标按截至评估日（as of）已公布的监测数据评级，方法参照联合国可持续发展目标"
-        "开放数据平台 Open SDG 的进展评估方法（sdg-build `ProgressMeasure.py`）。",
+        "每个量化目标按截至评估日已公布的监测数据评级，方法参照联合国可持续发展目标"
+        "开放数据平台 Open SDG 的进展评估方法。",
         "",
         "| 评级 | 含义 |",
         "|---|---|",

@@ -378,8 +378,8 @@ def _summary_of(nb: Any) -> dict[str, Any]:
 
 
 def _footer(report: Report, version: str, built: str) -> str:
-    return (f"生成时间：{built}｜数据版本：{version}｜由 notebooks/{report.notebook.name} 按 "
-            f"params/{report.params_file.name} 生成｜greenplan")
+    # readers see no file names; the executed notebook and the stamp record which made it
+    return f"生成时间：{built}｜数据版本：{version}"
 
 
 def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> Result:

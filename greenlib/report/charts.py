@@ -349,13 +349,38 @@ def heatmap(counts: pd.DataFrame, x: str, y: str, x_order: Sequence, y_order: Se
 
 def status_matrix(counts: pd.DataFrame, sector_order: Sequence[str], as_of: str,
                   title: str = "各领域量化目标进展评级") -> alt.TopLevelMixin:
-    """Heatmap sector × status (``counts``: ``sector_name``, ``status``, ``n``)."""
+    """Sector × status grid (``counts``: ``sector_name``, ``status``, ``n``).
+
+    Each status column has its own colour from the one status palette (``STATUS_COLORS``,
+    as in every other chart), stronger with more targets; the count is written in the cell.
+    """
+    title = f"{title}（截至 {as_of}）"
+    source = "量化目标来自" + PLAN_SOURCE + "；评级按监测数据计算"
+    if counts.empty:
+        return placeholder(title, unit="目标数（项）", source=source)
     df = counts.copy()
     df["评级"] = df["status"].map(status_label)
-    return heatmap(df, "评级", "sector_name", [STATUS_LABELS[s] for s in STATUS_ORDER],
-                   sector_order, "评级", "领域", f"{title}（截至 {as_of}）", "目标数（项）",
-                   source="量化目标来自" + PLAN_SOURCE + "；评级按监测数据计算",
-                   scheme="oranges")
+    names = [STATUS_LABELS[s] for s in STATUS_ORDER]
+    top = max(int(df["n"].max()), 1)
+    base = alt.Chart(df).encode(
+        x=alt.X("评级:N", sort=names, title="评级", axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("sector_name:N", sort=list(sector_order), title=None),
+    )
+    grid = base.mark_rect(stroke="white", color="#f4f4f4")
+    rect = base.transform_filter("datum.n > 0").mark_rect(stroke="white").encode(
+        color=alt.Color("评级:N", scale=alt.Scale(domain=names,
+                                                 range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
+                        legend=None),
+        opacity=alt.Opacity("n:Q", scale=alt.Scale(domain=[0, top], range=[0.45, 1]), legend=None),
+        tooltip=[alt.Tooltip("sector_name:N", title="领域"), alt.Tooltip("评级:N", title="评级"),
+                 alt.Tooltip("n:Q", title="目标数")],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        text="n:Q",
+        color=alt.condition("datum.n == 0", alt.value("#b0b0b0"), alt.value("#222222")))
+    chart = alt.layer(grid, rect, text).resolve_scale(color="independent").properties(
+        width=min(WIDTH - 120, 70 * len(names)), height=alt.Step(24))
+    return finish(chart, title, "目标数（项）", source)
 
 
 def targets_by_sector_year(counts: pd.DataFrame, sector_order: Sequence[str],

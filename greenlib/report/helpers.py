@@ -10,6 +10,7 @@ from __future__ import annotations
 from .fmt import chinese_number, fmt_value, split_list, target_text, year_passed
 from .scope import SUMMARY_MIME, Scope, headline, scope, status_frame
 from .show import (
+                   appendix_text,
                    data_version,
                    headline_html,
                    plan_source,
@@ -21,6 +22,7 @@ from .show import (
                    table_html,
 )
 from .views import (
+                   SOURCE_LINKS,
                    alignment_counts,
                    alignment_table,
                    co_pairs,
@@ -31,6 +33,7 @@ from .views import (
                    observed_frames,
                    passed_targets,
                    quality_counts,
+                   rating_method,
                    rating_note,
                    section_counts,
                    sections_table,
@@ -47,10 +50,12 @@ from .views import (
 )
 
 __all__ = [
+                   "SOURCE_LINKS",
                    "SUMMARY_MIME",
                    "Scope",
                    "alignment_counts",
                    "alignment_table",
+                   "appendix_text",
                    "chinese_number",
                    "co_pairs",
                    "corrections_table",
@@ -65,6 +70,7 @@ __all__ = [
                    "passed_targets",
                    "plan_source",
                    "quality_counts",
+                   "rating_method",
                    "rating_note",
                    "scope",
                    "section_counts",

@@ -186,7 +186,8 @@ class Printer:
             if time.monotonic() > deadline:
                 raise ProtocolError(f"the charts of {html_path.name} were not drawn in time")
             time.sleep(0.05)
-        opts: dict[str, Any] = {"preferCSSPageSize": True, "printBackground": False}
+        opts: dict[str, Any] = {"preferCSSPageSize": True, "printBackground": False,
+                                "generateDocumentOutline": bool(render.PDF_OUTLINE)}
         if page_numbers:
             opts.update(displayHeaderFooter=True, headerTemplate="<span></span>",
                         footerTemplate=FOOTER_TEMPLATE)

@@ -44,6 +44,15 @@ EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
+#: PDFs carry bookmarks made from the headings (h1–h3). Chromium: ``--generate-pdf-document-outline``
+#: on the command line, ``generateDocumentOutline: true`` for DevTools ``Page.printToPDF``
+#: (both checked with Chromium 156).
+PDF_OUTLINE = True
+#: Headings listed in a report's contents list (目录).
+TOC_LEVELS = (2, 3)
+#: The link back to the plan's list of reports (the reports sit beside index.html).
+INDEX_HREF = "index.html"
+
 
 # --------------------------------------------------------------------------- charts
 
@@ -195,12 +204,27 @@ def _drop_streams(nb: nbformat.NotebookNode) -> list[str]:
     return removed
 
 
+#: Output data of these mime types are for the build (the headline figures), not for readers:
+#: nbconvert's lab template would print their JSON as text.
+BUILD_MIME_PREFIX = "application/vnd.greenplan."
+
+
+def _drop_build_data(nb: nbformat.NotebookNode) -> None:
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data") or {}
+            for key in [k for k in data if k.startswith(BUILD_MIME_PREFIX)]:
+                del data[key]
+
+
 def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
-    """Render an executed notebook as a reader's page: no code, no prompts, no CDN."""
+    """Render an executed notebook as a reader's page: no code, no prompts, no CDN; with a
+    contents list (:func:`add_contents`) and a link back to the index (:func:`add_back_link`)."""
     from nbconvert import HTMLExporter
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # private copy
     _drop_streams(nb)
+    _drop_build_data(nb)
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -214,10 +238,79 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     resources = {"greenplan_css": CSS.read_text(encoding="utf-8"), "greenplan_footer": footer,
                  "metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = add_contents(body)
+    body = add_back_link(body)
     refs = external_refs(body)
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
     return body
+
+
+_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", flags=re.S | re.I)
+_RAW = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>)", flags=re.S | re.I)
+
+
+def _html_segments(page: str) -> list[tuple[bool, str]]:
+    """``page`` cut into (is markup a reader sees, text): scripts and styles are left alone
+    (the vega bundle holds ``<h2>`` in its JavaScript strings)."""
+    return [(not _RAW.fullmatch(part), part) for part in _RAW.split(page) if part]
+
+
+def add_contents(page: str, levels: tuple[int, ...] = TOC_LEVELS, title: str = "目录") -> str:
+    """Insert a contents list (``<nav class="gp-toc">``) linking to every heading at ``levels``.
+
+    Headings without an ``id`` get one. The list goes after the title block (the first
+    ``p.gp-meta``), else at the top of ``<main>``; a page with fewer than two headings is
+    returned unchanged. The links also work in the PDF (Chromium keeps internal links).
+    """
+    import html as html_mod
+
+    counter = iter(range(1, 10_000))
+    entries: list[tuple[int, str, str]] = []
+
+    def label(m: re.Match[str]) -> str:
+        level, attrs, inner = int(m.group(1)), m.group(2), m.group(3)
+        if level not in levels:
+            return m.group(0)
+        ident = re.search(r'\bid="([^"]*)"', attrs)
+        if ident and ident.group(1):
+            key = ident.group(1)
+        else:
+            key = f"gp-h-{next(counter)}"
+            attrs = f' id="{key}"' + attrs
+        text = html_mod.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        if text:
+            entries.append((level, key, text))
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    parts = [_HEADING.sub(label, part) if visible else part
+             for visible, part in _html_segments(page)]
+    page = "".join(parts)
+    if len(entries) < 2:
+        return page
+    items = "".join(
+        f'<li class="gp-toc-{level}"><a href="#{html_mod.escape(key, quote=True)}">'
+        f"{html_mod.escape(text)}</a></li>" for level, key, text in entries)
+    nav = (f'<nav class="gp-toc" aria-label="{html_mod.escape(title)}">'
+           f'<div class="gp-toc-title">{html_mod.escape(title)}</div><ol>{items}</ol></nav>')
+    meta = re.search(r'<p class="gp-meta"[^>]*>.*?</p>', page, flags=re.S)
+    if meta:
+        return page[:meta.end()] + nav + page[meta.end():]
+    main = re.search(r"<main[^>]*>", page)
+    at = main.end() if main else 0
+    return page[:at] + nav + page[at:]
+
+
+def add_back_link(page: str, href: str = INDEX_HREF, text: str = "← 返回报告目录") -> str:
+    """A link to the plan's list of reports at the top of ``<main>`` (hidden in print)."""
+    import html as html_mod
+
+    main = re.search(r"<main[^>]*>", page)
+    if not main:
+        return page
+    link = (f'<p class="gp-back"><a href="{html_mod.escape(href, quote=True)}">'
+            f"{html_mod.escape(text)}</a></p>")
+    return page[:main.end()] + link + page[main.end():]
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, out: str | Path, title: str,
@@ -307,9 +400,11 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, budget_ms: int = 1500
     fd, tmp = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent)
     os.close(fd)
     try:
+        outline = ["--generate-pdf-document-outline"] if PDF_OUTLINE else []
         proc = run_chromium([f"--virtual-time-budget={budget_ms}",
                              "--run-all-compositor-stages-before-draw", "--no-pdf-header-footer",
-                             f"--print-to-pdf={tmp}", html_path.as_uri()], timeout=timeout)
+                             *outline, f"--print-to-pdf={tmp}", html_path.as_uri()],
+                            timeout=timeout)
         if proc.returncode != 0 or Path(tmp).stat().st_size < 1000:
             err = proc.stderr.decode("utf-8", "replace")[-2000:]
             raise GreenlibError(f"Chromium could not print {html_path.name} "

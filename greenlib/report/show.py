@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -17,37 +18,88 @@ def data_version(s: Scope) -> str:
     return str(s.t.quality.get("data_version") or "—")
 
 
-def table_html(df: pd.DataFrame) -> str:
-    """A table without index; short columns do not wrap, numbers align right."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    classes = []
+#: A table at least this many columns wide, with this much text per row, prints landscape.
+WIDE_COLUMNS = 7
+#: Characters per row (each column counted up to 30) above which a table prints landscape
+#: whatever its column count; a portrait A4 line holds about 60 characters of table text.
+WIDE_CHARS = 60
+
+
+def _width_demand(df: pd.DataFrame) -> int:
+    """Characters a row would like: per column its longest value or header, up to 30."""
+    total = 0
     for c in df.columns:
-        col = df[c]
+        longest = df[c].astype(str).str.len().max() if len(df) else 0
+        total += min(max(len(str(c)), int(longest or 0)), 30)
+    return total
+
+
+def is_wide(df: pd.DataFrame) -> bool:
+    """Whether ``df`` prints on a landscape page (class ``gp-wide``, see report.css)."""
+    demand = _width_demand(df)
+    return (len(df.columns) >= WIDE_COLUMNS and demand > WIDE_CHARS) or demand > 1.5 * WIDE_CHARS
+
+
+def safe_url(url: Any) -> str | None:
+    """``url`` if it is an absolute http(s) address a reader may open, else None."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
+            ch.isspace() or ord(ch) < 32 for ch in url):
+        return None
+    return url
+
+
+def _text(v: Any) -> str:
+    return "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
+    """A table without index; short columns do not wrap, numbers align right.
+
+    ``links`` maps a shown column to a column holding addresses: its cells become links
+    opening in a new tab without referrer, for http(s) addresses only (anything else is
+    shown as plain text); the address columns are not shown. Every text is escaped.
+    """
+    links = links or {}
+    shown = [c for c in df.columns if c not in set(links.values())]
+    view = df[shown]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
+    classes = []
+    for c in shown:
+        col = view[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             classes.append("gp-num")
         else:
             longest = col.astype(str).str.len().max()
             classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "gp-mid")
     rows = []
-    for rec in df.itertuples(index=False):
+    for i in range(len(df)):
         cells = []
-        for v, cls in zip(rec, classes, strict=True):
-            text = "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+        for c, cls in zip(shown, classes, strict=True):
+            text = html.escape(_text(df[c].iat[i]))
+            url = safe_url(df[links[c]].iat[i]) if c in links else None
+            if url:
+                text = (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
+                        f'rel="noopener noreferrer">{text}</a>')
             attr = f' class="{cls}"' if cls else ""
-            cells.append(f"<td{attr}>{html.escape(text)}</td>")
+            cells.append(f"<td{attr}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="gp-table"><thead><tr>{head}</tr></thead>'
+    table_cls = "gp-table gp-wide" if is_wide(view) else "gp-table"
+    return (f'<table class="{table_cls}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def show_table(df: pd.DataFrame, empty: str = "（无）") -> None:
+def show_table(df: pd.DataFrame, empty: str = "（无）", links: dict[str, str] | None = None) -> None:
     """Display a table (see :func:`table_html`), or the ``empty`` sentence."""
     from IPython.display import HTML, display
 
     if df.empty:
         display(HTML(f'<p class="gp-empty">{html.escape(empty)}</p>'))
         return
-    display(HTML(table_html(df)))
+    display(HTML(table_html(df, links)))
 
 
 def show_note(text: str, kind: str = "note") -> None:
@@ -104,7 +156,26 @@ def show_title(s: Scope, title: str | None, kind: str = "领域分析报告") ->
     display(HTML(
         f'<h1 class="gp-title">{html.escape(title)}</h1>'
         f'<p class="gp-meta">依据：{html.escape(basis)}｜范围：{html.escape(s.sector_name)}｜'
-        f'截止日期：{s.as_of}｜数据版本：{html.escape(data_version(s))}</p>'))
+        f'截止日期：{s.as_of}</p>'))
+
+
+def appendix_text(s: Scope) -> str:
+    """Markdown for the report's appendix: where the figures come from, for whoever checks them
+    (the technical details a reader of the report itself does not need)."""
+    plan = s.plan.get("title") or "规划"
+    lines = [
+        f"- **数据版本**：{data_version(s)}。这是清洗后数据内容的校验码：两份报告的数据版本相同，"
+        "即基于同一份数据。",
+        f"- **评估日（截止日期）**：{s.as_of}。目标年份是否已过、评级都按这一天计算。",
+        f"- **数据来源**：《{plan}》的文本（网页转载稿，经 OCR 识别）整理出的任务、责任单位和"
+        "量化目标；监测数据来自公开发布的统计公报、政府工作报告和新闻发布会，每个数据点的来源"
+        "见正文“监测数据”表。",
+        "- **领域划分**：每一节归入一个领域，对照表在规划文件夹的 reference/sectors.csv，"
+        "可由分析人员调整；与上级规划的指标对照表在 reference/alignment.csv。",
+        "- **数据文件**：本站点的 plan.xlsx 收录全部表格（可用 Excel 打开）；quality.html 为"
+        "完整的数据质量报告。",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def plan_source(s: Scope) -> str:

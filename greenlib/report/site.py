@@ -66,8 +66,66 @@ def plan_meta(data_dir: Path) -> dict[str, Any]:
         return {}
 
 
+#: The quality report in the site (quality.md of the data folder as a page).
+QUALITY_PAGE = "quality.html"
+#: Pages of a plan's site that are not reports (remove_stale keeps them).
+SITE_PAGES = ("index.html", QUALITY_PAGE)
+
+
+def quality_page(data_dir: Path) -> str | None:
+    """The data folder's quality.md as a simple offline page (None if there is none)."""
+    from markdown_it import MarkdownIt
+
+    md = data_dir / "quality.md"
+    if not md.exists():
+        return None
+    text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
+
+
+def snapshot(paths: Any, reports: list[Any], version: str) -> dict[str, Any]:
+    """What the index shows, to tell on the next build what changed."""
+    from .build import read_stamp
+
+    out: dict[str, Any] = {"data_version": version, "reports": {}}
+    for r in reports:
+        st = read_stamp(paths, r.name) or {}
+        out["reports"][r.name] = {"title": r.title, "built_at": st.get("built_at"),
+                                  "status_counts": (st.get("summary") or {}).get("status_counts")}
+    return out
+
+
+def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
+    """Sentences saying what changed between two :func:`snapshot` s (empty: first build)."""
+    if not old:
+        return []
+    lines: list[str] = []
+    if old.get("data_version") != new["data_version"]:
+        lines.append(f"数据已更新（数据版本 {old.get('data_version') or '—'} → {new['data_version']}）。")
+    was, now = old.get("reports") or {}, new["reports"]
+    added = [now[n]["title"] for n in now if n not in was]
+    if added:
+        lines.append("新增报告：" + "、".join(added) + "。")
+    removed = [was[n].get("title") or n for n in was if n not in now]
+    if removed:
+        lines.append("移除报告：" + "、".join(removed) + "。")
+    rebuilt = [now[n]["title"] for n in now if n in was and now[n]["built_at"] != was[n].get("built_at")]
+    if rebuilt:
+        lines.append(f"重新生成 {len(rebuilt)} 份报告：" + "、".join(rebuilt) + "。")
+    moved = 0
+    for n in now:
+        a = (was.get(n) or {}).get("status_counts") or {}
+        b = now[n].get("status_counts") or {}
+        if n in was and a != b:
+            moved += 1
+    if moved:
+        lines.append(f"{moved} 份报告的进展评级有变化。")
+    return lines or ["与上次构建相比没有变化。"]
+
+
 def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], version: str,
-                    built: str, pdf: bool) -> str:
+                    built: str, pdf: bool, changed: list[str] | None = None) -> str:
     """A plan's front page: one row per report with its headline figures and links."""
     from .build import read_stamp
 
@@ -126,9 +184,23 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
                  f"</tr></thead><tbody>{''.join(unit_rows)}</tbody></table>")
     up = "../index.html" if _DATE.fullmatch(paths.site.name) else "../../index.html"
     back = "本规划当前报告" if up == "../index.html" else "全部规划"
+    data_links = []
+    if (paths.site / "plan.xlsx").exists():
+        data_links.append('<a href="plan.xlsx">全部数据表（plan.xlsx，可用 Excel 打开）</a>')
+    if (paths.site / QUALITY_PAGE).exists():
+        data_links.append(f'<a href="{QUALITY_PAGE}">数据质量报告</a>')
+    about = (f"<p>本站点汇集《{html.escape(plan_title)}》{html.escape(number)}的跟踪分析报告：从方案文本"
+             "整理出的重点任务、责任单位和量化目标，以及按公开监测数据对量化目标的进展评级。"
+             "每份报告有网页版，并可下载 PDF（打印用）和 Word 版。</p>"
+             + (f"<p>数据：{'｜'.join(data_links)}</p>" if data_links else ""))
+    if changed:
+        about += ("<h2>本次更新</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in changed)
+                  + "</ul>")
     body = f"""<h1>{html.escape(title)}</h1>
 <p class="meta"><a href="{up}">← {back}</a>｜数据版本：{html.escape(version)}｜
 构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}</p>
+{about}
+<h2>报告</h2>
 <table>
 <thead><tr><th>报告</th><th>范围</th><th>截止日期</th><th>重点任务</th><th>责任单位</th>
 <th>量化目标</th><th>目标年份已过</th><th>进展评级</th><th>查看</th></tr></thead>
@@ -158,18 +230,25 @@ def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf
         sort_keys=True, default=str).encode()).hexdigest()
     key_path = paths.cache / "index.json"
     try:
-        last_key = json.loads(key_path.read_text(encoding="utf-8")).get("index_key")
+        last = json.loads(key_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        last_key = None
-    if rebuilt or last_key != index_key or not index.exists() or not (paths.site / SITE_MARKER).exists():
+        last = {}
+    quality = paths.site / QUALITY_PAGE
+    if (rebuilt or last.get("index_key") != index_key or not index.exists()
+            or not (paths.site / SITE_MARKER).exists() or not quality.exists()):
         from . import render
 
         if full:
             remove_stale(paths, reports)
+        page = quality_page(paths.data)
+        if page:
+            render.write_atomic(quality, page)
+        snap = snapshot(paths, reports, version)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-        render.write_atomic(index, plan_index_html(paths, reports, failed, version, built, pdf))
+        render.write_atomic(index, plan_index_html(paths, reports, failed, version, built, pdf,
+                                                   changes(last.get("snapshot"), snap)))
         render.write_atomic(paths.site / SITE_MARKER, f"greenplan site, data {version}\n")
-        write_json(key_path, {"index_key": index_key})
+        write_json(key_path, {"index_key": index_key, "snapshot": snap})
 
 
 def remove_stale(paths: Any, reports: list[Any]) -> None:
@@ -182,7 +261,7 @@ def remove_stale(paths: Any, reports: list[Any]) -> None:
         for sub in ("", UNIT_DIR):
             for p in (base / sub).glob(pattern) if (base / sub).exists() else []:
                 name = f"{sub}/{p.stem}" if sub else p.stem
-                if name not in keep and p.name != "index.html":
+                if name not in keep and p.name not in SITE_PAGES:
                     p.unlink()
 
 

@@ -216,13 +216,34 @@ def observation_table(s: Scope) -> pd.DataFrame:
         "单位": obs["unit"],
         "用途": obs["usage"],
         "来源": obs["source_title"],
+        # not shown: show_table(..., links=SOURCE_LINKS) turns 来源 into a link to it
+        "来源链接": obs["source_url"] if "source_url" in obs.columns else None,
     })
     return out.sort_values(["目标编号", "年份", "地区"], kind="stable").reset_index(drop=True)
 
 
+#: show_table's ``links`` for :func:`observation_table`: the source title links to its address.
+SOURCE_LINKS: dict[str, str] = {"来源": "来源链接"}
+
+
+def _split_rules(text: str) -> tuple[str, str]:
+    """The monitor stage's rule text cut into (what each rating means, how it is computed):
+    the meanings table is for every reader, the method bullets go to the appendix."""
+    lines = text.splitlines()
+    cut = next((i for i, ln in enumerate(lines) if ln.startswith("- ")), len(lines))
+    return "\n".join(lines[:cut]).strip(), "\n".join(lines[cut:]).strip()
+
+
+def rating_method(s: Scope) -> str:
+    """Markdown: how the ratings are computed (progress ratio, baseline, directions) — appendix."""
+    _, method = _split_rules(str(s.t.monitor.get("rule_text") or ""))
+    return method or "（监测数据中没有评级方法说明。）"
+
+
 def rating_note(s: Scope) -> str:
-    """Markdown: how to read the ratings (the monitor stage's own text), and the as-of date."""
-    text = str(s.t.monitor.get("rule_text") or "").strip()
+    """Markdown: how to read the ratings (the meanings; the formulas are in
+    :func:`rating_method`), and the as-of date."""
+    text, _ = _split_rules(str(s.t.monitor.get("rule_text") or "").strip())
     if not text:
         lines = ["### 如何阅读评级", "", "| 评级 | 含义 |", "|---|---|"]
         lines += [f"| {labels.STATUS[k]} | {labels.STATUS_EXPLAINED[k].format(geo=s.geo)} |"
@@ -289,17 +310,19 @@ def corrections_table(s: Scope) -> pd.DataFrame:
     df = _quality_rows(s, "corrections")
     if df.empty:
         return df
+    what = [labels.CORRECTION_WHAT.get((t, f)) or labels.CORRECTION_TABLES.get(t, "数据")
+            for t, f in zip(df.get("table"), df.get("field"), strict=True)]
     out = pd.DataFrame({
-        "编号": df.get("id"),
+        "更正内容": [w if lab == "—" else f"任务 {lab} 的{w}"
+                 for w, lab in zip(what, df["_label"], strict=True)],
         "状态": df.get("status").map(labels.CORRECTION_STATUS).fillna(df.get("status")),
-        "表": df.get("table"),
-        "任务": df["_label"],
-        "字段": df.get("field"),
         "原文": df.get("old"),
         "修正为": df.get("new"),
         "理由": df.get("reason"),
     })
-    return out.sort_values(["状态", "编号"], kind="stable").reset_index(drop=True)
+    out["_task"] = df["_task"].to_numpy()
+    return (out.sort_values(["状态", "_task"], kind="stable").drop(columns="_task")
+            .reset_index(drop=True))
 
 
 def unresolved_table(s: Scope) -> pd.DataFrame:

@@ -1,0 +1,177 @@
+"""Printed reports as a reader holds them: real notebooks, real Chromium, real PDFs checked with
+poppler (``pdftotext -bbox``, ``pdftohtml -xml``) through :mod:`greenlib.report.pdfcheck`.
+
+The overview and the agriculture report are built for the district plan; their tables are the
+widest (all targets with their task ids, the monitoring sources with long titles, corrections
+with their reasons), the ones that used to be cut at the page edge.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from greenlib.report import build, pdfcheck, render
+from tests.paths import DISTRICT
+
+pytestmark = pytest.mark.e2e
+
+REPORTS = ("overview", "agriculture")
+
+
+def _need(ok: object, what: str) -> None:
+    if ok:
+        return
+    msg = f"{what} is not installed: run `make sysdeps`"
+    if os.environ.get("CI"):
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="module")
+def built(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
+    _need(render.chromium_path(), "Chromium")
+    _need(shutil.which("pdftotext") and shutil.which("pdftohtml"), "poppler-utils")
+    paths = build.Paths(params=DISTRICT.params, data=built_data,
+                        root=tmp_path_factory.mktemp("print"))
+    reports, _ = build.load_reports(paths)
+    for r in reports:
+        if r.name in REPORTS:
+            res = build.build_report(r, paths, pdf=True, docx=False)
+            log = paths.executed / f"{r.name}.log"
+            assert res.ok, f"{res.error}\n{log.read_text(encoding='utf-8') if log.exists() else ''}"
+    return paths
+
+
+def _pages(paths: build.Paths, name: str) -> list[pdfcheck.Page]:
+    return pdfcheck.pages(paths.pdf / f"{name}.pdf")
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_no_word_lies_beyond_the_printable_width(built: build.Paths, name: str) -> None:
+    pages = _pages(built, name)
+    assert len(pages) >= 3 and sum(len(p.words) for p in pages) > 300
+    over = pdfcheck.overflowing_words(pages)
+    assert over == [], f"{name}.pdf: {len(over)} word(s) cut at the page edge, e.g. {over[:5]}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_table_cell_is_printed_in_full(built: build.Paths, name: str) -> None:
+    # a column cut at the page edge loses its characters from the PDF text
+    html = (built.site / f"{name}.html").read_text(encoding="utf-8")
+    missing = pdfcheck.missing_table_text(html, built.pdf / f"{name}.pdf")
+    assert missing == {}, f"{name}.pdf lacks {sum(missing.values())} characters of its tables"
+
+
+def test_wide_tables_print_on_landscape_pages(built: build.Paths) -> None:
+    pages = _pages(built, "overview")
+    landscape = [p for p in pages if p.landscape]
+    assert landscape, "the overview's 8-column target table should get a landscape page"
+    # the target table's right-most column header is on a landscape page, inside the margin
+    assert any("关联任务" in p.text() for p in landscape)
+    assert any(not p.landscape for p in pages)  # the rest stays portrait
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_pdf_has_bookmarks_from_the_headings(built: build.Paths, name: str) -> None:
+    items = pdfcheck.outline(built.pdf / f"{name}.pdf")
+    html = (built.site / f"{name}.html").read_text(encoding="utf-8")
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    h2 = [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r"<h2\b[^>]*>(.*?)</h2>", html, flags=re.S)]
+    assert "一、概要" in h2
+    for h in h2:
+        assert any(h in item for item in items), f"no bookmark for {h!r}: {items}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_no_page_is_empty(built: build.Paths, name: str) -> None:
+    assert pdfcheck.empty_pages(_pages(built, name)) == []
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_page_but_the_first_is_numbered(built: build.Paths, name: str) -> None:
+    pages = _pages(built, name)
+    numbers = [pdfcheck.page_number_on(p) for p in pages]
+    if not any(numbers) and "footerTemplate" not in inspect.getsource(render):
+        pytest.skip("render.print_pdf prints no page numbers yet (no footer template in render.py)")
+    for p, n in zip(pages[1:], numbers[1:], strict=True):
+        assert n == p.number, f"{name}.pdf page {p.number}: page number {n!r}"
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_html_has_a_contents_list_linking_every_section(built: build.Paths, name: str) -> None:
+    html = (built.site / f"{name}.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="gp-toc".*?</nav>', html, flags=re.S)
+    assert nav and "目录" in nav.group(0)
+    targets = re.findall(r'href="#([^"]+)"', nav.group(0))
+    assert len(targets) >= 5
+    for t in targets:  # every entry lands on a heading
+        assert re.search(rf'<h[23][^>]*\bid="{re.escape(t)}"', html), t
+    assert "一、概要" in nav.group(0)
+    assert '<a href="index.html">← 返回报告目录</a>' in html
+
+
+def test_the_cut_table_checks_can_fail(tmp_path: Path) -> None:
+    """Control: tables too wide for A4 are cut by Chromium, and the checks see it (a scroll box
+    clips at the margin, where only the missing characters show; a plain table runs past it)."""
+    _need(render.chromium_path(), "Chromium")
+    _need(shutil.which("pdftotext"), "poppler-utils")
+    cells = "".join(f"<td style='white-space:nowrap'>第{i}列很长很长的文字内容</td>" for i in range(12))
+    for box in ("overflow-x:auto", "overflow:visible"):
+        page = tmp_path / "wide.html"
+        text = ("<html><head><meta charset='utf-8'><style>@page { size: A4; margin: 14mm 12mm "
+                f"16mm 12mm; }}</style></head><body><div style='{box}'><table><tr>"
+                f"{cells}</tr></table></div></body></html>")
+        page.write_text(text, encoding="utf-8")
+        pdf = render.print_pdf(page, tmp_path / "wide.pdf")
+        assert pdfcheck.missing_table_text(text, pdf), box
+        if box == "overflow:visible":
+            assert pdfcheck.overflowing_words(pdfcheck.pages(pdf))
+
+
+def _reader_text(html: str) -> tuple[str, str]:
+    """(the report's visible text before its 附录, the appendix and footer): no scripts, styles
+    or tags."""
+    import html as html_mod
+
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    html = re.sub(r'<nav class="gp-toc".*?</nav>', "", html, flags=re.S)
+    heading = re.search(r"<h2\b[^>]*>\s*附录", html)
+    assert heading, "no 附录 heading"
+    body, appendix = html[:heading.start()], html[heading.start():]
+    return tuple(html_mod.unescape(re.sub(r"<[^>]+>", " ", t)) for t in (body, appendix))
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_reader_pages_carry_no_machine_talk(built: build.Paths, name: str) -> None:
+    html = (built.site / f"{name}.html").read_text(encoding="utf-8")
+    body, appendix = _reader_text(html)
+    version = build.data_version(built.data)
+    assert version not in body and version in appendix  # the data version is in the appendix
+    for pattern, what in [
+        (r"[\w./-]+\.(?:py|csv|yaml|yml|ipynb|json)\b", "a file name"),
+        (r"\b[a-z]+_[a-z_]+\b", "a field name"),
+        (r"\b(?:unit|target|task)-\d+-[a-z]+\b", "a correction id"),
+        (r"\b(?:task_units|targets|tasks|indicator)\b", "a table or field name"),
+        (r"\(?as of\)?|CAGR|ProgressMeasure|sdg-build|greenlib|notebooks/", "a code word"),
+    ]:
+        found = re.findall(pattern, body)
+        assert not found, f"{name}: {what} on a reader page: {found[:5]}"
+    formula = re.compile(r"进度比\s*=")  # the formula is in the appendix only
+    assert not formula.search(body) and formula.search(appendix)
+    assert not re.search(r"\b(?:unit|target)-\d+-[a-z]+\b", appendix)  # no pinyin ids at all
+
+
+def test_monitoring_sources_link_to_their_address(built: build.Paths) -> None:
+    html = (built.site / "agriculture.html").read_text(encoding="utf-8")
+    links = re.findall(r"<a\b[^>]*>", html.split("监测数据", 2)[-1])
+    external = [a for a in links if 'href="http' in a]
+    assert external, "no source title links to its address"
+    for a in external:
+        assert 'target="_blank"' in a and 'rel="noopener noreferrer"' in a, a
+    assert not re.search(r'href="\s*(?:javascript|data|file):', html, flags=re.I)
