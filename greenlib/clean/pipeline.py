@@ -240,7 +240,8 @@ def find_targets(w: Work) -> None:
         found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
-        to_ocr = repair.position_map(c.row["text"], c.row["text_ocr"])
+        to_ocr = (list(range(len(c.row["text"]) + 1)) if c.row["text"] == c.row["text_ocr"]
+                  else repair.position_map(c.row["text"], c.row["text_ocr"]))
         for x in extract(c.row["text"], "annex", t.task_id):
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
@@ -285,8 +286,12 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
     the body is also the cleanest text of the scrape); task ids are pooled.
     """
     out: list[tg.Target] = []
+    # only targets of the same unit and value can be the same (tg.same_target): bucket by
+    # them, so a long plan is not compared pair by pair (first match in order, as before)
+    buckets: dict[tuple[str, float], list[tg.Target]] = {}
     for t in sorted(found, key=lambda x: _SOURCE_RANK[x.source]):
-        for o in out:
+        bucket = buckets.setdefault((t.unit, round(float(t.value), 6)), [])
+        for o in bucket:
             if tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
                                          and o.task_ids != t.task_ids)):
                 o.task_ids = sorted(set(o.task_ids) | set(t.task_ids))
@@ -297,6 +302,7 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
         else:
             t.sources = [t.source]
             out.append(t)
+            bucket.append(t)
     return out
 
 
@@ -410,9 +416,9 @@ def units_table(w: Work, task_units: pd.DataFrame) -> pd.DataFrame:
     reg = w.inputs.registry
     rows = []
     extra = sorted(set(task_units["unit"]) - set(reg.units))
+    counts = Counter(zip(task_units["unit"], task_units["role"], strict=True))
     for u in [*reg.units, *extra]:
-        n_lead = int(((task_units["unit"] == u) & (task_units["role"] == "lead")).sum())
-        n_co = int(((task_units["unit"] == u) & (task_units["role"] == "co")).sum())
+        n_lead, n_co = counts[(u, "lead")], counts[(u, "co")]
         if n_lead or n_co:
             rows.append({"unit": u, "full_name": reg.full_name(u) or u,
                          "kind": reg.kind(u) or "未登记（按原文）",
