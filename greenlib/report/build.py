@@ -336,7 +336,7 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
     """
     import papermill as pm
 
-    from . import render
+    from . import render, reproducible
 
     t0 = time.perf_counter()
     paths.executed.mkdir(parents=True, exist_ok=True)
@@ -366,6 +366,8 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
         phases["execute"] = time.perf_counter() - t
         t = time.perf_counter()
         nb = nbformat.read(str(executed), as_version=4)
+        reproducible.fix_cell_ids(nb)
+        as_of = reproducible.as_of_of(paths.data)
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths.data), built)
@@ -382,12 +384,14 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
                 from . import docx as dx
 
                 t = time.perf_counter()
-                docx_bytes = dx.notebook_to_docx(nb, tmp_docx, report.title, footer).stat().st_size
+                dx.notebook_to_docx(nb, tmp_docx, report.title, footer)
+                docx_bytes = reproducible.fix_office_file(tmp_docx, as_of).stat().st_size
                 phases["docx"] = time.perf_counter() - t
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
                 tmp_pdf = render.print_pdf(tmp_html, staging / f"{report.name}.pdf")
+                tmp_pdf.write_bytes(reproducible.fix_pdf(tmp_pdf.read_bytes(), as_of))
                 phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",
@@ -506,6 +510,7 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
 
 def _write_workbook(paths: Paths) -> None:
     """plan.xlsx in the site, rewritten when the data changed."""
+    from . import reproducible
     from .workbook import write_workbook
 
     key = data_fingerprint(paths.data)
@@ -517,6 +522,7 @@ def _write_workbook(paths: Paths) -> None:
         old = None
     if old != key or not out.exists():
         write_workbook(paths.data, out)
+        reproducible.fix_office_file(out, reproducible.as_of_of(paths.data))
         write_json(stamp, {"key": key})
 
 

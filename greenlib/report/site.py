@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import config, contract, labels
 from ..errors import GreenlibError
+from .reproducible import CSP_META
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
 STYLE = f"""
@@ -42,6 +43,7 @@ def _page(title: str, body: str) -> str:
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+{CSP_META}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{html.escape(title)}</title>
 <style>{STYLE}</style>
