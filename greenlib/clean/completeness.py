@@ -18,6 +18,7 @@ line), in which case the gaps are recorded as warnings in quality.json.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -101,11 +102,18 @@ def check_annex(plan: ParsedPlan, source: Path, accept: str | None,
 # --------------------------------------------------------------------------- corrections
 
 
-def check_corrections(corrections: list[Any], task_ids: set[int], path: Path | None) -> None:
-    """A correction naming a task that does not exist targets nothing: an error, not a count."""
+def check_corrections(corrections: list[Any], task_ids: set[int], path: Path | None,
+                      accepted_incomplete: bool = False) -> None:
+    """A correction naming a task that does not exist targets nothing: an error, not a count.
+
+    In a plan accepted as incomplete, a correction for a task after the last one read is for
+    the part that is missing: it stays "unused" (listed in quality.md), not an error."""
     where = str(path) if path else "corrections.yaml"
+    last = max(task_ids, default=0)
     for c in corrections:
         tid = c.spec.get("task_id")
+        if accepted_incomplete and isinstance(tid, int) and tid > last:
+            continue
         if c.table in ("task_units", "tasks") and tid not in task_ids:
             line = f":{c.line}" if getattr(c, "line", 0) else ""
             raise InputError(f"{where}{line}: 校正 {c.id} 指向第 {tid} 项任务，但规划中没有这一项"
@@ -113,7 +121,8 @@ def check_corrections(corrections: list[Any], task_ids: set[int], path: Path | N
 
 
 def check_target_corrections(log: list[dict[str, Any]], corrections: list[Any],
-                             targets: list[dict[str, Any]], path: Path | None) -> None:
+                             targets: list[dict[str, Any]], path: Path | None,
+                             accepted_incomplete: bool = False) -> None:
     """A target correction that was not applied must be stale, not wrong.
 
     Stale (kept as "unused", listed in quality.md): its ``match`` finds no target but a
@@ -122,8 +131,11 @@ def check_target_corrections(log: list[dict[str, Any]], corrections: list[Any],
     no target carries the corrected values — it targets nothing that exists.
     (Likewise a unit correction whose spelling no longer occurs in an existing task stays
     "unused"; one naming a task that does not exist is an error, see
-    :func:`check_corrections`.)
+    :func:`check_corrections`.) In a plan accepted as incomplete nothing is checked here:
+    the target may be in the missing part.
     """
+    if accepted_incomplete:
+        return  # the target may be in the part of the plan that is missing: stays "unused"
     where = str(path) if path else "corrections.yaml"
     by_id = {c.id: c for c in corrections}
     for r in log:
@@ -155,8 +167,17 @@ def recorded_sha256(raw: Path) -> tuple[Path, str | None]:
     return readme, None
 
 
-def check_checksum(raw: Path, sha256: str, warnings: list[dict[str, Any]]) -> None:
-    """Stop when the raw plan differs from the checksum its README records."""
+def check_checksum(raw: Path, sha256: str | None, warnings: list[dict[str, Any]]) -> None:
+    """Stop when the raw plan differs from the checksum its README records (``sha256``
+    None: computed from the file, before anything else reads it)."""
+    if sha256 is None:
+        if not raw.is_file():
+            return  # read_plan says what is wrong with it
+        h = hashlib.sha256()
+        with open(raw, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        sha256 = h.hexdigest()
     readme, want = recorded_sha256(raw)
     if want is None:
         if readme.is_file():

@@ -152,7 +152,8 @@ def check_complete(w: Work) -> None:
     inp = w.inputs
     completeness.check_sectors(w.plan, inp.sector_map.by_section, inp.sectors_file)
     completeness.check_annex(w.plan, w.doc.path, inp.accept_incomplete, w.warnings)
-    completeness.check_corrections(inp.corrections, set(w.cells), inp.corrections_file)
+    completeness.check_corrections(inp.corrections, set(w.cells), inp.corrections_file,
+                                   accepted_incomplete=bool(inp.accept_incomplete))
 
 
 def repair_annex(w: Work) -> None:
@@ -264,7 +265,8 @@ def find_targets(w: Work) -> None:
         })
     log = corrections.apply_target_corrections(w.targets, w.inputs.corrections)
     completeness.check_target_corrections(log, w.inputs.corrections, w.targets,
-                                          w.inputs.corrections_file)
+                                          w.inputs.corrections_file,
+                                          accepted_incomplete=bool(w.inputs.accept_incomplete))
     w.correction_log += log
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
@@ -531,9 +533,9 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
     from .outputs import write_outputs
 
     t0 = time.perf_counter()
-    doc = read_plan(plan.raw)
     checksum_warnings: list[dict[str, Any]] = []
-    completeness.check_checksum(plan.raw, doc.sha256, checksum_warnings)
+    completeness.check_checksum(plan.raw, None, checksum_warnings)  # before decoding it
+    doc = read_plan(plan.raw)
     res = clean_document(doc, plan=plan)
     res.quality["warnings"] += checksum_warnings
     validate(res)
