@@ -451,6 +451,7 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
     if pdf and not render.chromium_path():
         raise GreenlibError("生成 PDF 需要 Chromium：请运行 make sysdeps，"
                             "或不生成 PDF（make report NO_PDF=1）")
+    remove_partial_files(paths)
     reports, bad = load_reports(paths)
     names = {r.name for r in reports} | set(bad)
     if only:
@@ -506,6 +507,19 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         return 1
     _print(f"reports ready in {paths.site}/ ({len(selected)} report(s), {took:.1f} s)")
     return 0
+
+
+def remove_partial_files(paths: Paths) -> list[Path]:
+    """Temporary files a killed build left in the site/pdf folders (``.<name>.*.tmp`` of
+    write_atomic, staging folders): removed so they are never published."""
+    gone: list[Path] = []
+    for folder in (paths.site, paths.pdf):
+        if folder.exists():
+            for f in folder.rglob(".*.tmp"):
+                f.unlink(missing_ok=True)
+                gone.append(f)
+    shutil.rmtree(paths.staging, ignore_errors=True)
+    return gone
 
 
 def _write_workbook(paths: Paths) -> None:
