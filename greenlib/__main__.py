@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import config, safety
 from . import plan as plan_mod
 from .errors import GreenlibError
 
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--out", required=True, help="folder for tasks.csv, targets.csv, …")
     c.add_argument("--plan", default=None, help="use this plan's reference data (unit registry, "
                    "sector map, corrections) — for another copy of a known plan; default: neutral")
+    c.add_argument("--accept-incomplete", default=None, metavar="REASON",
+                   help="clean a plan whose annex is known to be incomplete (say why)")
 
     d = sub.add_parser("data", help="clean and rate one plan (or all) into build/<plan-id>/data/")
     d.add_argument("--plan", default=None, help=PLAN_HELP)
@@ -129,6 +132,7 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
             if not (parent.build().data / "targets.csv").exists():
                 pipeline.run(parent, parent.build().data)
         out = p.build(as_of).data
+        safety.check_output_dir(out)
         pipeline.run(p, out, as_of)
         monitor.run(p, out, as_of)
         _data_stamp(p, as_of).write_text(data_inputs_key(p, as_of), encoding="utf-8")
@@ -170,43 +174,69 @@ def cmd_requests(which: str | None, out: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every expected failure ends in one Chinese line on stderr and exit 1;
+    only a bug prints a traceback, and that goes to build/greenplan-error.log."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "clean":
-            from .clean.pipeline import clean_plan
-
-            clean_plan(args.input, args.out, plan=plan_mod.load(args.plan) if args.plan else None)
-        elif args.command == "data":
-            cmd_data(args.plan, args.as_of)
-        elif args.command == "report":
-            return cmd_report(args.plan, args.as_of, args.jobs, args.only, args.force,
-                              not args.no_pdf, not args.no_docx)
-        elif args.command == "publish":
-            from .report.publish import publish
-
-            publish(args.dest, plan_mod.load_all(args.plan))
-        elif args.command == "monitoring-template":
-            from .monitor.template import write_template
-
-            p = plan_mod.load(args.plan)
-            out = Path(args.out) if args.out else p.build().root / "monitoring_template.xlsx"
-            write_template(out, p.build().data, p.geo, p.known_geos)
-        elif args.command == "requests":
-            cmd_requests(args.plan, args.out)
-        elif args.command == "check-monitoring":
-            from .monitor.observations import check
-
-            p = plan_mod.load(args.plan)
-            imap = p.indicator_map if p.indicator_map.exists() else None
-            check(p.monitoring, targets=p.build().data, indicator_map=imap, geo=p.geo,
-                  geos=p.known_geos, overrides=p.plausibility_overrides)
+        return _run(args)
     except GreenlibError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 1
     except OSError as e:
-        where = f"{e.filename}：" if getattr(e, "filename", None) else ""
-        print(f"错误：{where}{e.strerror or e}（请检查文件或文件夹是否存在、能否读写）", file=sys.stderr)
+        print(f"错误：{safety.os_error_message(e)}", file=sys.stderr)
         return 1
+    except MemoryError:
+        print("错误：内存不足：输入过大或过于复杂；请确认输入文件是否选错", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断（未完成的输出不会替换已有结果）", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: the traceback goes to a log file, the user gets its path
+        log = safety.write_error_log(sys.argv if argv is None else ["greenlib", *argv])
+        print(f"内部错误（程序缺陷，不是输入问题）：详细信息已写入 {log}，请把该文件发给维护人员",
+              file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command itself; build-folder commands hold the build lock while they run."""
+    if args.command in ("data", "report", "publish"):
+        with safety.build_lock(config.BUILD, args.command):
+            return _dispatch(args)
+    return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "clean":
+        from .clean.pipeline import clean_plan
+
+        safety.check_output_dir(Path(args.out))
+        clean_plan(args.input, args.out, plan=plan_mod.load(args.plan) if args.plan else None,
+                   accept_incomplete=args.accept_incomplete)
+    elif args.command == "data":
+        cmd_data(args.plan, args.as_of)
+    elif args.command == "report":
+        return cmd_report(args.plan, args.as_of, args.jobs, args.only, args.force,
+                          not args.no_pdf, not args.no_docx)
+    elif args.command == "publish":
+        from .report.publish import publish
+
+        publish(args.dest, plan_mod.load_all(args.plan))
+    elif args.command == "monitoring-template":
+        from .monitor.template import write_template
+
+        p = plan_mod.load(args.plan)
+        out = Path(args.out) if args.out else p.build().root / "monitoring_template.xlsx"
+        write_template(out, p.build().data, p.geo, p.known_geos)
+    elif args.command == "requests":
+        cmd_requests(args.plan, args.out)
+    elif args.command == "check-monitoring":
+        from .monitor.observations import check
+
+        p = plan_mod.load(args.plan)
+        imap = p.indicator_map if p.indicator_map.exists() else None
+        check(p.monitoring, targets=p.build().data, indicator_map=imap, geo=p.geo,
+              geos=p.known_geos, overrides=p.plausibility_overrides)
     return 0
 
 

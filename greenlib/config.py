@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "annex": None,            # None: found in the text or not
     "max_parts": 10,          # annex parts (一、…十、) a plan may have
     "reporting_cycle_days": 183,  # a department's return older than this is stale
+    # A plan whose annex is cut off or skips task numbers is refused unless accepted here,
+    # with the reason ("only pages 1-12 were obtained"); see greenlib/clean/completeness.py.
+    "accept_incomplete": None,
 }
 
 

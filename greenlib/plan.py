@@ -239,7 +239,7 @@ def load(plan_id: str | None = None) -> Plan:
         raise InputError(f"{path}: 找不到规划 {pid!r}（plans/ 下现有：{known}）")
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: a date such as 2025-13-45
         raise InputError(f"{path}: 不是有效的 YAML：{e}") from e
     if not isinstance(doc, dict):
         raise InputError(f"{path}: 应为“键: 值”的映射")

@@ -72,18 +72,34 @@ class Normalized:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+#: Largest plan text accepted (bytes). The genre runs to ~40 KB (a municipal plan with
+#: annexes to a few hundred KB); anything this big is not a plan, and cleaning it would
+#: take minutes and gigabytes.
+MAX_BYTES = 20 * 1024 * 1024
+
+
 def read_plan(path: str | Path) -> RawDoc:
     """Read a .txt (UTF-8, UTF-8 with BOM, GB18030) or .docx plan."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file")
+        raise InputError(f"{p}: 找不到文件，请检查路径")
+    if p.is_dir():
+        raise InputError(f"{p}: 是文件夹，不是规划文件；请给出规划的 .txt 或 .docx 文件")
+    if not p.is_file():
+        raise InputError(f"{p}: 不是普通文件；请给出规划的 .txt 或 .docx 文件")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{p}: 文件过大（{size / 1e6:.1f} MB，上限 {MAX_BYTES // (1024 * 1024)} MB）；"
+                         "规划原文通常不足 1 MB，请确认文件是否选错")
+    if size == 0:
+        raise InputError(f"{p}: 文件是空的，请检查是否选错文件")
     data = p.read_bytes()
     if p.suffix.lower() == ".docx":
         text = _docx_text(p)
         enc = "docx"
     else:
         if data[:2] == b"PK":
-            raise InputError(f"{p}: looks like a zip/Office file; give it a .docx name or export to .txt")
+            raise InputError(f"{p}: 是 zip/Office 文件：请改用 .docx 扩展名，或另存为 .txt")
         for enc in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(enc)
@@ -91,7 +107,9 @@ def read_plan(path: str | Path) -> RawDoc:
             except UnicodeDecodeError:
                 continue
         else:  # pragma: no cover - gb18030 decodes nearly anything
-            raise InputError(f"{p}: not UTF-8 or GB18030 text")
+            raise InputError(f"{p}: 不是 UTF-8 或 GB18030 文本，请另存为 UTF-8 .txt")
+        if "\x00" in text:
+            raise InputError(f"{p}: 含有二进制内容（NUL 字符），不是文本文件；请另存为 UTF-8 .txt")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDoc(path=p, text=text, sha256=hashlib.sha256(data).hexdigest(), encoding=enc)
 
@@ -104,7 +122,7 @@ def _docx_text(p: Path) -> str:
     try:
         document = docx.Document(str(p))
     except Exception as e:  # python-docx raises several kinds for a broken file
-        raise InputError(f"{p}: cannot be read as .docx ({e})") from e
+        raise InputError(f"{p}: 无法作为 .docx 读取（{e}）；请用 Word 另存后重试") from e
     lines = [para.text for para in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

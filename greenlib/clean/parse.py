@@ -17,7 +17,12 @@ NUMERALS = "一二三四五六七八九十"
 
 
 def cn_numeral(n: int) -> str:
-    """1 → 一, 12 → 十二, 23 → 二十三."""
+    """1 → 一, 12 → 十二, 23 → 二十三, 105 → 一百零五 (a long annex has >99 sections)."""
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        head = (cn_numeral(hundreds) if hundreds < 100 else str(hundreds)) + "百"
+        return head + ("" if not rest else ("零" + cn_numeral(rest)) if rest < 10
+                       else ("一" + cn_numeral(rest)) if rest < 20 else cn_numeral(rest))
     if n <= 10:
         return NUMERALS[n - 1]
     if n < 20:
@@ -173,12 +178,22 @@ _SECTION_RE = re.compile(r"[（(]([^()（）]{0,4})[)）]")
 _UNIT_LIST_RE = re.compile(r"、(?:区|县|市|镇|乡)")
 
 
-def _task_number_re(n: int) -> re.Pattern[str]:
-    # the number, not part of a longer number or a decimal, not a year/percent/quantity
-    return re.compile(
-        rf"(?<![\d.．%:：])({n})(?![\d.．%年月日万亿个天处号期批项条:：])"
-        r"(?=[\u4e00-\u9fff“”\"（(A-Za-z_])"
-    )
+#: a task number: not part of a longer number or a decimal, not a year/percent/quantity.
+#: One pattern for every number (compiling one per number made long annexes quadratic-slow:
+#: each compile of the CJK class costs milliseconds and re's cache holds only 512).
+_TASK_NUMBER_RE = re.compile(
+    r"(?<![\d.．%:：])(\d+)(?![\d.．%年月日万亿个天处号期批项条:：])"
+    r"(?=[\u4e00-\u9fff“”\"（(A-Za-z_])"
+)
+
+
+def _find_task_number(text: str, n: int, pos: int, end: int) -> re.Match[str] | None:
+    """The first place in ``text[pos:end]`` where task number ``n`` stands."""
+    want = str(n)
+    for m in _TASK_NUMBER_RE.finditer(text, pos, end):
+        if m.group(1) == want:
+            return m
+    return None
 
 
 def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[Heading],
@@ -191,8 +206,8 @@ def parse_annex(text: str, start: int, end: int) -> tuple[list[Heading], list[He
     n = 1
     misses = 0
     while pos < end:
-        m = _task_number_re(n).search(text, pos, end)
-        m_next = _task_number_re(n + 1).search(text, pos, end)
+        m = _find_task_number(text, n, pos, end)
+        m_next = _find_task_number(text, n + 1, pos, end)
         if m and m_next and m_next.start() < m.start() and misses < 2:
             # n+1 comes first: n is lost (or garbled) in the scrape; its "n" further on is text
             m = None

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import contract
 from .. import plan as plan_mod
 from ..errors import InputError
-from . import corrections, magnitude, repair, sectors
+from . import completeness, corrections, magnitude, repair, sectors
 from . import targets as tg
 from .ingest import Normalized, RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
@@ -46,6 +46,11 @@ class Inputs:
     #: another government's plan: a clean unit name outside the registry is kept as written
     open_units: bool
     periods: dict[str, int]
+    #: the files the checks name in their messages, and the user's acceptance of a plan
+    #: known to be incomplete (None: an incomplete plan is refused)
+    corrections_file: Path | None = None
+    sectors_file: Path | None = None
+    accept_incomplete: str | None = None
 
 
 def load_inputs(plan: plan_mod.Plan | None) -> Inputs:
@@ -56,8 +61,12 @@ def load_inputs(plan: plan_mod.Plan | None) -> Inputs:
     reg = Registry.load(plan.units_registry if plan.units_registry.exists() else None)
     smap = (sectors.SectorMap.load(plan.sectors_map, plan.indicator_sectors)
             if plan.sectors_map.exists() else sectors.SectorMap.empty())
+    accept = plan.get("accept_incomplete")
     return Inputs(reg, smap, corrections.load(plan.corrections),
-                  open_units=not plan.units_registry.exists(), periods=plan.named_periods)
+                  open_units=not plan.units_registry.exists(), periods=plan.named_periods,
+                  corrections_file=plan.corrections,
+                  sectors_file=plan.sectors_map if plan.sectors_map.exists() else None,
+                  accept_incomplete=str(accept) if accept else None)
 
 
 @dataclass
@@ -136,6 +145,15 @@ def read_annex(w: Work) -> None:
         }
         offsets = [t.body_start + j for a, b in split.text_spans for j in range(a, b)]
         w.cells[t.task_id] = AnnexCell(row, split.text, offsets, items)
+
+
+def check_complete(w: Work) -> None:
+    """Every section mapped, the annex whole (or accepted), every correction's task there."""
+    inp = w.inputs
+    completeness.check_sectors(w.plan, inp.sector_map.by_section, inp.sectors_file)
+    completeness.check_annex(w.plan, w.doc.path, inp.accept_incomplete, w.warnings)
+    completeness.check_corrections(inp.corrections, set(w.cells), inp.corrections_file,
+                                   accepted_incomplete=bool(inp.accept_incomplete))
 
 
 def repair_annex(w: Work) -> None:
@@ -242,7 +260,8 @@ def find_targets(w: Work) -> None:
         found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
-        to_ocr = repair.position_map(c.row["text"], c.row["text_ocr"])
+        to_ocr = (list(range(len(c.row["text"]) + 1)) if c.row["text"] == c.row["text_ocr"]
+                  else repair.position_map(c.row["text"], c.row["text_ocr"]))
         for x in extract(c.row["text"], "annex", t.task_id):
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
@@ -263,9 +282,13 @@ def find_targets(w: Work) -> None:
             "body_task": x.region if x.source == "body" else None,
             "raw_start": rs, "raw_end": re_, "value_high": x.value_high,
         })
-    w.correction_log += corrections.apply_target_corrections(
+    log = corrections.apply_target_corrections(
         w.targets, w.inputs.corrections,
         {tid: c.row.get("text_edits", []) for tid, c in w.cells.items()})
+    completeness.check_target_corrections(log, w.inputs.corrections, w.targets,
+                                          w.inputs.corrections_file,
+                                          accepted_incomplete=bool(w.inputs.accept_incomplete))
+    w.correction_log += log
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
     for r in w.targets:
@@ -286,8 +309,12 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
     the body is also the cleanest text of the scrape); task ids are pooled.
     """
     out: list[tg.Target] = []
+    # only targets of the same unit and value can be the same (tg.same_target): bucket by
+    # them, so a long plan is not compared pair by pair (first match in order, as before)
+    buckets: dict[tuple[str, float], list[tg.Target]] = {}
     for t in sorted(found, key=lambda x: _SOURCE_RANK[x.source]):
-        for o in out:
+        bucket = buckets.setdefault((t.unit, round(float(t.value), 6)), [])
+        for o in bucket:
             if tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
                                          and o.task_ids != t.task_ids)):
                 o.task_ids = sorted(set(o.task_ids) | set(t.task_ids))
@@ -298,6 +325,7 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
         else:
             t.sources = [t.source]
             out.append(t)
+            bucket.append(t)
     return out
 
 
@@ -413,9 +441,9 @@ def units_table(w: Work, task_units: pd.DataFrame) -> pd.DataFrame:
     reg = w.inputs.registry
     rows = []
     extra = sorted(set(task_units["unit"]) - set(reg.units))
+    counts = Counter(zip(task_units["unit"], task_units["role"], strict=True))
     for u in [*reg.units, *extra]:
-        n_lead = int(((task_units["unit"] == u) & (task_units["role"] == "lead")).sum())
-        n_co = int(((task_units["unit"] == u) & (task_units["role"] == "co")).sum())
+        n_lead, n_co = counts[(u, "lead")], counts[(u, "co")]
         if n_lead or n_co:
             rows.append({"unit": u, "full_name": reg.full_name(u) or u,
                          "kind": reg.kind(u) or "未登记（按原文）",
@@ -460,7 +488,8 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
                    corrections_path: str | Path | None = None,
                    use_corrections: bool = True, open_units: bool | None = None, *,
                    plan: plan_mod.Plan | None = None,
-                   inputs: Inputs | None = None) -> CleanResult:
+                   inputs: Inputs | None = None,
+                   accept_incomplete: str | None = None) -> CleanResult:
     """Clean one plan into the contract tables (not yet written).
 
     The reference data come from ``inputs``, else from ``plan``'s folder (see
@@ -478,11 +507,13 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
         inp.corrections = []
     if open_units is not None:
         inp.open_units = open_units
+    if accept_incomplete:
+        inp.accept_incomplete = accept_incomplete
     norm = normalize(doc.text)
     w = Work(doc, norm, parse(norm), inp, unresolved=[])
     w.unresolved += list(w.plan.problems)
-    for step in (read_annex, repair_annex, correct_annex, judge_text, assign_units, find_targets, find_goals,
-                 check_genre):
+    for step in (read_annex, check_complete, repair_annex, correct_annex, judge_text, assign_units,
+                 find_targets, find_goals, check_genre):
         step(w)
     tables: dict[str, pd.DataFrame] = {
         contract.TASKS: tasks_table(w), contract.TASK_UNITS: task_units_table(w),
@@ -525,8 +556,11 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
     from .outputs import write_outputs
 
     t0 = time.perf_counter()
+    checksum_warnings: list[dict[str, Any]] = []
+    completeness.check_checksum(plan.raw, None, checksum_warnings)  # before decoding it
     doc = read_plan(plan.raw)
     res = clean_document(doc, plan=plan)
+    res.quality["warnings"] += checksum_warnings
     validate(res)
     rec = plan.recommendations
     write_outputs(res, out, plan.summary(as_of),
@@ -536,7 +570,8 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
 
 
 def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False,
-               plan: plan_mod.Plan | None = None) -> CleanResult:
+               plan: plan_mod.Plan | None = None,
+               accept_incomplete: str | None = None) -> CleanResult:
     """``python -m greenlib clean INPUT --out DIR``: any plan of the genre, with neutral
     reference data (generic unit names kept as written, no corrections, no sector map), or
     with a known plan's reference data (``--plan``: another copy of that plan)."""
@@ -544,7 +579,7 @@ def clean_plan(input_path: str | Path, out: str | Path, quiet: bool = False,
 
     t0 = time.perf_counter()
     doc = read_plan(input_path)
-    res = clean_document(doc, plan=plan)
+    res = clean_document(doc, plan=plan, accept_incomplete=accept_incomplete)
     validate(res)
     if plan is not None:
         summary = plan.summary()

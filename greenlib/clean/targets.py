@@ -277,9 +277,12 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
     history = False
     #: the last target read: its indicator and comparator, and the sentence it is in
     last: dict[str, object] = {}
+    sentence, counted = 0, 0  # sentences before the clause, counted incrementally (linear)
     for a, b in _clauses(text):
         clause = text[a:b]
-        sentence = text.count("。", 0, a) + text.count("\n", 0, a)
+        if a > counted:
+            sentence += text.count("。", counted, a) + text.count("\n", counted, a)
+            counted = a
         # the discourse: a review of the past holds until the text turns to what is planned
         retro = [m for m in _RETRO.finditer(clause) if _is_retro(m, periods, horizon)]
         fwd = list(_FORWARD.finditer(clause))

@@ -16,7 +16,7 @@ reported, not guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -135,7 +135,17 @@ class Registry:
     # ----------------------------------------------------------------- resolve
 
     def resolve(self, raw: str, in_list: bool = True) -> Resolution:
-        """Canonical unit for a spelling from the plan (see module docstring)."""
+        """Canonical unit for a spelling from the plan (see module docstring).
+
+        Memoised per registry: a long annex repeats the same spellings thousands of times,
+        and each resolution scans every surface form."""
+        cache: dict[tuple[str, bool], Resolution] = self.__dict__.setdefault("_resolved", {})
+        hit = cache.get((raw, in_list))
+        if hit is None:
+            hit = cache[(raw, in_list)] = self._resolve(raw, in_list)
+        return replace(hit, candidates=list(hit.candidates)) if hit.candidates else replace(hit)
+
+    def _resolve(self, raw: str, in_list: bool = True) -> Resolution:
         key = match_key(raw)
         if not key:
             return Resolution(raw, None, "unresolved", 0.0)

@@ -7,6 +7,7 @@ collected before :class:`~greenlib.errors.ValidationError` is raised.
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -204,6 +205,10 @@ def _parse_observations(sheet: Sheet, known: _Known
         value = parsed.value
         implausible = None if value is None else numbers.plausibility(value, unit, indicator,
                                                                       known.plausible)
+        if (not implausible and value is not None and year and numbers._norm_unit(unit) == "天"
+                and indicator not in known.plausible and value > 365 + calendar.isleap(year)):
+            # the figure names its year: 366 days fit only a leap year
+            implausible = (f"数值不合常理：{value:g} 天，{year} 年只有 {365 + calendar.isleap(year)} 天")
         if not _filled(v_raw):
             bad("value", "empty")
         elif parsed.error:

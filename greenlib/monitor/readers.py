@@ -119,6 +119,17 @@ def _cell_value(cell: Any) -> Any:
     return v
 
 
+def _no_cached_formulas(ws: Any, ws_formulas: Any, label: str) -> None:
+    """A formula whose result was never saved reads as empty: say so, naming the cell."""
+    for row in ws_formulas.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value.startswith("=") and \
+                    ws[c.coordinate].value is None:
+                raise InputError(f"{label} [{ws.title}] {c.coordinate}: 单元格是公式 {c.value[:40]}，"
+                                 "但文件中没有保存计算结果（可能由程序生成、未在 Excel 中保存过）；"
+                                 "请用 Excel 打开后保存，或直接填写数值")
+
+
 def _read_xlsx(path: Path, recognise: set[str]) -> list[Sheet]:
     from openpyxl import load_workbook
 
@@ -128,9 +139,16 @@ def _read_xlsx(path: Path, recognise: set[str]) -> list[Sheet]:
     except Exception as e:  # openpyxl raises several types for a damaged/non-xlsx file
         raise InputError(f"{label}: cannot be read as .xlsx ({e})") from None
     sheets: list[Sheet] = []
+    formulas = None
     for ws in wb.worksheets:
         if ws.title.strip() in INSTRUCTION_SHEETS:
             continue
+        if ws.sheet_state != "visible":
+            continue  # a hidden sheet (lookup lists, old figures) is not data
+        if any(c.value is None for r in ws.iter_rows() for c in r) and formulas is None:
+            formulas = load_workbook(path, data_only=False)
+        if formulas is not None:
+            _no_cached_formulas(ws, formulas[ws.title], label)
         all_rows = [(r[0].row, [_cell_value(c) for c in r]) for r in ws.iter_rows() if r]
         all_rows = [(n, cells) for n, cells in all_rows if any(_filled(c) for c in cells)]
         if not all_rows:

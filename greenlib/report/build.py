@@ -388,7 +388,7 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
     The kernel's and papermill's log goes to ``notebooks/<name>.log``, so the console keeps
     one line per report.
     """
-    from . import kernels, pdf_printer, render
+    from . import kernels, pdf_printer, render, reproducible
     from .execute import run_notebook
 
     t0 = time.perf_counter()
@@ -419,6 +419,8 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
             pool.release(report.notebook.parent if kernels.more_to_come() else None, failed=failed)
         phases["execute"] = time.perf_counter() - t
         t = time.perf_counter()
+        reproducible.fix_cell_ids(nb)
+        as_of = reproducible.as_of_of(paths.data)
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths.data), built)
@@ -436,12 +438,14 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
                 from . import docx as dx
 
                 t = time.perf_counter()
-                docx_bytes = dx.notebook_to_docx(nb, tmp_docx, report.title, footer).stat().st_size
+                dx.notebook_to_docx(nb, tmp_docx, report.title, footer)
+                docx_bytes = reproducible.fix_office_file(tmp_docx, as_of).stat().st_size
                 phases["docx"] = time.perf_counter() - t
             pdf_bytes = 0
             if pdf:
                 t = time.perf_counter()
                 tmp_pdf = pdf_printer.print_pdf(tmp_html, staging / f"{stem}.pdf")
+                tmp_pdf.write_bytes(reproducible.fix_pdf(tmp_pdf.read_bytes(), as_of))
                 phases["pdf"] = time.perf_counter() - t
                 pdf_bytes = tmp_pdf.stat().st_size
                 for dest in (paths.pdf / f"{report.name}.pdf",
@@ -498,6 +502,7 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         raise GreenlibError("--jobs 至少为 1")
     if not (paths.data / contract.TASKS).exists() or not (paths.data / contract.STATUS).exists():
         raise GreenlibError(f"{paths.data}: 数据尚未生成，请先运行 make data")
+    remove_partial_files(paths)
     reports, bad = load_reports(paths)
     names = {r.name for r in reports} | set(bad)
     if only:
@@ -576,6 +581,19 @@ def refresh_index(paths: Paths, pdf: bool = True) -> None:
     site.write_plan_index(paths, reports, failed | bad, pdf, rebuilt=False, full=False)
 
 
+def remove_partial_files(paths: Paths) -> list[Path]:
+    """Temporary files a killed build left in the site/pdf folders (``.<name>.*.tmp`` of
+    write_atomic, staging folders): removed so they are never published."""
+    gone: list[Path] = []
+    for folder in (paths.site, paths.pdf):
+        if folder.exists():
+            for f in folder.rglob(".*.tmp"):
+                f.unlink(missing_ok=True)
+                gone.append(f)
+    shutil.rmtree(paths.staging, ignore_errors=True)
+    return gone
+
+
 def _write_workbook(paths: Paths) -> None:
     """plan.xlsx in the site, rewritten when the data changed."""
     key = data_fingerprint(paths.data)
@@ -586,9 +604,11 @@ def _write_workbook(paths: Paths) -> None:
     except (OSError, ValueError):
         old = None
     if old != key or not out.exists():
+        from . import reproducible
         from .workbook import write_workbook
 
         write_workbook(paths.data, out)
+        reproducible.fix_office_file(out, reproducible.as_of_of(paths.data))
         write_json(stamp, {"key": key})
 
 

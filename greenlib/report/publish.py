@@ -36,6 +36,30 @@ def _exchange(a: Path, b: Path) -> bool:
     return rc == 0
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_copies(dest: Path) -> list[Path]:
+    """Remove the hidden ``.<dest>.tmp-*``/``.old-*`` copies a killed publish left beside
+    ``dest`` (their names carry the publishing process's id; a live one is left alone)."""
+    removed = []
+    for kind in ("tmp", "old"):
+        for p in dest.parent.glob(f".{dest.name}.{kind}-*"):
+            pid = p.name.rsplit(f".{kind}-", 1)[1].split("-")[0]
+            if pid.isdigit() and len(pid) < 8 and _alive(int(pid)) and int(pid) != os.getpid():
+                continue
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
 def check_publishable(paths: Paths) -> list[Any]:
     """Refuse (GreenlibError) unless every report of the plan built and the site is whole."""
     last = paths.cache / "last_build.json"
@@ -79,7 +103,8 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
             raise GreenlibError(f"DEST {dest} 已存在且不是 greenplan 发布的站点（没有 {SITE_MARKER}），"
                                 "拒绝覆盖")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}"
+    remove_stale_copies(dest)
+    tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir()
         shutil.copy2(index, tmp / "index.html")
@@ -96,7 +121,7 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
             if _exchange(tmp, dest):
                 shutil.rmtree(tmp)  # now holds the previous site
             else:
-                old = dest.parent / f".{dest.name}.old-{uuid.uuid4().hex[:8]}"
+                old = dest.parent / f".{dest.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
                 os.rename(dest, old)
                 os.rename(tmp, dest)
                 shutil.rmtree(old, ignore_errors=True)

@@ -23,7 +23,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
@@ -32,6 +31,7 @@ import altair as alt
 import nbformat
 
 from ..errors import GreenlibError
+from . import reproducible
 from .atomic import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -99,7 +99,7 @@ def chart_html(spec: dict[str, Any], embed_options: dict[str, Any] | None = None
     ``window.vegaEmbed``, so the order in which a frontend runs output scripts does
     not matter.
     """
-    div_id = "gp-vis-" + uuid.uuid4().hex[:12]
+    div_id = reproducible.chart_id(spec)  # stable: same spec, same page → same bytes
     opts = {**EMBED_OPTIONS, **(embed_options or {})}
     return (
         f'<div class="gp-chart vega-embed-container" id="{div_id}"></div>\n'
@@ -225,6 +225,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))  # private copy
     _drop_streams(nb)
     _drop_build_data(nb)
+    reproducible.fix_cell_ids(nb)
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -243,7 +244,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     refs = external_refs(body)
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
-    return body
+    return reproducible.add_csp(body)
 
 
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", flags=re.S | re.I)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import config, contract, labels
 from ..errors import GreenlibError
+from .reproducible import CSP_META
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif'
@@ -44,6 +45,7 @@ def _page(title: str, body: str) -> str:
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
+{CSP_META}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{html.escape(title)}</title>
 <style>{STYLE}</style>

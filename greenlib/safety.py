@@ -1,0 +1,136 @@
+"""The command line's error path and the build lock.
+
+* :func:`os_error_message`: a file-system error (missing, unreadable, unwritable, a folder
+  where a file was expected, a full or read-only disk) as one Chinese line naming the file
+  and what to do.
+* :func:`write_error_log`: a bug's traceback goes to ``build/greenplan-error.log`` (or the
+  temporary folder when build/ is not writable); the user sees one line with its path.
+* :func:`check_output_dir`: an output folder that is a file or cannot be written is refused
+  before any work is done.
+* :func:`build_lock`: one ``make data``/``make report``/``make publish`` at a time per
+  build folder (``fcntl.flock`` on ``build/.lock``, holding the pid, command and start
+  time); a second one says who holds it and waits (``GREENPLAN_LOCK_TIMEOUT`` seconds,
+  default: as long as it takes). The lock dies with its process, so a killed build never
+  leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError
+
+_WHAT_TO_DO = {
+    errno.ENOENT: "不存在，请检查路径",
+    errno.EACCES: "没有读写权限，请检查文件或文件夹的权限（或换一个位置）",
+    errno.EPERM: "不允许此操作，请检查权限",
+    errno.EISDIR: "是文件夹，这里需要文件",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请检查路径",
+    errno.ENOSPC: "磁盘空间不足，请清理后重试",
+    errno.EROFS: "位于只读文件系统，请换一个可写的位置",
+    errno.EEXIST: "已存在",
+    errno.ENAMETOOLONG: "路径过长",
+    errno.EMFILE: "打开的文件过多，请稍后重试",
+}
+
+
+def os_error_message(e: OSError) -> str:
+    """One Chinese line for a file-system error: which file, what is wrong, what to do."""
+    name = e.filename if e.filename is not None else ""
+    what = _WHAT_TO_DO.get(e.errno or -1, f"{e.strerror or e}（请检查文件或文件夹是否存在、能否读写）")
+    return f"{name}：{what}" if name else what
+
+
+def write_error_log(argv: list[str]) -> Path:
+    """Write the current exception's traceback to build/greenplan-error.log; return its path."""
+    from . import config
+
+    text = (f"time: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+            f"command: {' '.join(argv)}\npython: {sys.version.split()[0]}\n\n"
+            + traceback.format_exc())
+    for folder in (config.BUILD, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "greenplan-error.log"
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return Path("(无法写入日志)")
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse an output folder that is a file, or that cannot be created or written."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: 已存在且是文件，不是文件夹；请给出一个文件夹作为输出位置")
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise InputError(f"{out}: 上级路径 {probe} 是文件，无法在其中建文件夹；请换一个输出位置")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{probe}: 没有写入权限，无法写出结果；请检查权限或换一个输出位置")
+
+
+def _holder(path: Path) -> str:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "另一个进程"
+    return (f"进程 {info.get('pid', '?')}（{info.get('command', '?')}，"
+            f"开始于 {info.get('started', '?')}）")
+
+
+@contextmanager
+def build_lock(build: Path, command: str, timeout: float | None = None) -> Iterator[None]:
+    """Hold ``build/.lock`` while a command writes into the build folder."""
+    import fcntl
+
+    if timeout is None:
+        env = os.environ.get("GREENPLAN_LOCK_TIMEOUT", "")
+        timeout = float(env) if env.strip() else None
+    try:
+        build.mkdir(parents=True, exist_ok=True)
+        fd = os.open(build / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise InputError(f"{build}: 构建目录无法写入（{os_error_message(e)}）；请检查权限，"
+                         "或用环境变量 GREENPLAN_BUILD 指定另一个构建目录") from e
+    path = build / ".lock"
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = _holder(path)
+            if timeout is not None and timeout <= 0:
+                raise InputError(f"{build}: 正被{who}使用；请等它结束后再运行") from None
+            print(f"构建目录 {build} 正被{who}使用，等待其结束…", file=sys.stderr, flush=True)
+            t0 = time.monotonic()
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if timeout is not None and time.monotonic() - t0 > timeout:
+                        raise InputError(f"{build}: 等待 {timeout:.0f} 秒后仍被{who}使用；"
+                                         "请等它结束后再运行") from None
+                    time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({
+            "pid": os.getpid(), "command": f"make {command}",
+            "started": dt.datetime.now().astimezone().isoformat(timespec="seconds")},
+            ensure_ascii=False).encode("utf-8"))
+        yield
+    finally:
+        os.close(fd)  # releases the lock (as does the process dying)
