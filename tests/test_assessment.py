@@ -88,3 +88,16 @@ def test_assessment_and_department_page(data: Path, tmp_path: Path) -> None:
         assert heading in unit
     assert "牵头" in unit and "配合" in unit and "红灯" in unit and "排第" in unit
     assert "{'plan'" not in unit and "{'plan'" not in page  # no raw dict shown
+
+
+def test_overview_and_sector_tables_show_lead_unit_and_light(data: Path) -> None:
+    sector = rh.scope(None, data_dir=data).tasks.set_index("task_id").loc[58, "sector"]
+    tasks = rh.task_table(rh.scope(sector, data_dir=data)).set_index("编号")
+    assert {"牵头单位", "进展", "信号灯"} <= set(tasks.columns)
+    assert tasks.loc[58, "进展"] == "滞后" and tasks.loc[58, "信号灯"] == "红灯"
+    targets = rh.target_table(rh.scope(None, data_dir=data)).set_index("编号")
+    assert {"责任单位", "信号灯"} <= set(targets.columns)
+    assert targets.loc["T27", "信号灯"] == "绿灯" and targets.loc["T27", "责任单位"] == "区交通局"
+    # the assessment's 附表一 points back to the plan's own words
+    t1 = pg.target_progress_table(rh.scope(None, data_dir=data)).set_index("编号")
+    assert "公交优先道" in t1.loc["T27", "方案原文"] and "任务 58" in t1.loc["T27", "方案原文"]

@@ -22,3 +22,17 @@ def test_every_sector_with_targets_has_a_report(built_data: Path, tmp_path: Path
     missing = sorted(with_targets - covered)
     assert not missing, f"sectors with targets but no report in {DISTRICT.params}: {missing}"
     assert any(r.notebook.stem == "overview" for r in reports)
+
+
+def test_the_municipal_plan_has_a_report_for_every_sector_with_targets(built_data: Path,
+                                                                       tmp_path: Path) -> None:
+    from tests.paths import MUNICIPAL
+
+    data = MUNICIPAL.build().data  # built by the built_data fixture (the district's parent)
+    targets = pd.read_csv(data / contract.TARGETS)
+    with_targets = set(targets["sector"].dropna()) - {"overall"}
+    assert with_targets >= {"industry", "energy", "environment"}
+    reports, bad = build.load_reports(build.Paths(params=MUNICIPAL.params, data=data, root=tmp_path))
+    assert bad == {}
+    covered = {r.parameters.get("sector") for r in reports if r.notebook.stem == "sector"}
+    assert with_targets <= covered

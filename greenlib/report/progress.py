@@ -113,6 +113,9 @@ def target_progress_table(s: Scope) -> pd.DataFrame:
                   for v, y in zip(df.get("latest_value", pd.Series(dtype=float)),
                                   df.get("latest_year", pd.Series(dtype=float)), strict=False)]
         or ["—"] * len(df),
+        # back to the plan's own words: the sentence the target was read from, and its tasks
+        "方案原文": [f"{q}（任务 {'、'.join(split_list(t))}）" if split_list(t) else str(q)
+                 for q, t in zip(df["quote"], df["task_ids"], strict=True)],
     }).reset_index(drop=True)
 
 

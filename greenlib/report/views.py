@@ -27,6 +27,12 @@ def task_table(s: Scope, with_section: bool = False) -> pd.DataFrame:
     if with_section:
         out.insert(1, "节", [f"（{chinese_number(n)}）{t}" for n, t in
                              zip(df["section"], section_titles(df), strict=True)])
+    ts = s.t.task_status
+    if ts is not None and not ts.empty:  # the lead unit's reported progress and the light
+        by = ts.set_index(ts["task_id"].astype(int))
+        ids = out["编号"]
+        out["进展"] = ids.map(lambda i: labels.TASK_STATUS.get(str(by["status"].get(i)), "未填报"))
+        out["信号灯"] = ids.map(lambda i: labels.LIGHT.get(str(by["light"].get(i)), "—"))
     return out.sort_values("编号", kind="stable").reset_index(drop=True)
 
 
@@ -148,6 +154,12 @@ def target_table(s: Scope) -> pd.DataFrame:
         "关联任务": df["task_ids"].map(lambda v: "、".join(split_list(v)) or "—"),
         "原文": df["quote"],
     })
+    st = s.status.set_index("target_id") if "target_id" in s.status.columns else None
+    if st is not None and "owner_unit" in st.columns:  # who answers for it, and its light
+        out.insert(5, "责任单位", df["target_id"].map(
+            lambda t: "—" if missing(st["owner_unit"].get(t)) else st["owner_unit"].get(t)))
+    if st is not None and "light" in st.columns:
+        out.insert(6, "信号灯", df["target_id"].map(lambda t: labels.LIGHT.get(str(st["light"].get(t)), "—")))
     if (out["基期值"] == "—").all():
         out = out.drop(columns="基期值")
     if not s.sector:  # the overview: one more column, the quote is in the sector reports
