@@ -42,6 +42,7 @@ import yaml
 
 from .. import config, contract
 from ..errors import GreenlibError
+from ..plan import BuildPaths
 from .atomic import write_json
 
 #: Name of the file that marks a folder as a published greenplan site (publish only
@@ -73,20 +74,24 @@ class Paths:
         return cls(params=plan.params, data=bp.data, root=bp.root, site_dir=site_dir)
 
     @property
+    def _layout(self) -> BuildPaths:
+        return BuildPaths(self.root)
+
+    @property
     def site(self) -> Path:
-        return self.site_dir or self.root / "site"
+        return self.site_dir or self._layout.site
 
     @property
     def pdf(self) -> Path:
-        return self.root / "pdf"
+        return self._layout.pdf
 
     @property
     def executed(self) -> Path:
-        return self.root / "notebooks"
+        return self._layout.executed
 
     @property
     def cache(self) -> Path:
-        return self.root / ".cache"
+        return self._layout.cache
 
     @property
     def stamps(self) -> Path:
