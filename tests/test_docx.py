@@ -23,7 +23,7 @@ from greenlib.report import docx as dx
 from tests.paths import DISTRICT
 
 REPORT = "agriculture"
-TASK_HEADER = ["编号", "重点任务", "牵头单位", "配合单位", "目标年份"]
+TASK_HEADER = ["编号", "重点任务", "牵头单位", "配合单位", "目标年份", "进展", "信号灯"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
