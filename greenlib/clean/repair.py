@@ -47,9 +47,11 @@ MIN_SIMILARITY = 65.0
 MIN_SIMILARITY_INSERT = 85.0
 #: Doubt at or above this marks a task text 原文识别存疑.
 DOUBTFUL = 0.5
-#: weight of one character no known word covers, and of each further one (see :func:`doubt`)
-UNKNOWN_WEIGHT = 0.35
-UNKNOWN_STEP = 0.1
+#: weight of one character no known word covers, of each further one, and added when not even
+#: a string seen twice in the plan covers them (tuned with tests/score_doubt.py; see :func:`doubt`)
+UNKNOWN_WEIGHT = 0.25
+UNKNOWN_STEP = 0.05
+UNKNOWN_STRONG = 0.2
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -456,8 +458,11 @@ def doubt(text: str, counts: Counter[str] | None = None,
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
     if unknown:
-        parts.append((min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1)),
-                      f"有不成词的字（{''.join(unknown[:6])}）"))
+        # stronger when not even a string seen twice in the plan covers them
+        strong = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams, 2)
+        w = min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1))
+        w = 1 - (1 - w) * (1 - (UNKNOWN_STRONG if strong else 0.0))
+        parts.append((w, f"有不成词的字（{''.join(unknown[:6])}）"))
     p = 1.0
     for w, _ in parts:
         p *= 1 - w

@@ -50,10 +50,14 @@ def bigrams(text: str) -> Counter[str]:
                    for run in [m.group(0)] for i in range(len(run) - 1))
 
 
-def unknown(text: str, plan_bigrams: Counter[str] | None = None) -> list[str]:
-    """The characters of ``text`` that no known word covers (in order, with repeats)."""
+def unknown(text: str, plan_bigrams: Counter[str] | None = None,
+            min_count: int = MIN_PLAN_COUNT) -> list[str]:
+    """The characters of ``text`` that no known word covers (in order, with repeats).
+
+    ``min_count`` is how often a two-character string must occur in the plan to be a word.
+    """
     words, single = load_words()
-    local = {b for b, n in (plan_bigrams or Counter()).items() if n >= MIN_PLAN_COUNT}
+    local = {b for b, n in (plan_bigrams or Counter()).items() if n >= min_count}
     out: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
