@@ -23,11 +23,11 @@ from . import score_doubt, score_tasktext
 PLAN_ID = "qianjiang-2022-24"
 #: mean similarity to the hand reading reached by issue 9 (0.956 as scraped, 0.964 before)
 MIN_MEAN = 0.98
-#: 原文识别存疑 against the hand reading (tests/score_doubt.py): of 43 tasks still garbled, 36 are
-#: flagged (17 before the word check); the 7 left are a lost or extra character of a real word
-#: (技装备, 资源化用, 行业中) or garble at a clause edge (；链, 力，展, 的典企业, 才是升). Of 54 clean
-#: tasks, 2 are flagged (a place name and a rare dish word no dictionary knows).
-MAX_GARBLED_UNFLAGGED = 7
+#: 原文识别存疑 against the hand reading (tests/score_doubt.py): of 43 tasks still garbled, 37 are
+#: flagged (17 before the word check); the 6 left are a lost or extra character of a real word
+#: (技装备, 资源化用, 行业中, 名录色) or garble that reads as words (力，展, 的典企业, 才是升). Of 54
+#: clean tasks, 2 are flagged (a place name and a rare dish word no dictionary knows).
+MAX_GARBLED_UNFLAGGED = 6
 MAX_CLEAN_FLAGGED = 2
 
 
@@ -78,7 +78,7 @@ def test_garbled_task_texts_are_flagged_and_few_clean_ones(tasks):
     c = score_doubt.confusion(tasks)
     assert len(c["missed"]) <= MAX_GARBLED_UNFLAGGED, c["missed"]
     assert len(c["false"]) <= MAX_CLEAN_FLAGGED, c["false"]
-    assert len(c["caught"]) >= 36
+    assert len(c["caught"]) >= 37
 
 
 def test_doubtful_tasks_are_listed_in_quality_in_chinese(cleaned, tasks):
@@ -181,6 +181,9 @@ def test_word_check_finds_garble_of_ordinary_characters():
     d = repair.doubt("继续深入务拟上市后备企业，期符合条件的绿色产业企业上市融资。", c, None, pb)
     assert d.doubtful and any("不成词" in r for r in d.reasons)
     assert not repair.doubt("引导电商企业采用绿色包装，鼓励商家提供免费打包服务。", c, None, pb).doubtful
+    # a lone character between punctuation that is no word by itself
+    assert wordcheck.fragments("推进退化耕地综合；链。") == ["链"]
+    assert wordcheck.fragments("按照国、市统一部署。") == []
 
 
 # --------------------------------------------------------------------------- corrections

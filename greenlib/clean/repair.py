@@ -424,8 +424,9 @@ def doubt(text: str, counts: Counter[str] | None = None,
     differs from the body's copy of the sentence and holds a character found (almost)
     nowhere else in the plan; and, weakly, such characters anywhere. With ``plan_bigrams``
     (:func:`wordcheck.bigrams` of the whole plan), characters no known word covers
-    (:func:`wordcheck.unknown`: garble of ordinary characters such as 期里); a character rare
-    in the plan but inside a known word (巾帼) then no longer counts as odd.
+    (:func:`wordcheck.unknown`: garble of ordinary characters such as 期里) and lone characters
+    between punctuation (:func:`wordcheck.fragments`); a character rare in the plan but inside a
+    known word (巾帼) then no longer counts as odd.
     """
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
@@ -457,6 +458,9 @@ def doubt(text: str, counts: Counter[str] | None = None,
         parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
+    lone = wordcheck.fragments(_BRACKETED.sub("", text)) if plan_bigrams is not None else []
+    if lone:
+        parts.append((0.5, f"有孤立的单字（{''.join(lone[:3])}）"))
     if unknown:
         # stronger when not even a string seen twice in the plan covers them
         strong = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams, 2)

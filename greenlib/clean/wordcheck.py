@@ -69,3 +69,15 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
                     covered[i:i + n] = [True] * n
         out += [c for c, ok in zip(run, covered, strict=True) if not ok and c not in single]
     return out
+
+
+_LONE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?![\u4e00-\u9fff])")
+
+
+def fragments(text: str) -> list[str]:
+    """Lone Chinese characters between punctuation that are no word on their own (；链。).
+
+    Bracketed asides such as 制（修）订 should be removed from ``text`` first.
+    """
+    _, single = load_words()
+    return [m.group(0) for m in _LONE.finditer(text) if m.group(0) not in single]
