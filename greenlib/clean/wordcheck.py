@@ -57,7 +57,7 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
     ``min_count`` is how often a two-character string must occur in the plan to be a word.
     """
     words, single = load_words()
-    local = {b for b, n in (plan_bigrams or Counter()).items() if n >= min_count}
+    local = plan_bigrams or Counter()
     out: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
@@ -65,7 +65,7 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
         for n in (2, 3, 4):
             for i in range(len(run) - n + 1):
                 w = run[i:i + n]
-                if w in words or (n == 2 and w in local):
+                if w in words or (n == 2 and local[w] >= min_count):
                     covered[i:i + n] = [True] * n
         out += [c for c, ok in zip(run, covered, strict=True) if not ok and c not in single]
     return out
