@@ -23,7 +23,7 @@ import pandas as pd
 from .. import contract
 from .. import plan as plan_mod
 from ..errors import InputError
-from . import completeness, corrections, magnitude, repair, sectors
+from . import completeness, corrections, magnitude, repair, sectors, wordcheck
 from . import targets as tg
 from .ingest import Normalized, RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
@@ -178,8 +178,9 @@ def judge_text(w: Work) -> None:
     """How doubtful each task text still is after repair and corrections (原文识别存疑)."""
     counts = Counter(w.text)
     body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
+    plan_bigrams = wordcheck.bigrams(w.text)
     for tid, c in w.cells.items():
-        d = repair.doubt(c.row["text"], counts, body)
+        d = repair.doubt(c.row["text"], counts, body, plan_bigrams)
         c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
         if d.doubtful:
             w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],

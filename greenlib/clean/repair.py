@@ -36,6 +36,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from . import wordcheck
+
 #: The fixed national wordings of the genre (id, phrase, source).
 WORDINGS = Path(__file__).resolve().parent.parent / "defaults" / "wordings.csv"
 
@@ -45,6 +47,11 @@ MIN_SIMILARITY = 65.0
 MIN_SIMILARITY_INSERT = 85.0
 #: Doubt at or above this marks a task text 原文识别存疑.
 DOUBTFUL = 0.5
+#: weight of one character no known word covers, of each further one, and added when not even
+#: a string seen twice in the plan covers them (tuned with tests/score_doubt.py; see :func:`doubt`)
+UNKNOWN_WEIGHT = 0.25
+UNKNOWN_STEP = 0.05
+UNKNOWN_STRONG = 0.2
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -52,6 +59,8 @@ _PUNCT = set("，。、；：（）“”‘’？！《》·—…,.;:()!\"' ")
 _QUOTES = set("“”")
 # a rare character that still belongs in government text (GB2312 level 2)
 _COMMON_EXTRA = set("帼瘠")
+# one or two characters in brackets inside a word: 制（修）订, （含）
+_BRACKETED = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
 _UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
 
 
@@ -380,8 +389,12 @@ class Doubt:
         return self.score >= DOUBTFUL
 
 
-def _residual(text: str, body: Body, ctx: _Context) -> list[str]:
-    """Pieces of ``text`` that still differ from the body's copy and hold an odd character."""
+def _residual(text: str, body: Body, ctx: _Context, suspect: frozenset[str] = frozenset()) -> list[str]:
+    """Pieces of ``text`` that still differ from the body's copy and hold an odd character.
+
+    A character in ``suspect`` (one no known word covers) counts as odd here too, also next
+    to a character the annex lost (重大技装备 against 重大技术装备).
+    """
     out: list[str] = []
     for sent in sentences(text):
         for piece in _clauses(sent):
@@ -395,20 +408,25 @@ def _residual(text: str, body: Body, ctx: _Context) -> list[str]:
             ops = SequenceMatcher(None, core, ref, autojunk=False).get_opcodes()
             eq = [i for i, o in enumerate(ops) if o[0] == "equal" and o[2] - o[1] >= 2]
             for o in ops[eq[0]:eq[-1]] if eq else []:
-                a = core[o[1]:o[2]]
-                if o[0] != "equal" and any(ctx.odd(c) for c in a):
+                a = core[o[1]:o[2]] or core[max(0, o[1] - 1):o[2] + 1]
+                if o[0] != "equal" and any(ctx.odd(c) or c in suspect for c in a):
                     out.append(a)
     return out
 
 
 def doubt(text: str, counts: Counter[str] | None = None,
-          body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None) -> Doubt:
+          body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None,
+          plan_bigrams: Counter[str] | None = None) -> Doubt:
     """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
 
     Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
     a lone digit inside Chinese that is no quantity; with ``body``, a piece that still
     differs from the body's copy of the sentence and holds a character found (almost)
-    nowhere else in the plan; and, weakly, such characters anywhere.
+    nowhere else in the plan; and, weakly, such characters anywhere. With ``plan_bigrams``
+    (:func:`wordcheck.bigrams` of the whole plan), characters no known word covers
+    (:func:`wordcheck.unknown`: garble of ordinary characters such as 期里) and lone characters
+    between punctuation (:func:`wordcheck.fragments`); a character rare in the plan but inside a
+    known word (巾帼) then no longer counts as odd.
     """
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
@@ -419,8 +437,12 @@ def doubt(text: str, counts: Counter[str] | None = None,
     rares = [c for c in text if rare(c)]
     digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
-    resid = _residual(text, bd, ctx) if bd and counts else []
     odd = [c for c in text if counts and _CJK.match(c) and not rare(c) and ctx.odd(c)]
+    unknown: list[str] = []
+    if plan_bigrams is not None:
+        unknown = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams)
+        odd = [c for c in odd if c in unknown]
+    resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
     parts: list[tuple[float, str]] = []
     if latin:
         parts.append((0.6, f"夹有拉丁字母（{'、'.join(latin[:3])}）"))
@@ -436,6 +458,15 @@ def doubt(text: str, counts: Counter[str] | None = None,
         parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
+    lone = wordcheck.fragments(_BRACKETED.sub("", text)) if plan_bigrams is not None else []
+    if lone:
+        parts.append((0.5, f"有孤立的单字（{''.join(lone[:3])}）"))
+    if unknown:
+        # stronger when not even a string seen twice in the plan covers them
+        strong = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams, 2)
+        w = min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1))
+        w = 1 - (1 - w) * (1 - (UNKNOWN_STRONG if strong else 0.0))
+        parts.append((w, f"有不成词的字（{''.join(unknown[:6])}）"))
     p = 1.0
     for w, _ in parts:
         p *= 1 - w
