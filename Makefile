@@ -89,7 +89,7 @@ lint: $(STAMP) ## ruff over greenlib, tests and the paired notebook scripts
 	$(PY) -m ruff check greenlib tests notebooks/*.py
 
 bench: $(STAMP) $(SYSDEPS_STAMP) data ## Time the report build against its floor (empty notebooks) and a naive CLI chain
-	$(PY) -m greenlib.bench $(PLAN_ARG) $(if $(REPEAT),--repeat $(REPEAT)) $(if $(NO_PDF),--no-pdf)
+	$(PY) -m greenlib.bench $(PLAN_ARG) $(if $(REPEAT),--repeat $(REPEAT)) $(if $(NO_PDF),--no-pdf) $(if $(SCALE),--scale $(SCALE)) $(if $(SIZES),--sizes $(SIZES)) $(if $(REPORTS),--reports $(REPORTS))
 
 clean: ## Remove build/ (keeps .venv/)
 	rm -rf build

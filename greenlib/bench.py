@@ -67,10 +67,11 @@ print(json.dumps({{"rc": rc, "results": last["results"]}}))
 FLOOR_PARAMETERS = ("sector", "title", "data_dir", "unit", "top_units")
 
 
-def _run(cmd: list[str], **kw: Any) -> tuple[float, str, float]:
+def _run(cmd: list[str], rusage: bool = False, **kw: Any) -> Any:
     """Run ``cmd``: (wall seconds, stdout, CPU seconds of it and every descendant it waited
     for: kernels, Chromium). CPU seconds hardly change when other work shares the machine;
-    wall seconds do. Fails loudly with the end of stderr."""
+    wall seconds do. ``rusage``: also the peak resident memory in MB of the largest of those
+    processes (``ru_maxrss``). Fails loudly with the end of stderr."""
     t = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, **kw)
@@ -82,6 +83,8 @@ def _run(cmd: list[str], **kw: Any) -> tuple[float, str, float]:
         stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"bench step failed: {' '.join(cmd[:3])} …\n{stderr[-3000:]}")
+    if rusage:
+        return wall, stdout, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
     return wall, stdout, usage.ru_utime + usage.ru_stime
 
 
@@ -253,7 +256,8 @@ def markdown(summary: dict[str, Any], facts: dict[str, Any], repeat: int, jobs: 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m greenlib.bench", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--repeat", type=int, default=3, help="cold runs of each kind (medians shown)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="cold runs of each kind (medians shown; default 3, with --scale 1)")
     ap.add_argument("--jobs", type=int, default=2, help="reports built in parallel (build, floor)")
     ap.add_argument("--no-pdf", action="store_true")
     ap.add_argument("--no-naive", action="store_true", help="skip the naive CLI chain")
@@ -262,8 +266,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plan", default=None, help="plan id (default: the default plan)")
     ap.add_argument("--docx", action="store_true", help="also write the Word files (off: the "
                     "floor and the naive chain have no Word step)")
+    ap.add_argument("--scale", nargs="?", const="1", default=None, metavar="only",
+                    help="also time cleaning at 1×/10×/100× plan size and builds of 5/50/200 "
+                    "reports (build/bench/scale.*); 'only': nothing else")
+    ap.add_argument("--sizes", default=None, help="plan sizes for --scale (default 1,10,100)")
+    ap.add_argument("--reports", default=None,
+                    help="report counts for --scale (default 5,50,200; 0: none)")
     args = ap.parse_args(argv)
     plan = plan_mod.load(args.plan)
+    if args.scale:
+        from . import bench_scale
+
+        bench_scale.run(Path(args.out), plan,
+                        bench_scale.parse_list(args.sizes, bench_scale.SIZES),
+                        bench_scale.parse_list(args.reports, bench_scale.REPORT_COUNTS),
+                        repeat=args.repeat or 1, jobs=args.jobs,
+                        pdf=not args.no_pdf)
+        if args.scale == "only":
+            return 0
+    args.repeat = args.repeat or 3
     data = plan.build().data
     params_dir = tmp_params = plan.params
     if not (data / "tasks.csv").exists():
