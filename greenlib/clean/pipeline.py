@@ -179,8 +179,10 @@ def judge_text(w: Work) -> None:
     counts = Counter(w.text)
     body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
     plan_bigrams = wordcheck.bigrams(w.text)
+    garbles = repair.body_garbles([c.row["text"] for c in w.cells.values()], body)
     for tid, c in w.cells.items():
-        d = repair.doubt(c.row["text"], counts, body, plan_bigrams)
+        d = repair.doubt(c.row["text"], counts, body, plan_bigrams, c.row.get("text_edits", ()),
+                         garbles=garbles)
         c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
         if d.doubtful:
             w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],

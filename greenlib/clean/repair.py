@@ -142,12 +142,14 @@ class _Context:
     def garbled(self, a: str, b: str, joined: bool = True) -> bool:
         if any(self.odd(c) for c in a):
             return True
-        if not joined:
-            return False
         if not all(_CJK.match(c) for c in a + b) or set(a) & set(b):
             return False
+        # one character read as two (一字拆分: 名录→绿), against a fixed wording only: in the
+        # body the two characters are as often the annex's own word (责任制 / 体制)
+        if not joined and len(a) == 2 and len(b) == 1:
+            return True
         # one character standing for two or more (两字粘连): 期→支持, 母→大宗
-        return len(a) == 1 and len(b) >= 2
+        return joined and len(a) == 1 and len(b) >= 2
 
     def clean(self, b: str) -> bool:
         return not any(c == "？" or debris(c) or rare(c) for c in b)
@@ -321,24 +323,42 @@ def _from_body(core: str, body: Body, ctx: _Context,
     return fixed, [(a, b, f"body:{body.offsets[int(s[5:])]}") for a, b, s in e]
 
 
+def _split(a: str, b: str) -> bool:
+    """``a`` is two ordinary characters where the reference has one (一字拆分)."""
+    return len(a) == 2 and len(b) == 1 and all(_CJK.match(c) for c in a + b)
+
+
+def _one_wording(text: str, ctx: _Context, wd: Wording) -> tuple[str, list[tuple[str, str, str]]]:
+    """``text`` repaired where it nearly says the wording ``wd`` (no edits: unchanged)."""
+    if len(wd.phrase) < 4 or wd.phrase in text or len(wd.phrase) > len(text) \
+            or fuzz.partial_ratio(wd.phrase, text) < 60:
+        return text, []
+    al = fuzz.partial_ratio_alignment(wd.phrase, text)
+    pad = len(wd.phrase) // 2 + 2
+    c0, c1 = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
+    sentence = next((s for s in sentences(text[c0:]) if s), text)
+    fixed, e = _merge(text[c0:c1], wd.phrase, 0, f"wording:{wd.id}", ctx, sentence, "phrase")
+    # a lost character is put back, or two characters joined into one, only where the
+    # whole wording then reads (水资源循环利用 is no misreading of 污水资源化利用)
+    if not e or (any(not a or _split(a, b) for a, b, _ in e) and wd.phrase not in fixed):
+        return text, []
+    return text[:c0] + fixed + text[c1:], e
+
+
 def _from_wordings(text: str, ctx: _Context,
                    wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
-    """``text`` repaired where it nearly says one of the genre's fixed wordings."""
+    """``text`` repaired where it nearly says one of the genre's fixed wordings.
+
+    A wording that repaired something is aligned once more: with the debris gone the copy
+    may now be close enough to put back a character the OCR lost (污ZK资源化用 → 污水资源化用
+    → 污水资源化利用).
+    """
     edits: list[tuple[str, str, str]] = []
     for wd in wordings:
-        if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(wd.phrase, text) < 60:
-            continue
-        al = fuzz.partial_ratio_alignment(wd.phrase, text)
-        if len(wd.phrase) > len(text):
-            continue
-        pad = len(wd.phrase) // 2 + 2
-        c0, c1 = max(0, al.dest_start - pad), min(len(text), al.dest_end + pad)
-        sentence = next((s for s in sentences(text[c0:]) if s), text)
-        fixed, e = _merge(text[c0:c1], wd.phrase, 0, f"wording:{wd.id}", ctx, sentence, "phrase")
-        # a lost character is put back from a wording only where the whole wording then reads
-        if not e or (any(not a for a, _, _ in e) and wd.phrase not in fixed):
-            continue
-        text = text[:c0] + fixed + text[c1:]
+        text, e = _one_wording(text, ctx, wd)
+        if e and wd.phrase not in text:
+            text, e2 = _one_wording(text, ctx, wd)
+            e += e2
         edits += e
     return text, edits
 
@@ -414,9 +434,98 @@ def _residual(text: str, body: Body, ctx: _Context, suspect: frozenset[str] = fr
     return out
 
 
+_IN_SENTENCE = set("，、；：")
+
+
+def _aligned_ops(piece: str, ref_text: str, cutoff: float,
+                 phrase_ends: bool = False) -> tuple[str, str, list[tuple[str, int, int, int, int]]]:
+    """``piece``'s best-matching part of ``ref_text`` and the differences inside the alignment.
+
+    Returns (annex span, reference span, opcodes strictly between the first and the last
+    agreement of two characters, or of one at the reference's own ends with ``phrase_ends``).
+    """
+    if len(piece) <= len(ref_text):
+        al = fuzz.partial_ratio_alignment(piece, ref_text, score_cutoff=cutoff)
+        if al is None:
+            return "", "", []
+        a, ref = piece[al.src_start:al.src_end], ref_text[al.dest_start:al.dest_end]
+    else:
+        al = fuzz.partial_ratio_alignment(ref_text, piece, score_cutoff=cutoff)
+        if al is None:
+            return "", "", []
+        a, ref = piece[al.dest_start:al.dest_end], ref_text[al.src_start:al.src_end]
+    ops = SequenceMatcher(None, a, ref, autojunk=False).get_opcodes()
+    eq = [i for i, o in enumerate(ops) if o[0] == "equal" and (
+        o[2] - o[1] >= 2 or (phrase_ends and (o[3] == 0 or o[4] == len(ref))))]
+    inner = [o for o in ops[eq[0]:eq[-1]] if o[0] != "equal"] if eq else []
+    return a, ref, inner
+
+
+def _compare_body(text: str, body: Body) -> tuple[list[str], list[str]]:
+    """Where ``text`` and the body's copy differ by breaking a word (sentence by sentence).
+
+    Returns (pieces of ``text`` that break a word, the body's garbled forms). Two kinds, each
+    seen only in garbled copies: a character the annex lost inside an aligned span (重大技装备
+    / 重大技术装备), and punctuation standing where the body has a character (鼓励力，展 /
+    鼓励办展, 环境；年里 / 环境治理). When the body's words cover fewer characters there
+    (项目才是升 / 项目，提升) the body is the garbled copy: its form, with the character after
+    it (才是升), is returned instead, so that the same misreading can be found elsewhere.
+    """
+    broken: list[str] = []
+    garbles: list[str] = []
+    for m in re.finditer(r"[^。]+", text):
+        a_all, ref, ops = _aligned_ops(m.group(0), body.text, MIN_SIMILARITY)
+        for _, a0, a1, b0, b1 in ops:
+            a, b = a_all[a0:a1], ref[b0:b1]
+            if not b or not all(_CJK.match(c) for c in b):
+                continue
+            if not a:
+                if len(b) == 1:
+                    broken.append(a_all[max(0, a0 - 2):a0 + 2])
+            elif any(c in _IN_SENTENCE for c in a) and any(_CJK.match(c) for c in a):
+                wa, wb = a_all[max(0, a0 - 2):a1 + 2], ref[max(0, b0 - 2):b1 + 2]
+                # general words only: the plan's own strings include the body's garble
+                if len(wordcheck.unknown(wa)) >= len(wordcheck.unknown(wb)):
+                    broken.append(a)
+                elif len(form := ref[b0:b1 + 1]) >= 3:
+                    garbles.append(form)
+    return broken, garbles
+
+
+def body_garbles(texts: Sequence[str], body: Body) -> frozenset[str]:
+    """The body's misreadings shown up by the annex's cleaner copies (才是升 where it says ，提升)."""
+    return frozenset(g for t in texts for g in _compare_body(t, body)[1])
+
+
+#: a text is compared with a fixed wording when their aligned parts are at least this similar
+WORDING_SIMILARITY = 80.0
+
+
+def _off_wording(text: str, wordings: Sequence[Wording]) -> list[str]:
+    """Pieces where ``text`` nearly says a fixed wording but still differs inside it (名录色 / 绿色)."""
+    out: list[str] = []
+    chars = set(text)
+    for wd in wordings:
+        p = wd.phrase
+        if len(p) < 4 or p in text or 5 * len(chars & set(p)) < 3 * len(set(p)):
+            continue
+        a_all, _, ops = _aligned_ops(text, p, WORDING_SIMILARITY, phrase_ends=True)
+        out += [a_all[a0:a1] or a_all[max(0, a0 - 1):a0 + 1] for _, a0, a1, _, _ in ops]
+    return out
+
+
+def _guessed(edits: Sequence[tuple[str, str]]) -> list[str]:
+    """Repairs that rebuilt three or more characters from one: a copy from the body may
+    belong to a neighbouring sentence (僻 → 中选择), so they are shown for checking."""
+    return [f"{a}→{b}" for a, b in edits if a and len(b) - len(a) >= 2 and len(a) <= 2]
+
+
 def doubt(text: str, counts: Counter[str] | None = None,
           body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None,
-          plan_bigrams: Counter[str] | None = None) -> Doubt:
+          plan_bigrams: Counter[str] | None = None,
+          edits: Sequence[tuple[str, str]] = (),
+          wordings: Sequence[Wording] | None = None,
+          garbles: frozenset[str] = frozenset()) -> Doubt:
     """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
 
     Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
@@ -443,6 +552,10 @@ def doubt(text: str, counts: Counter[str] | None = None,
         unknown = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams)
         odd = [c for c in odd if c in unknown]
     resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
+    broken = _compare_body(text, bd)[0] if bd and plan_bigrams is not None else []
+    broken += [g for g in garbles if g in text]
+    off = _off_wording(text, load_wordings() if wordings is None else wordings)
+    guessed = _guessed(edits)
     parts: list[tuple[float, str]] = []
     if latin:
         parts.append((0.6, f"夹有拉丁字母（{'、'.join(latin[:3])}）"))
@@ -456,6 +569,12 @@ def doubt(text: str, counts: Counter[str] | None = None,
         parts.append((0.5, f"汉字间夹有孤立数字（{''.join(digits[:3])}）"))
     if resid:
         parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
+    if broken:
+        parts.append((0.5, f"与正文同句对照有断词（{'、'.join(broken[:3])}）"))
+    if off:
+        parts.append((0.5, f"与固定表述对照仍有出入（{'、'.join(off[:3])}）"))
+    if guessed:
+        parts.append((0.5, f"一字修复成多字，请核对（{'、'.join(guessed[:2])}）"))
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
     lone = wordcheck.fragments(_BRACKETED.sub("", text)) if plan_bigrams is not None else []
