@@ -183,7 +183,7 @@ HEADERS: dict[str, dict[str, str]] = {
                      "sector_name": "领域", "text": "重点任务", "lead_unit": "牵头单位",
                      "co_units": "配合单位", "years": "目标年份", "raw_start": "原文起点",
                      "raw_end": "原文终点", "text_ocr": "识别原文(修复前)", "repairs": "据正文修复",
-                     "raw_text": "原文", "section_name": "章节名称（校订）",
+                     "raw_text": "原文", "section_name": "章节名称（校订）", "part_name": "部分名称（校订）",
                      "text_doubt": "识别存疑程度", "text_doubtful": "原文识别存疑"},
     contract.TASK_UNITS: {"task_id": "任务编号", "unit": "责任单位", "role": "角色",
                           "position": "排序", "raw": "原文写法", "method": "匹配方式",

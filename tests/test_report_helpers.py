@@ -49,3 +49,11 @@ def test_wide_tables_are_marked_for_landscape_print():
     wide = pd.DataFrame({f"列{i}": ["较长的文字内容十二个字"] for i in range(8)})
     assert "gp-wide" not in table_html(narrow)
     assert 'class="gp-table gp-wide"' in table_html(wide)
+
+
+def test_overview_section_table_shows_the_clean_part_and_section_titles(built_data):
+    t = rh.sections_table(rh.scope(None, data_dir=built_data))
+    assert "四、加快基础设施绿色升级" in set(t["部分"])
+    assert "（十四）提升交通基础设施绿色发展水平" in set(t["节"])
+    shown = "".join(t["部分"]) + "".join(t["节"])
+    assert not any(g in shown for g in ("设孵录", "法律法政", "基5！施", "月艮务"))

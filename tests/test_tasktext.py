@@ -91,8 +91,22 @@ def test_doubtful_tasks_are_listed_in_quality_in_chinese(cleaned, tasks):
 
 def test_new_columns_are_appended_after_the_existing_ones(tasks):
     cols = list(tasks.columns)
-    assert cols[-2:] == ["text_doubt", "text_doubtful"]
-    assert cols.index("section_name") == len(cols) - 3
+    assert cols[-3:] == ["text_doubt", "text_doubtful", "part_name"]
+    assert cols.index("section_name") == len(cols) - 4
+
+
+def test_part_and_section_titles_read_as_the_national_headings(tasks, cleaned):
+    """A leader reads 加快基础设施绿色升级, not the scrape's 加快基础设孵录色升级."""
+    names = dict(zip(tasks["part"], tasks["part_name"], strict=False))
+    assert names[4] == "加快基础设施绿色升级" and names[6] == "完善法律法规政策体系"
+    heads = {w.phrase for w in repair.load_wordings(kind="title")}
+    assert set(tasks["part_name"]) <= heads
+    # each change is traceable: raw heading, clean heading, the wording it came from
+    rep = {(r["kind"], r["number"]): r for r in cleaned.quality["title_repairs"]}
+    assert rep[("part", 4)]["raw"] == "加快基础设孵录色升级" and rep[("part", 4)]["source"] == "词表:gf4-h4"
+    # the plan's own heading, further from any fixed one, is kept
+    assert repair.clean_title("建立绿色贸易结构") == ("建立绿色贸易结构", None)
+    assert repair.clean_title("提升交通基5！施绿色发展水平")[0] == "提升交通基础设施绿色发展水平"
 
 
 def test_every_repair_names_a_source_that_says_the_same(tasks, plan):

@@ -106,6 +106,7 @@ class Work:
     goals: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     n_repairs: int = 0
+    title_repairs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -115,10 +116,21 @@ class Work:
 # --------------------------------------------------------------------------- steps
 
 
+def _title_name(w: Work, kind: str, number: int, raw: str) -> str:
+    """A part or section heading as the fixed heading it nearly says; each change is logged."""
+    name, source = repair.clean_title(raw)
+    if source:
+        w.title_repairs.append({"kind": kind, "number": number, "raw": raw, "name": name,
+                                "source": source.replace("wording:", "词表:")})
+    return name
+
+
 def read_annex(w: Work) -> None:
     """Annex tasks: each cell split into task text and unit names, with raw offsets."""
     part_titles = {h.number: h.title for h in w.plan.parts}
     section_titles = {h.number: h.title for h in w.plan.sections}
+    part_names = {n: _title_name(w, "part", n, t) for n, t in part_titles.items()}
+    section_names = {n: _title_name(w, "section", n, t) for n, t in section_titles.items()}
     smap, reg = w.inputs.sector_map, w.inputs.registry
     for t in w.plan.tasks:
         cell = w.text[t.body_start:t.end].rstrip()
@@ -136,9 +148,11 @@ def read_annex(w: Work) -> None:
         title = section_titles.get(t.section, "")
         row = {
             "task_id": t.task_id, "part": t.part, "part_title": part_titles.get(t.part, ""),
+            "part_name": part_names.get(t.part, ""),
             "section": t.section, "section_title": title,
-            # the clean title the analysts typed into the sector map (the scrape's may be garbled)
-            "section_name": smap.titles.get(t.section) or title,
+            # the clean title the analysts typed into the sector map (the scrape's may be garbled),
+            # else the genre's fixed heading it nearly says
+            "section_name": smap.titles.get(t.section) or section_names.get(t.section, title),
             "sector": smap.sector_of(t.section, title),
             "text": split.text, "raw_start": raw_start, "raw_end": raw_end,
             "raw_text": w.doc.text[raw_start:raw_end],
@@ -392,7 +406,7 @@ def _years(text: str, periods: dict[str, int]) -> str:
 # --------------------------------------------------------------------------- tables
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name",
-              "text_doubt", "text_doubtful"]
+              "text_doubt", "text_doubtful", "part_name"]
 TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end", "value_high"]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
@@ -415,7 +429,8 @@ def tasks_table(w: Work) -> pd.DataFrame:
                      "sector_name": w.inputs.sector_map.name_of(r["sector"]),
                      "text_ocr": r["text_ocr"], "repairs": r["repairs"],
                      "raw_text": r["raw_text"], "section_name": r["section_name"],
-                     "text_doubt": r["text_doubt"], "text_doubtful": r["text_doubtful"]})
+                     "text_doubt": r["text_doubt"], "text_doubtful": r["text_doubtful"],
+                     "part_name": r["part_name"]})
     return pd.DataFrame(rows, columns=[*contract.REQUIRED_COLUMNS[contract.TASKS], *TASK_EXTRA])
 
 
@@ -473,7 +488,9 @@ def quality(w: Work, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
             "corrections_unused": sum(c["status"] == "unused" for c in log),
             "unresolved": len(w.unresolved),
         },
-        "normalisation": dict(w.norm.rules) | {"text_repaired_from_body": w.n_repairs},
+        "normalisation": dict(w.norm.rules) | {"text_repaired_from_body": w.n_repairs,
+                                                "titles_from_wordings": len(w.title_repairs)},
+        "title_repairs": w.title_repairs,
         "unit_matching": tu["method"].value_counts().to_dict() if len(tu) else {},
         "corrections": log,
         "unresolved": w.unresolved,

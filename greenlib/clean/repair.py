@@ -91,9 +91,11 @@ class Wording:
 
 
 @cache
-def load_wordings(path: str | Path = WORDINGS) -> tuple[Wording, ...]:
+def load_wordings(path: str | Path = WORDINGS, kind: str = "phrase") -> tuple[Wording, ...]:
+    """The fixed wordings of ``kind``: ``phrase`` (task text) or ``title`` (part and section headings)."""
     with open(path, encoding="utf-8", newline="") as f:
-        return tuple(Wording(r["id"], r["phrase"], r["source"]) for r in csv.DictReader(f))
+        return tuple(Wording(r["id"], r["phrase"], r["source"]) for r in csv.DictReader(f)
+                     if (r.get("kind") or "phrase") == kind)
 
 
 def sentences(text: str) -> list[str]:
@@ -604,3 +606,31 @@ def position_map(new: str, old: str) -> list[int]:
             pos[i] = b0 + (i - a0) if op == "equal" else b0
     pos[len(new)] = len(old)
     return pos
+
+
+# --------------------------------------------------------------------------- titles
+
+#: a part or section title this similar to a fixed wording (and about as long) is that wording
+TITLE_SIMILARITY = 80.0
+
+
+def clean_title(raw: str, wordings: Sequence[Wording] | None = None) -> tuple[str, str | None]:
+    """A heading read as the genre's fixed heading it nearly says: (title, ``wording:<id>`` or None).
+
+    Plans of the genre take their part and section headings from the national guidance
+    (加快基础设施绿色升级, 完善法律法规政策体系); a short heading garbled by the OCR
+    (加快基础设孵录色升级) is matched whole, not repaired piece by piece. A heading that differs
+    by more than two characters in length, or is less than :data:`TITLE_SIMILARITY` similar,
+    is the plan's own and kept.
+    """
+    wordings = load_wordings(kind="title") if wordings is None else wordings
+    best: tuple[float, Wording] | None = None
+    for wd in wordings:
+        if wd.phrase == raw:
+            return raw, None
+        if abs(len(wd.phrase) - len(raw)) > 2:
+            continue
+        score = fuzz.ratio(raw, wd.phrase)
+        if score >= TITLE_SIMILARITY and (best is None or score > best[0]):
+            best = (score, wd)
+    return (best[1].phrase, f"wording:{best[1].id}") if best else (raw, None)

@@ -52,6 +52,14 @@ def section_titles(df: pd.DataFrame) -> list[str]:
     return list(df["section_title"])
 
 
+def part_titles(df: pd.DataFrame) -> list[str]:
+    """Clean part titles (the genre's fixed headings) where the data has them, else the scrape's."""
+    if "part_name" in df.columns:
+        return [n if isinstance(n, str) and n else t
+                for n, t in zip(df["part_name"], df["part_title"], strict=True)]
+    return list(df["part_title"])
+
+
 def unit_role_counts(s: Scope) -> pd.DataFrame:
     """Tasks per (unit, role): the input of :func:`greenlib.report.charts.unit_roles`."""
     tu = s.task_units.drop_duplicates(["task_id", "unit"])
@@ -374,11 +382,11 @@ def sections_table(s: Scope) -> pd.DataFrame:
     if s.tasks.empty:
         return pd.DataFrame(columns=["部分", "节", "领域", "任务数"])
     names = s.t.sector_names
-    df = s.tasks.assign(_title=section_titles(s.tasks))
-    g = (df.groupby(["part", "part_title", "section", "_title", "sector"], as_index=False)
+    df = s.tasks.assign(_title=section_titles(s.tasks), _part=part_titles(s.tasks))
+    g = (df.groupby(["part", "_part", "section", "_title", "sector"], as_index=False)
          .size().sort_values(["part", "section"]))
     return pd.DataFrame({
-        "部分": [f"{chinese_number(p)}、{t}" for p, t in zip(g["part"], g["part_title"], strict=True)],
+        "部分": [f"{chinese_number(p)}、{t}" for p, t in zip(g["part"], g["_part"], strict=True)],
         "节": [f"（{chinese_number(n)}）{t}" for n, t in zip(g["section"], g["_title"], strict=True)],
         "领域": g["sector"].map(lambda x: names.get(x, x)),
         "任务数": g["size"].astype(int),

@@ -29,7 +29,7 @@ CODED: dict[str, dict[str, str]] = {
 #: Widths (characters) by kind of column.
 WIDE = {"text", "quote", "raw_text", "text_ocr", "rule", "why", "source_title", "detail", "reason",
         "indicator", "target_indicator", "parent_indicator", "full_name", "part_title",
-        "section_title", "section_name", "co_units", "source_url", "repairs"}
+        "section_title", "section_name", "part_name", "co_units", "source_url", "repairs"}
 #: Technical columns left out of the workbook (offsets into the raw text stay in the CSVs).
 HIDDEN = {"raw_start", "raw_end", "score", "body_task", "file"}
 
