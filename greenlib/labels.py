@@ -253,3 +253,7 @@ HEADERS: dict[str, dict[str, str]] = {
 def status_label(code: object) -> str:
     """The Chinese word for a rating code (the code itself when unknown)."""
     return STATUS.get(str(code), str(code))
+
+
+#: Under a table cut to its first rows (greenlib.report.show.MAX_ROWS).
+TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格见本方案的 Excel 工作簿（plan.xlsx）。"

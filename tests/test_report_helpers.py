@@ -57,3 +57,20 @@ def test_overview_section_table_shows_the_clean_part_and_section_titles(built_da
     assert "（十四）提升交通基础设施绿色发展水平" in set(t["节"])
     shown = "".join(t["部分"]) + "".join(t["节"])
     assert not any(g in shown for g in ("设孵录", "法律法政", "基5！施", "月艮务"))
+
+
+def test_long_table_shows_its_first_rows_and_says_where_the_rest_is(monkeypatch):
+    import IPython.display
+    import pandas as pd
+
+    shown: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs: shown.extend(o.data for o in objs))
+    df = pd.DataFrame({"任务": range(1, 8), "内容": [f"任务{i}" for i in range(1, 8)]})
+    rh.show_table(df, max_rows=5)
+    html = "".join(shown)
+    assert html.count("<tr>") == 1 + 5  # header and the first five rows
+    assert "任务5" in html and "任务6" not in html
+    assert "此表共 7 行" in html and "plan.xlsx" in html
+    shown.clear()
+    rh.show_table(df)  # the default limit is far above a real plan's 97 tasks
+    assert "".join(shown).count("<tr>") == 8

@@ -92,12 +92,28 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def show_table(df: pd.DataFrame, empty: str = "（无）", links: dict[str, str] | None = None) -> None:
-    """Display a table (see :func:`table_html`), or the ``empty`` sentence."""
+#: A table longer than this shows its first rows and says where the rest is: a page stays a
+#: few MB and printable when a plan has ten times the district's tasks (issue 11). The
+#: district's longest table (97 tasks) is far below it.
+MAX_ROWS = 300
+
+
+def show_table(df: pd.DataFrame, empty: str = "（无）", links: dict[str, str] | None = None,
+               max_rows: int | None = None) -> None:
+    """Display a table (see :func:`table_html`), or the ``empty`` sentence.
+
+    A table of more than ``max_rows`` rows (default :data:`MAX_ROWS`) shows its first
+    ``max_rows`` and a note that the whole table is in the plan's Excel workbook.
+    """
     from IPython.display import HTML, display
 
     if df.empty:
         display(HTML(f'<p class="gp-empty">{html.escape(empty)}</p>'))
+        return
+    limit = MAX_ROWS if max_rows is None else max_rows
+    if len(df) > limit:
+        display(HTML(table_html(df.head(limit), links)))
+        show_note(labels.TABLE_CUT.format(n=len(df), shown=limit))
         return
     display(HTML(table_html(df, links)))
 
