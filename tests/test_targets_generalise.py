@@ -329,3 +329,24 @@ def test_year_in_chinese_numerals_becomes_digits() -> None:
     assert n.text == "到2027年，全市绿色建筑占比达到90%。2022年三月"
     assert n.rules["cn_year"] == 2
     assert rows(n.text) == [("绿色建筑占比", 90.0, "%", "=", 2027)]
+
+
+def test_ba_construction_range_with_jiehu_and_gongdun() -> None:
+    text = ("当局的目标是把本区的能源强度由2010年的水平降低30%至40%，相等于总排放量减低10%至15%，"
+            "而人均排放量将减至介乎4.1至4.5公吨。")
+    got = {t.indicator: t for t in extract(text, "body")}
+    assert (got["本区的能源强度"].value, got["本区的能源强度"].value_high) == (30.0, 40.0)
+    assert got["本区的能源强度"].comparator == "reduce_by"
+    assert any(t.unit == "公吨" and t.value == 4.1 and t.value_high == 4.5 for t in got.values())
+    assert any(t.comparator == "reduce_by" and t.value == 10.0 for t in got.values())
+
+
+def test_a_stated_goal_ends_a_review() -> None:
+    text = "过去三年，全区森林覆盖率达到60%。今后的目标是全区森林覆盖率达到65%。"
+    assert [r[1] for r in rows(text)] == [65.0]
+
+
+def test_annual_increase_before_the_noun_and_nianjun_is_not_jun() -> None:
+    got = rows("到2027年，年均增加湿地面积500公顷，农民人均收入年均增长6%。")
+    assert ("湿地面积", 500.0, "公顷", "increase_by", 2027) in got
+    assert ("农民人均收入", 6.0, "%", "increase_by", 2027) in got

@@ -32,12 +32,12 @@ DEFAULT_PERIODS: dict[str, int] = dict(config.DEFAULTS["named_periods"])
 UNITS = [
     "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
     "万立方米", "立方米", "万千瓦", "千瓦", "兆瓦", "亿元", "万元", "万吨", "万亩", "公顷",
-    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点",
+    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "公吨",
     "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
 ]
 #: Units that take a magnitude (万, 亿, 万亿): 亿吨标准煤, 万亿元, 亿千瓦, 万株, 万公顷 …
-MAGNITUDE_BASES = ["吨标准煤", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
+MAGNITUDE_BASES = ["吨标准煤", "公吨", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
                    "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤"]
 MAGNITUDES = ["万亿", "亿", "万"]
 UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
@@ -67,13 +67,14 @@ VERBS: list[tuple[str, str]] = [
     ("实现", "="), ("达到", "="), ("达", "="),
     ("不低于", ">="), ("不少于", ">="), ("不低", ">="), ("不高于", "<="), ("不超过", "<="),
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("低于", "<"), ("小于", "<"),
-    ("减少", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"), ("压减", "reduce_by"),
+    ("减少", "reduce_by"), ("减低", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"),
+    ("压减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
     ("提高", "increase_by"), ("完成", "="), ("为", "="),
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
-_BUILD_VERBS = "(?:新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
+_BUILD_VERBS = "(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
 _SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
 # ASCII letters glued between words and a number are a garbled verb (达到 → U, SJ).
 _GARBLE = r"[A-Za-z]{0,2}"
@@ -81,7 +82,7 @@ _GARBLE = r"[A-Za-z]{0,2}"
 #: a baseline between 分别 and its verb: 能耗、排放分别比2020年下降14.5%、20.5%
 _BASE_MID = r"(?:(?:(?<=分别)|(?<=[均各都]))(?:比|较)(?:19|20)\d\d年(?:末|底)?(?:基础上)?)?"
 _P_VERB = re.compile(
-    rf"(?P<ind>[^，。；]{{1,60}}?)(?P<multi>分别|均|各|都)?{_BASE_MID}(?P<verb>{_VERB}){_GARBLE}\s*(?:约)?"
+    rf"(?P<ind>[^，。；]{{1,60}}?)(?P<multi>分别|(?<!年)均|各|都)?{_BASE_MID}(?P<verb>{_VERB}){_GARBLE}\s*(?:约|介乎|介于)?"
     rf"(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT}|[:：]1)" + _SUFFIX
 )
 _P_NOVERB = re.compile(
@@ -182,12 +183,16 @@ def clean_indicator(ind: str) -> str:
     if "其中" in ind:
         # （其中工业和生活排放量…: a sub-part is named after 其中; what precedes is another clause
         ind = ind[ind.rindex("其中") + 2:]
+    if "把" in ind:
+        # 把碳强度降低…: in a 把 construction the measure is the object after 把
+        ind = ind[ind.rindex("把") + 1:]
     ind = _LEAD_STRIP.sub("", ind).strip("，,、：:（） ")
     if _BASE_SUBJECT.match(ind):
         return ""
     ind = re.sub(r"^(?:到|至)?20[0-6]\d年(?:前|底|末)?[，,]?", "", ind)
     # a baseline or a hedge between the indicator and the verb: 能耗比2020年下降 …, 产值力争达到 …
-    ind = re.sub(r"(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?$", "", ind)
+    ind = re.sub(r"(?:(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?|由(?:19|20)\d\d年的水平)$",
+                 "", ind)
     ind = re.sub(r"(?:力争|确保|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
     ind = re.sub(r"的$", "", ind)
     return ind.strip()
@@ -229,7 +234,8 @@ _RETRO = re.compile(
     r"近[一二三四五六七八九十\d]*年来|截至20\d\d年"
 )
 #: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
-_FORWARD = re.compile(r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期")
+_FORWARD = re.compile(
+    r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]")
 #: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
 _PAST_YEAR = re.compile(
     r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
