@@ -258,6 +258,15 @@ def test_unseen2_scores() -> None:
     assert o["refused"] == []
 
 
+def test_unseen3_scores() -> None:
+    o = _score(HERE / "fixtures" / "unseen3")
+    assert o["recall"] >= 0.90
+    assert o["recall_comparator"] >= 0.80
+    assert o["precision"] >= 0.98
+    assert o["magnitude_errors"] == 0
+    assert o["refused"] == []
+
+
 def test_unseen_scores_stay_perfect() -> None:
     o = _score(HERE / "fixtures" / "unseen")
     assert (o["recall"], o["recall_comparator"], o["precision"]) == (1.0, 1.0, 1.0)
