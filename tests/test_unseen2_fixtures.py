@@ -1,4 +1,5 @@
-"""The held-out set tests/fixtures/unseen2 is well formed (it scores nothing: see tests/score_unseen.py)."""
+"""The held-out sets tests/fixtures/unseen2 and unseen3 are well formed (they score nothing: see
+tests/score_unseen.py)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,22 @@ import pytest
 
 from tests.score_unseen import ALLOWED_COMPARATORS, EXPECTED_COLUMNS
 
-UNSEEN2 = Path(__file__).parent / "fixtures" / "unseen2"
-TEXTS = sorted(UNSEEN2.glob("*.txt"))
+SETS = [Path(__file__).parent / "fixtures" / name for name in ("unseen2", "unseen3")]
+TEXTS = sorted(p for s in SETS for p in s.glob("*.txt"))
 
 
-def test_the_set_has_at_least_16_texts_each_with_its_csv():
-    assert len(TEXTS) >= 16
-    missing = [p.name for p in TEXTS if not p.with_name(p.name[:-4] + ".targets.csv").exists()]
+@pytest.mark.parametrize("folder", SETS, ids=[s.name for s in SETS])
+def test_the_set_has_at_least_15_texts_each_with_its_csv(folder: Path):
+    texts = sorted(folder.glob("*.txt"))
+    assert len(texts) >= 15
+    missing = [p.name for p in texts if not p.with_name(p.name[:-4] + ".targets.csv").exists()]
     assert not missing
-    orphans = [p.name for p in UNSEEN2.glob("*.targets.csv")
+    orphans = [p.name for p in folder.glob("*.targets.csv")
                if not p.with_name(p.name[: -len(".targets.csv")] + ".txt").exists()]
     assert not orphans
 
 
-@pytest.mark.parametrize("txt", TEXTS, ids=[p.stem for p in TEXTS])
+@pytest.mark.parametrize("txt", TEXTS, ids=[f"{p.parent.name}/{p.stem}" for p in TEXTS])
 def test_expected_rows_are_well_formed(txt: Path):
     path = txt.with_name(txt.name[:-4] + ".targets.csv")
     with path.open(encoding="utf-8", newline="") as f:

@@ -16,6 +16,7 @@ What is normalised (each step is a rule with a name, counted for the quality rep
 * ``space``: stray spaces between Chinese characters.
 * ``pinyin``: pinyin glosses that mirror sites insert, with tone marks (``達(dá)到``) or
   without (``達(da)(da)到(dao)``, only when a text has several).
+* ``cn_year``: a year in Chinese numerals (``二〇三〇年``) becomes digits, one per character.
 * ``traditional``: 繁体 characters become simplified (OpenCC t2s, character by
   character so offsets stay one-to-one).
 
@@ -42,6 +43,12 @@ _PUNCT_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": 
 _FULL_SET = set("，。、；：（）“”？！")
 #: a space next to these (or to a Chinese character) is a stray space
 _SPACE_EATERS = _FULL_SET | set(_PUNCT_FULL)
+
+
+#: Chinese-numeral digits (〇, the circle ○ and 零 are all 0)
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+#: a year of this century written in Chinese numerals: 二〇二五年, 二○三○年 (○ is a circle, 零 too)
+_CN_YEAR_RE = re.compile(r"(二[〇○零][〇○零一二三四五六七八九]{2})年")
 
 
 @dataclass
@@ -303,6 +310,13 @@ def normalize(raw: str) -> Normalized:
         offs = [offs[i] for i in idx]
         text = kept
         rules["table_header"] += len(spans)
+
+    # A year in Chinese numerals (二〇三〇年 → 2030年): one digit per character, offsets kept.
+    def _cn_year(m: re.Match[str]) -> str:
+        rules["cn_year"] += 1
+        return "".join(_CN_DIGITS[c] for c in m.group(1)) + "年"
+
+    text = _CN_YEAR_RE.sub(_cn_year, text)
 
     # Width, punctuation, spaces and 繁体, character by character.
     b = _Builder()

@@ -32,20 +32,20 @@ DEFAULT_PERIODS: dict[str, int] = dict(config.DEFAULTS["named_periods"])
 UNITS = [
     "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
     "万立方米", "立方米", "万千瓦", "千瓦", "兆瓦", "亿元", "万元", "万吨", "万亩", "公顷",
-    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点",
+    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "公吨",
     "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
 ]
 #: Units that take a magnitude (万, 亿, 万亿): 亿吨标准煤, 万亿元, 亿千瓦, 万株, 万公顷 …
-MAGNITUDE_BASES = ["吨标准煤", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
+MAGNITUDE_BASES = ["吨标准煤", "公吨", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
                    "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤"]
 MAGNITUDES = ["万亿", "亿", "万"]
 UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
 UNITS.sort(key=len, reverse=True)
 # 吨 written t (50亿t标准煤): only with a magnitude or before 标准煤, where it is clearly the unit
 _T_UNIT = r"(?:(?:万亿|亿|万)t(?:标准煤)?|t标准煤)(?![A-Za-z])"
-#: a rate keeps its time base (万吨/年, 立方米/日)
-_RATE = r"(?:/(?:年|日))?"
+#: a rate keeps its base (万吨/年, 立方米/日, 立方米/亩, 吨标准煤/万元)
+_RATE = r"(?:/(?:年|日|天|亩|公顷|人|户|万元))?"
 _UNIT = "(?:(?:" + "|".join(re.escape(u) for u in UNITS) + "|" + _T_UNIT + ")" + _RATE + ")"
 _NUM = r"\d+(?:\.\d+)?"
 #: a range 60%~65%, 3-5个: the low end is the value, the high end ``value_high``
@@ -67,19 +67,22 @@ VERBS: list[tuple[str, str]] = [
     ("实现", "="), ("达到", "="), ("达", "="),
     ("不低于", ">="), ("不少于", ">="), ("不低", ">="), ("不高于", "<="), ("不超过", "<="),
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("低于", "<"), ("小于", "<"),
-    ("减少", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"), ("压减", "reduce_by"),
+    ("减少", "reduce_by"), ("减低", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"),
+    ("压减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
     ("提高", "increase_by"), ("完成", "="), ("为", "="),
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
-_BUILD_VERBS = "(?:新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
+_BUILD_VERBS = "(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
 _SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
 # ASCII letters glued between words and a number are a garbled verb (达到 → U, SJ).
 _GARBLE = r"[A-Za-z]{0,2}"
 
+#: a baseline between 分别 and its verb: 能耗、排放分别比2020年下降14.5%、20.5%
+_BASE_MID = r"(?:(?:(?<=分别)|(?<=[均各都]))(?:比|较)(?:19|20)\d\d年(?:末|底)?(?:基础上)?)?"
 _P_VERB = re.compile(
-    rf"(?P<ind>[^，。；]{{1,60}}?)(?P<multi>分别|均|各|都)?(?P<verb>{_VERB}){_GARBLE}\s*(?:约)?"
+    rf"(?P<ind>[^，。；]{{1,60}}?)(?P<multi>分别|(?<!年)均|各|都)?{_BASE_MID}(?P<verb>{_VERB}){_GARBLE}\s*(?:约|介乎|介于)?"
     rf"(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT}|[:：]1)" + _SUFFIX
 )
 _P_NOVERB = re.compile(
@@ -113,10 +116,14 @@ _P_SHARE = re.compile(rf"(?P<val>{_NUM})(?P<unit>%)(?P<suf>以上|以下)的?(?P
 _P_PART = re.compile(
     rf"(?P<ind>[^，。；\d]{{2,30}}?)占(?P<whole>[^，。；\d]{{2,20}}?)的(?P<val>{_NUM})(?P<unit>%)" + _SUFFIX
 )
+#: each value of a 分别 list may carry its own hedge or bound: 2.5%左右、3.9%左右; 10%以上
+_EACH_SUF = r"(?:以[上下内]|左右)"
+_NOTE_OPT = r"(?:（[^（）]*）)?"
 _P_MULTI_VALUES = re.compile(
-    rf"{_NUM}(?:{_UNIT})?(?:[A-Za-z]{{0,2}}(?:以[上下内])?)?(?:(?:、|和|及|，|,){_NUM}(?:{_UNIT})?(?:以[上下内])?)+"
+    rf"{_NUM}(?:{_UNIT})?(?:[A-Za-z]{{0,2}}{_EACH_SUF}?)?{_NOTE_OPT}"
+    rf"(?:(?:、|和|及|，|,)(?:约)?{_NUM}(?:{_UNIT})?{_EACH_SUF}?{_NOTE_OPT})+"
 )
-_P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>以[上下内])?")
+_P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>{_EACH_SUF})?")
 #: 下降幅度达10% is a reduction; 提高幅度达 an increase
 _AMPLITUDE = re.compile(r"(?P<dir>下降|降低|减少|压减|提高|提升|增长|增加)幅度$")
 #: the measure noun a coordinated list shares (废纸、废钢利用量 → 废纸利用量, 废钢利用量)
@@ -127,9 +134,10 @@ _HEAD = re.compile(
 _MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
 _LIST_SEP = re.compile(r"和|、|与|及")
 
-_YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
+#: a year that can head a clause (到2025年, 2015年，…); plans of the 十一五/十二五 period count too
+_YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:前|底|末)?")
 _LEAD_STRIP = re.compile(
-    r"^(?:(?:到|至)?20[2-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
+    r"^(?:(?:到|至)?20[0-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
     r"基本|累计|其中|同时|并|且|使|将|实现|持续|逐步|进一步|以上|，|,|\s)+"
 )
 
@@ -164,11 +172,27 @@ def _comparator(verb: str | None, suffix: str | None) -> str:
     return base
 
 
+#: a bracketed remark inside a clause: （含工业、生活、农业）, （其中…减少12.6%）
+_NOTE = re.compile(r"（[^（）]*）")
+#: a baseline that stands where the subject would be: 比2010年的12.4万吨、1.07万吨 (分别)减少…
+_BASE_SUBJECT = re.compile(
+    r"^(?:比|较|与)(?:19|20)\d\d年(?:末|底)?的[\d.、和及万亿千吨标准煤立方米平方米%]*$")
+
+
 def clean_indicator(ind: str) -> str:
-    ind = _LEAD_STRIP.sub("", ind).strip("，,、：: ")
-    ind = re.sub(r"^(?:到|至)?20[2-6]\d年(?:前|底|末)?[，,]?", "", ind)
+    if "其中" in ind:
+        # （其中工业和生活排放量…: a sub-part is named after 其中; what precedes is another clause
+        ind = ind[ind.rindex("其中") + 2:]
+    if "把" in ind:
+        # 把碳强度降低…: in a 把 construction the measure is the object after 把
+        ind = ind[ind.rindex("把") + 1:]
+    ind = _LEAD_STRIP.sub("", ind).strip("，,、：:（） ")
+    if _BASE_SUBJECT.match(ind):
+        return ""
+    ind = re.sub(r"^(?:到|至)?20[0-6]\d年(?:前|底|末)?[，,]?", "", ind)
     # a baseline or a hedge between the indicator and the verb: 能耗比2020年下降 …, 产值力争达到 …
-    ind = re.sub(r"(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?$", "", ind)
+    ind = re.sub(r"(?:(?:比|较|相比|与)?(?:19|20)\d\d年(?:末|底)?(?:基础上)?|由(?:19|20)\d\d年的水平)$",
+                 "", ind)
     ind = re.sub(r"(?:力争|确保|累计|均|要|将|需|基本|总体|持续|进一步|年均)+$", "", ind)
     ind = re.sub(r"的$", "", ind)
     return ind.strip()
@@ -210,7 +234,8 @@ _RETRO = re.compile(
     r"近[一二三四五六七八九十\d]*年来|截至20\d\d年"
 )
 #: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
-_FORWARD = re.compile(r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期")
+_FORWARD = re.compile(
+    r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]")
 #: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
 _PAST_YEAR = re.compile(
     r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
@@ -301,6 +326,9 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or m.start() == 0:
                 ym = m
                 break
+        if ym and horizon is not None and int(ym.group(1)) < horizon \
+                and not ym.group(0).startswith(("到", "至")):
+            ym = None  # 2015年，… in a plan to 2025: a past year, not the clause's target year
         if ym:
             cur_year = int(ym.group(1))
         elif (py := period_year(clause, periods)) is not None:
@@ -374,15 +402,23 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             if not free(m.start("val"), m.end("val")):
                 continue
             ind = m.group("ind")
+            if m.group("verb") == "达" and re.search(r"[高多长远]$", ind):
+                continue  # 高达/多达/长达 describe how large a thing is, they commit to nothing
             multi = m.group("multi")
             if multi:
-                names = _with_head([n for n in _LIST_SEP.split(clean_indicator(ind)) if n])
+                # a bracketed gloss (含工业、生活、农业) is not an item of the list
+                names = _with_head([n for n in _LIST_SEP.split(clean_indicator(_NOTE.sub("", ind))) if n])
                 if multi == "分别":
                     # X、Y、Z分别达到 a、b、c: one target per (name, value) pair, each value
                     # with its own unit (a value written without one takes the next unit given)
                     mv = _P_MULTI_VALUES.match(clause, m.start("val"))
-                    vals = list(_P_ONE_VALUE.finditer(mv.group(0))) if mv else []
-                    if len(vals) >= 2 and len(names) == len(vals):
+                    # a value may carry a bracketed sub-target: 11.9%（其中…减少12.6%）、15.5%
+                    masked = _NOTE.sub(lambda x: " " * len(x.group(0)), mv.group(0)) if mv else ""
+                    vals = list(_P_ONE_VALUE.finditer(masked))
+                    if not names and last.get("sentence") == sentence and last.get("names"):
+                        # 比2010年的a、b分别减少…: the subject is the previous list of the sentence
+                        names = list(last["names"])  # type: ignore[call-overload]
+                    if mv and len(vals) >= 2 and len(names) == len(vals):
                         for i, (name, v) in enumerate(zip(names, vals, strict=True)):
                             unit = v.group("unit") or next(
                                 (w.group("unit") for w in vals[i + 1:] if w.group("unit")), None)
@@ -390,6 +426,12 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                                 add(name, v.group("val"), unit,
                                     _comparator(m.group("verb"), v.group("suf")),
                                     m.start(), mv.end(), "respectively")
+                        last["names"] = names
+                        # the sub-targets in brackets stay free for the rules that follow
+                        for x in _NOTE.finditer(mv.group(0)):
+                            u, w = mv.start() + x.start(), mv.start() + x.end()
+                            taken[:] = [part for p, q in taken
+                                        for part in ([(p, u), (w, q)] if p <= u and w <= q else [(p, q)])]
                         continue
                 elif len(names) >= 2:
                     # A、B利用率均达到X%: one predicate shared by every noun
