@@ -359,3 +359,18 @@ def test_annual_increase_before_the_noun_and_nianjun_is_not_jun() -> None:
     got = rows("到2027年，年均增加湿地面积500公顷，农民人均收入年均增长6%。")
     assert ("湿地面积", 500.0, "公顷", "increase_by", 2027) in got
     assert ("农民人均收入", 6.0, "%", "increase_by", 2027) in got
+
+
+# comparators the hand-typed sets agree on (unseen2 and unseen3 were typed apart) --------------
+
+
+def test_lowered_to_a_level_is_a_ceiling() -> None:
+    got = rows("到2027年，单位产品综合能耗降至1.2吨标准煤，工序水耗下降到3立方米/吨。")
+    assert [(g[0], g[3]) for g in got] == [("单位产品综合能耗", "<="), ("工序水耗", "<=")]
+
+
+def test_work_done_is_a_level_and_its_list_shares_the_verb() -> None:
+    got = rows("“十四五”期间，完成植树种草120万亩、湿地修复8万亩。")
+    assert got == [("植树种草", 120.0, "万亩", "=", 2025), ("湿地修复", 8.0, "万亩", "=", 2025)]
+    # a build verb still counts what is added
+    assert rows("到2025年，新建口袋公园30个。")[0][3] == "increase_by"

@@ -60,9 +60,11 @@ def unit_name(unit: str) -> str:
 # verb → comparator (without a 以上/以下 suffix); longest first
 VERBS: list[tuple[str, str]] = [
     ("提高至", "="), ("提高到", "="), ("提升至", "="), ("提升到", "="), ("增长到", "="),
-    ("增加到", "="), ("增长至", "="), ("增加至", "="), ("降低至", "="), ("降低到", "="),
-    ("下降至", "="), ("下降到", "="), ("减少到", "="), ("减少至", "="), ("控制在", "<="),
-    ("降至", "="), ("降到", "="), ("减至", "="), ("增至", "="), ("升至", "="), ("突破", ">"),
+    ("增加到", "="), ("增长至", "="), ("增加至", "="),
+    # lowered *to* a level: the level is a ceiling (能耗下降到0.83吨标准煤/万元 → <=)
+    ("降低至", "<="), ("降低到", "<="), ("下降至", "<="), ("下降到", "<="), ("减少到", "<="),
+    ("减少至", "<="), ("控制在", "<="), ("降至", "<="), ("降到", "<="), ("减至", "<="),
+    ("增至", "="), ("升至", "="), ("突破", ">"),
     ("稳定在", "="), ("保持在", "="), ("维持在", "="), ("保持", "="), ("维持", "="),
     ("实现", "="), ("达到", "="), ("达", "="),
     ("不低于", ">="), ("不少于", ">="), ("不低", ">="), ("不高于", "<="), ("不超过", "<="),
@@ -373,6 +375,10 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             if m.group("unit") in ("%", "‰"):
                 # 新建建筑100%符合…: a share of what is built, not a count
                 cmp = ">=" if suf.startswith("以") else "="
+            elif m.group("verb") == "完成" and not suf.startswith("以"):
+                # 完成造林300万亩: the amount of work done in the period, counted from its start
+                # (a level reached, not a change from a baseline)
+                cmp = "="
             else:
                 cmp = ">=" if suf.startswith("以") else "increase_by"
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "build_verb",
@@ -382,7 +388,9 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 n = _P_LIST_NEXT.match(clause[pos:])
                 if not n or _has_verb(n.group("ind")):
                     break
-                cmp2 = ">=" if (n.group("suf") or "").startswith("以") else "increase_by"
+                # the list shares its verb: 完成人工造林300万亩、封山育林300万亩 are both amounts done
+                done = m.group("verb") == "完成" and n.group("unit") not in ("%", "‰")
+                cmp2 = ">=" if (n.group("suf") or "").startswith("以") else "=" if done else "increase_by"
                 add(n.group("ind"), n.group("val"), n.group("unit"), cmp2, pos + 1, pos + n.end(),
                     "build_verb_list", n.group("high"))
                 pos += n.end()
