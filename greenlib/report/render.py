@@ -11,7 +11,7 @@ altair 6.3. So a report inlines ``vl_convert.javascript_bundle()`` **once**
 In JupyterLab the first output is the bundle itself. In a build (a kernel started with
 ``GREENPLAN_VEGA_INJECT=1``, see :mod:`greenlib.report.kernels`) it is only an empty
 placeholder (:data:`PLACEHOLDER`) and the HTML export puts the bundle in its place
-(:func:`inject_bundle`): the executed notebook stays ~50 KB instead of ~1 MB, and papermill,
+(:func:`inject_bundle`): the executed notebook is 70–150 KB instead of ~1 MB, and papermill,
 nbconvert's templates and the page checks no longer carry the bundle through every step.
 
 The HTML export (:func:`export_html`) uses nbconvert's lab template minus every script
