@@ -267,6 +267,24 @@ def test_chart_spec_is_read_from_the_report_html() -> None:
     assert [b.kind for b in blocks] == ["chart"] and blocks[0].spec == json.loads(json.dumps(spec))
 
 
+def test_the_vega_bundle_and_its_placeholder_show_nothing() -> None:
+    from greenlib.report import render
+
+    assert dx.html_blocks(render.PLACEHOLDER) == []  # what a built notebook carries
+    assert dx.html_blocks(render.bundle_html()) == []
+
+
+@pytest.mark.e2e
+def test_built_notebook_carries_the_placeholder_and_the_word_file_not(document, executed) -> None:
+    from greenlib.report import render
+
+    first = next(o for c in executed.cells for o in c.get("outputs", [])
+                 if "text/html" in o.get("data", {}))
+    assert first["data"]["text/html"] == render.PLACEHOLDER
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "greenplan-vega-bundle" not in text and "data-inject" not in text
+
+
 # --------------------------------------------------------------------------- build hook
 
 

@@ -133,6 +133,19 @@ def test_html_needs_no_network_and_shows_no_code(html: str) -> None:
         assert h in html
 
 
+def test_executed_notebook_is_small_and_the_page_holds_the_bundle_once(
+        built: build.Paths, html: str) -> None:
+    """A build leaves a placeholder in the notebook; the HTML export puts the bundle in."""
+    executed = built.executed / f"{REPORT}.ipynb"
+    text = executed.read_text(encoding="utf-8")
+    assert executed.stat().st_size < 300_000, "the Vega bundle is back in the executed notebook"
+    assert "vegaEmbed" in text  # its charts are there …
+    assert text.count("greenplan-vega-bundle") == 1 and "data-inject" in text  # … the bundle not
+    assert render.javascript_bundle()[:2000] not in text
+    assert html.count(render.bundle_html()) == 1 and "data-inject" not in html
+    assert html.index(render.bundle_html()) < html.index('class="gp-chart')
+
+
 def test_every_chart_draws_offline(built: build.Paths, proxy: _Proxy) -> None:
     dom = render.dump_dom(built.site / f"{REPORT}.html", budget_ms=10000,
                           proxy=f"127.0.0.1:{proxy.port}", resolve_nothing=False)

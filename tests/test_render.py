@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -14,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from greenlib.errors import GreenlibError
-from greenlib.report import render
+from greenlib.report import render, reproducible
 
 
 def _html_output(html: str) -> nbformat.NotebookNode:
@@ -91,6 +92,92 @@ def test_notebook_to_html_is_offline_and_codeless() -> None:
     assert "一、概要" in html and "页脚" in html and "<title>测试报告</title>" in html
     assert html.count('id="greenplan-vega-bundle"') == 1
     assert "mathjax" not in html.lower() and "require.js" not in html.lower()
+
+
+def _displayed(monkeypatch: pytest.MonkeyPatch, build: bool) -> str:
+    """The HTML ``setup_notebook`` displays, in a build kernel or in JupyterLab."""
+    import IPython.display
+
+    shown: list[str] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    if build:
+        monkeypatch.setenv(render.INJECT_ENV, "1")
+    else:
+        monkeypatch.delenv(render.INJECT_ENV, raising=False)
+    try:
+        render.setup_notebook()
+    finally:
+        alt.renderers.enable("default")
+    assert len(shown) == 1
+    return shown[0]
+
+
+def test_setup_notebook_shows_the_bundle_in_jupyterlab_and_a_placeholder_in_a_build(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _displayed(monkeypatch, build=False) == render.bundle_html()  # charts draw offline
+    placeholder = _displayed(monkeypatch, build=True)
+    assert placeholder == render.PLACEHOLDER and len(placeholder) < 100
+
+
+def _built_notebook(nb: nbformat.NotebookNode | None = None,
+                    placeholders: int = 1) -> nbformat.NotebookNode:
+    """``nb`` (a :func:`_notebook`) as a build kernel leaves it: placeholders for the bundle."""
+    built = copy.deepcopy(nb or _notebook())
+    built.cells[1].outputs = [_html_output(render.PLACEHOLDER) for _ in range(placeholders)]
+    return built
+
+
+@pytest.mark.parametrize("placeholders", [1, 2])
+def test_export_puts_the_bundle_in_place_of_the_placeholder_once(placeholders: int) -> None:
+    nb = _notebook()
+    html = render.notebook_to_html(_built_notebook(nb, placeholders), "测试报告", footer="页脚")
+    assert html.count(render.bundle_html()) == 1
+    assert html.count('id="greenplan-vega-bundle"') == 1 and "data-inject" not in html
+    assert html.index(render.bundle_html()) < html.index('class="gp-chart')
+    if placeholders == 1:  # the page of a notebook that carried the bundle itself
+        assert html == render.notebook_to_html(nb, "测试报告", footer="页脚")
+    # the policy comes first and lets the inline bundle run
+    assert html.index(reproducible.CSP_META) < html.index(render.bundle_html())
+    assert "'unsafe-inline'" in reproducible.CSP and "'unsafe-eval'" in reproducible.CSP
+
+
+def test_placeholder_beside_a_bundle_is_dropped() -> None:
+    nb = _notebook()
+    nb.cells[1].outputs.append(_html_output(render.PLACEHOLDER))
+    html = render.notebook_to_html(nb, "x")
+    assert html.count('id="greenplan-vega-bundle"') == 1 and "data-inject" not in html
+
+
+def test_export_fails_loudly_when_the_bundle_cannot_be_inserted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> str:
+        raise OSError("vega cache unreadable")
+
+    nb = _built_notebook()
+    monkeypatch.setattr(render, "bundle_html", broken)
+    with pytest.raises(GreenlibError, match="could not be inserted"):
+        render.notebook_to_html(nb, "x")
+
+
+@pytest.mark.parametrize("page, problem", [
+    # a placeholder the export does not recognise (here: not empty) is never published
+    ('<script data-inject="1" id="greenplan-vega-bundle">x</script><div class="gp-chart">',
+     "placeholder was left"),
+    ('<div class="gp-chart" id="a"></div>', "0 vega bundles"),  # charts without a bundle
+    ('<script id="greenplan-vega-bundle">a</script><script id="greenplan-vega-bundle">b'
+     "</script>", "2 vega bundles"),
+])
+def test_inject_bundle_refuses_pages_whose_charts_would_not_draw(page: str, problem: str) -> None:
+    with pytest.raises(GreenlibError, match=problem):
+        render.inject_bundle(page)
+
+
+def test_inject_bundle_accepts_any_attribute_order_and_pages_without_charts() -> None:
+    for tag in (render.PLACEHOLDER, '<script data-inject="1" id="greenplan-vega-bundle"></script>',
+                "<SCRIPT data-inject id='greenplan-vega-bundle'>\n</SCRIPT>"):
+        assert render.inject_bundle(f"<p>a</p>{tag}<p>b</p>") == (
+            f"<p>a</p>{render.bundle_html()}<p>b</p>")
+    assert render.inject_bundle("<p>no chart</p>") == "<p>no chart</p>"
 
 
 def test_notebook_to_html_refuses_network_outputs() -> None:

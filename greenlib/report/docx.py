@@ -347,7 +347,7 @@ def _specs_in_script(text: str) -> list[dict[str, Any]]:
 def html_blocks(text: str, heading_offset: int = 0) -> list[Block]:
     """One HTML output → blocks (known report elements first, then plain HTML)."""
     if text.lstrip().startswith('<script id="greenplan-vega-bundle"'):
-        return []  # the vega bundle: nothing to show
+        return []  # the vega bundle, or its placeholder in a built notebook: nothing to show
     if "vegaEmbed" in text and _SPEC.search(text):
         return [Block("chart", spec=s) for s in _specs_in_script(text)]
     try:

@@ -1,8 +1,7 @@
 """Run a parameterised notebook with papermill, writing the executed notebook once.
 
-``papermill.execute_notebook`` writes the whole output notebook (about 1 MB for a report:
-the Vega bundle is one of its outputs) when the run starts and at the start and end of
-every cell, so that a notebook that crashes half-way can be read. Reports only need the
+``papermill.execute_notebook`` writes the whole output notebook when the run starts and at
+the start and end of every cell, so that a notebook that crashes half-way can be read. Reports only need the
 file at the end, and on failure. :func:`run_notebook` therefore asks papermill not to save
 on each cell (``request_save_on_cell_execute=False``; papermill then writes the file once
 when the run succeeds, or once with its error marker when a cell raises) and runs the
@@ -11,6 +10,9 @@ stops for any other reason (a cell timeout, a dead kernel), so a failed report s
 its executed notebook for debugging.
 
 The engine also accepts an already started kernel (``km``): see :mod:`greenlib.report.kernels`.
+Either way the kernel is a build kernel (:class:`~greenlib.report.kernels.BuildKernelManager`):
+its report shows a placeholder where the Vega bundle goes, and the bundle is put into the
+page by the HTML export (:func:`greenlib.report.render.inject_bundle`).
 """
 
 from __future__ import annotations
@@ -53,10 +55,14 @@ papermill_engines.register(ENGINE, WriteOnceEngine)
 def run_notebook(notebook: str | Path, output: str | Path, parameters: dict[str, Any], *,
                  cwd: str | Path, timeout: int, km: Any = None) -> Any:
     """Execute ``notebook`` with ``parameters`` into ``output`` (written once); returns the
-    executed notebook. ``km``: a started ``KernelManager`` to run in (it is not shut down)."""
+    executed notebook. ``km``: a started ``KernelManager`` to run in (it is not shut down);
+    without one, nbclient starts a :class:`~greenlib.report.kernels.BuildKernelManager`."""
     import papermill as pm
 
-    extra: dict[str, Any] = {"km": km} if km is not None else {}
+    from .kernels import BuildKernelManager
+
+    extra: dict[str, Any] = ({"km": km} if km is not None
+                             else {"kernel_manager_class": BuildKernelManager})
     return pm.execute_notebook(
         str(notebook), str(output), parameters=parameters,
         kernel_name="python3", cwd=str(cwd), engine_name=ENGINE,

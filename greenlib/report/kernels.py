@@ -33,13 +33,32 @@ from typing import Any
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from .render import INJECT_ENV
+
 #: Run silently in every new kernel before it is handed out: the imports of the reports'
-#: first cell, and the Vega bundle read into memory.
+#: first cell. (The Vega bundle is not read: build kernels only show its placeholder.)
 WARM_CODE = (
     "import pandas, altair\n"
     "from greenlib.report import charts, helpers, progress, render\n"
-    "render.javascript_bundle()\n"
 )
+
+#: What a build kernel's environment adds to the worker's: report notebooks then show a
+#: placeholder for the Vega bundle and the HTML export inserts it (``render.inject_bundle``).
+BUILD_ENV = {INJECT_ENV: "1"}
+
+
+class BuildKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels get :data:`BUILD_ENV` (also after a restart).
+
+    Every kernel of a build is one of these: the pool's, and the one nbclient starts itself
+    when :func:`greenlib.report.execute.run_notebook` gets no kernel (its
+    ``kernel_manager_class``), so pooled and cold runs give the same outputs.
+    """
+
+    async def start_kernel(self, **kw: Any) -> None:
+        kw["env"] = {**(kw.get("env") or os.environ), **BUILD_ENV}
+        await super().start_kernel(**kw)
+
 
 #: Seconds a kernel may take to start and run :data:`WARM_CODE`.
 WARM_TIMEOUT = 120
@@ -50,7 +69,7 @@ class _Warm:
 
     def __init__(self, folder: Path, cwd: str) -> None:
         self.cwd = cwd
-        self.km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+        self.km = BuildKernelManager(kernel_name="python3", transport="ipc",
                                      ip=str(folder / f"k-{uuid.uuid4().hex[:8]}"))
         run_sync(self.km.start_kernel)(cwd=cwd)
         self.kc = self.km.client()

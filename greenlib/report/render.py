@@ -8,6 +8,12 @@ altair 6.3. So a report inlines ``vl_convert.javascript_bundle()`` **once**
 (:func:`setup_notebook`) and each chart is a ``<div>`` plus a small ``vegaEmbed`` call
 (:func:`offline_renderer`), drawn as SVG so that Chromium can print it into the PDF.
 
+In JupyterLab the first output is the bundle itself. In a build (a kernel started with
+``GREENPLAN_VEGA_INJECT=1``, see :mod:`greenlib.report.kernels`) it is only an empty
+placeholder (:data:`PLACEHOLDER`) and the HTML export puts the bundle in its place
+(:func:`inject_bundle`): the executed notebook is 70–150 KB instead of ~1 MB, and papermill,
+nbconvert's templates and the page checks no longer carry the bundle through every step.
+
 The HTML export (:func:`export_html`) uses nbconvert's lab template minus every script
 that loads from the network (require.js, MathJax, mermaid, widgets), hides all code
 (``exclude_input``) and checks the result with :func:`external_refs`. The PDF
@@ -80,9 +86,18 @@ def javascript_bundle() -> str:
     return "(function () {\nif (window.vegaEmbed) { return; }\n" + bundle + "\n})();"
 
 
+#: ``id`` of the ``<script>`` holding the vega bundle (and of its placeholder).
+BUNDLE_ID = "greenplan-vega-bundle"
+#: Set to ``1`` in a kernel's environment: :func:`setup_notebook` shows :data:`PLACEHOLDER`
+#: instead of the bundle, which the HTML export then inserts (:func:`inject_bundle`).
+INJECT_ENV = "GREENPLAN_VEGA_INJECT"
+#: What a built notebook carries instead of the bundle.
+PLACEHOLDER = f'<script id="{BUNDLE_ID}" data-inject="1"></script>'
+
+
 def bundle_html() -> str:
     """The ``<script>`` element carrying the vega bundle (once per report)."""
-    return f'<script id="greenplan-vega-bundle">{javascript_bundle()}</script>'
+    return f'<script id="{BUNDLE_ID}">{javascript_bundle()}</script>'
 
 
 def _script_json(obj: Any) -> str:
@@ -130,12 +145,61 @@ def enable_renderer() -> None:
     alt.renderers.enable(RENDERER_NAME)
 
 
+def inject_requested() -> bool:
+    """True in a kernel the build started (``GREENPLAN_VEGA_INJECT=1``)."""
+    return os.environ.get(INJECT_ENV) == "1"
+
+
 def setup_notebook() -> None:
-    """First output of every report: the vega bundle, and the offline renderer enabled."""
+    """First output of every report: the vega bundle (in a build: its placeholder, see
+    :func:`inject_bundle`), and the offline renderer enabled."""
     from IPython.display import HTML, display
 
     enable_renderer()
-    display(HTML(bundle_html()))
+    display(HTML(PLACEHOLDER if inject_requested() else bundle_html()))
+
+
+#: The placeholder as it comes out of nbconvert, which re-serialises HTML outputs (it puts
+#: ``data-inject`` before ``id``): any attribute order and quoting.
+_PLACEHOLDER_IN_PAGE = re.compile(
+    rf"<script\b(?=[^>]*\bid=[\"']?{BUNDLE_ID}[\"'\s>])(?=[^>]*\bdata-inject\b)[^>]*>\s*</script\s*>",
+    re.IGNORECASE)
+_LEFTOVER = re.compile(r"<script\b[^>]*\bdata-inject\b", re.IGNORECASE)
+_BUNDLE_TAG = re.compile(rf"<script\b[^>]*\bid=[\"']?{BUNDLE_ID}[\"'\s>]", re.IGNORECASE)
+
+
+def inject_bundle(page: str) -> str:
+    """``page`` with its bundle placeholder replaced by the bundle (:func:`bundle_html`).
+
+    The first placeholder becomes the bundle, any further one (``setup_notebook`` run twice)
+    is dropped, and all are dropped when the page already holds the bundle (a notebook
+    executed in JupyterLab). Raises :class:`GreenlibError` rather than return a page whose
+    charts could not draw: when the bundle cannot be had, when a placeholder is left (one
+    this function does not recognise), or when a page with charts ends up without exactly
+    one bundle.
+    """
+    spots = list(_PLACEHOLDER_IN_PAGE.finditer(page))
+    if spots:
+        has_bundle = len(_BUNDLE_TAG.findall(page)) > len(spots)
+        full = ""
+        if not has_bundle:
+            try:
+                full = bundle_html()
+            except Exception as e:
+                raise GreenlibError(f"the vega bundle could not be inserted: {e}") from e
+        parts, at = [], 0
+        for i, m in enumerate(spots):
+            parts += [page[at:m.start()], full if i == 0 else ""]
+            at = m.end()
+        page = "".join([*parts, page[at:]])
+    if _LEFTOVER.search(page):
+        raise GreenlibError("a vega bundle placeholder was left in the page: its charts would "
+                            "not draw")
+    bundles = len(_BUNDLE_TAG.findall(page))
+    if bundles > 1 or (bundles == 0 and 'class="gp-chart' in page):
+        raise GreenlibError(f"the page holds {bundles} vega bundles (1 expected): its charts "
+                            "would not draw as they should")
+    return page
 
 
 # --------------------------------------------------------------------------- offline check
@@ -244,7 +308,9 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     refs = external_refs(body)
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
-    return reproducible.add_csp(body)
+    # last: the steps above need not scan the bundle (an inline script without src, allowed
+    # by the CSP's 'unsafe-inline')
+    return inject_bundle(reproducible.add_csp(body))
 
 
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1\s*>", flags=re.S | re.I)
