@@ -94,6 +94,20 @@ def test_notebook_to_html_is_offline_and_codeless() -> None:
     assert "mathjax" not in html.lower() and "require.js" not in html.lower()
 
 
+def test_one_exporter_for_many_reports_gives_the_pages_fresh_ones_give() -> None:
+    """The exporter is kept per process (templates compiled once); no report may leave
+    anything in it that changes the next page."""
+    first = _notebook()
+    second = new_notebook(cells=[new_markdown_cell("# 二、另一份报告\n\n正文。")])
+    render.html_exporter.cache_clear()
+    shared = [render.notebook_to_html(nb, t, footer=f) for nb, t, f in
+              ((first, "甲报告", "页脚甲"), (second, "乙报告", "页脚乙"))]
+    render.html_exporter.cache_clear()
+    fresh = render.notebook_to_html(second, "乙报告", footer="页脚乙")
+    assert shared[1] == fresh
+    assert "甲报告" not in shared[1] and "页脚甲" not in shared[1] and "一、概要" not in shared[1]
+
+
 def _displayed(monkeypatch: pytest.MonkeyPatch, build: bool) -> str:
     """The HTML ``setup_notebook`` displays, in a build kernel or in JupyterLab."""
     import IPython.display
