@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -107,8 +107,11 @@ def _clauses(sentence: str) -> list[str]:
 # --------------------------------------------------------------------------- characters
 
 
+@cache
 def rare(c: str) -> bool:
-    """A Chinese character outside the 3,755 common ones (GB2312 level 1)."""
+    """A Chinese character outside the 3,755 common ones (GB2312 level 1).
+
+    Cached: it is asked of every character of every task, a few thousand distinct ones."""
     if not _CJK.match(c) or c in _COMMON_EXTRA:
         return False
     try:
@@ -118,8 +121,9 @@ def rare(c: str) -> bool:
     return not 0xB0 <= b[0] <= 0xD7
 
 
+@cache
 def debris(c: str) -> bool:
-    """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence."""
+    """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence (cached)."""
     return not _CJK.match(c) and not c.isdigit() and c not in _PUNCT and c != "%" and c != "％" \
         and c not in "+-—×~"
 
@@ -127,9 +131,9 @@ def debris(c: str) -> bool:
 class _Context:
     """Character frequencies of the whole plan and of the body (to tell debris from words)."""
 
-    def __init__(self, counts: Counter[str], body: str) -> None:
+    def __init__(self, counts: Counter[str], body: str | Counter[str]) -> None:
         self.counts = counts
-        self.body = Counter(body)
+        self.body = body if isinstance(body, Counter) else Counter(body)
 
     def odd(self, c: str) -> bool:
         if c == "？" or c == "?" or debris(c) or rare(c):
@@ -290,6 +294,11 @@ class Body:
     text: str
     offsets: list[int]
 
+    @cached_property
+    def chars(self) -> Counter[str]:
+        """Character counts of the body (counted once, not once per task)."""
+        return Counter(self.text)
+
     @classmethod
     def of(cls, pieces: Sequence[str] | Sequence[tuple[int, str]]) -> Body:
         text, offs = [], []
@@ -321,11 +330,50 @@ def _from_body(core: str, body: Body, ctx: _Context,
     return fixed, [(a, b, f"body:{body.offsets[int(s[5:])]}") for a, b, s in e]
 
 
+class _WordingIndex:
+    """The wordings' characters, to skip those that cannot be near a text (exactly).
+
+    ``fuzz.partial_ratio(phrase, text)`` (phrase of ``L`` characters, no longer than text)
+    is ``200·m / (L + w)`` for the best window of ``w ≤ L`` characters of ``text`` with
+    ``m ≤ w`` characters in common (in order); ``≥ 60`` needs ``m ≥ 3L/7``, and ``m`` is
+    at most the number of the phrase's characters found in the text. A wording with fewer
+    cannot score 60, and one longer than the text is never used: neither is compared.
+    """
+
+    def __init__(self, wordings: Sequence[Wording]) -> None:
+        self.lengths = [len(wd.phrase) for wd in wordings]
+        #: character → (wording index, how often the wording has it)
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        for i, wd in enumerate(wordings):
+            for c, n in Counter(wd.phrase).items():
+                self.postings.setdefault(c, []).append((i, n))
+
+    def candidates(self, text: str) -> set[int]:
+        """Indices of the wordings that may score 60 against ``text``."""
+        found = [0] * len(self.lengths)
+        for c in set(text):
+            for i, n in self.postings.get(c, ()):
+                found[i] += n
+        size = len(text)
+        # 7m ≥ 3L, with one character's slack against rounding
+        return {i for i, (m, n) in enumerate(zip(found, self.lengths, strict=True))
+                if 4 <= n <= size and 7 * m >= 3 * n - 1}
+
+
+@cache
+def _wording_index(wordings: tuple[Wording, ...]) -> _WordingIndex:
+    return _WordingIndex(wordings)
+
+
 def _from_wordings(text: str, ctx: _Context,
                    wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says one of the genre's fixed wordings."""
     edits: list[tuple[str, str, str]] = []
-    for wd in wordings:
+    index = _wording_index(tuple(wordings))
+    near = index.candidates(text)
+    for i, wd in enumerate(wordings):
+        if i not in near:
+            continue
         if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(wd.phrase, text) < 60:
             continue
         al = fuzz.partial_ratio_alignment(wd.phrase, text)
@@ -340,6 +388,7 @@ def _from_wordings(text: str, ctx: _Context,
             continue
         text = text[:c0] + fixed + text[c1:]
         edits += e
+        near = index.candidates(text)
     return text, edits
 
 
@@ -354,7 +403,7 @@ def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, s
     """
     body = body_sentences if isinstance(body_sentences, Body) else Body.of(body_sentences)
     counts = counts if counts is not None else Counter(body.text + text)
-    ctx = _Context(counts, body.text)
+    ctx = _Context(counts, body.chars)
     wordings = load_wordings() if wordings is None else wordings
     out: list[str] = []
     rep = Repair(text)
@@ -430,7 +479,7 @@ def doubt(text: str, counts: Counter[str] | None = None,
     """
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
-    ctx = _Context(counts, bd.text if bd else "")
+    ctx = _Context(counts, bd.chars if bd else "")
     latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
     q = [c for c in text if c in "？?"]
     sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
