@@ -127,6 +127,7 @@ _HEAD = re.compile(
 _MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
 _LIST_SEP = re.compile(r"和|、|与|及")
 
+_DIGIT = re.compile(r"\d")
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[2-6]\d)年(?:前|底|末)?")
 _LEAD_STRIP = re.compile(
     r"^(?:(?:到|至)?20[2-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
@@ -305,6 +306,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             cur_year = int(ym.group(1))
         elif (py := period_year(clause, periods)) is not None:
             cur_year = py
+        if not _DIGIT.search(clause):
+            continue  # every rule below reads a number (most clauses have none)
         taken: list[tuple[int, int]] = []
 
         def free(x: int, y: int, _taken: list[tuple[int, int]] = taken) -> bool:
