@@ -338,38 +338,56 @@ class _WordingIndex:
     ``m ≤ w`` characters in common (in order); ``≥ 60`` needs ``m ≥ 3L/7``, and ``m`` is
     at most the number of the phrase's characters found in the text. A wording with fewer
     cannot score 60, and one longer than the text is never used: neither is compared.
+
+    Each character of each phrase is one bit; a text's bits are those of its characters,
+    so the phrase's characters found in it are one AND and a bit count.
     """
 
-    def __init__(self, wordings: Sequence[Wording]) -> None:
-        self.lengths = [len(wd.phrase) for wd in wordings]
-        #: character → (wording index, how often the wording has it)
-        self.postings: dict[str, list[tuple[int, int]]] = {}
+    def __init__(self, wordings: tuple[Wording, ...]) -> None:
+        self.wordings = wordings
+        #: character → the bits of its every occurrence in every phrase
+        self.bits: dict[str, int] = {}
+        #: (index, phrase bits, characters needed, length) of the usable wordings
+        self.phrases: list[tuple[int, int, int, int]] = []
+        bit = 0
         for i, wd in enumerate(wordings):
-            for c, n in Counter(wd.phrase).items():
-                self.postings.setdefault(c, []).append((i, n))
+            mask = 0
+            for c in wd.phrase:
+                self.bits[c] = self.bits.get(c, 0) | 1 << bit
+                mask |= 1 << bit
+                bit += 1
+            n = len(wd.phrase)
+            if n >= 4:
+                # 7m ≥ 3L, with one character's slack against rounding
+                self.phrases.append((i, mask, -(-(3 * n - 1) // 7), n))
 
     def candidates(self, text: str) -> set[int]:
         """Indices of the wordings that may score 60 against ``text``."""
-        found = [0] * len(self.lengths)
+        bits = self.bits
+        mask = 0
         for c in set(text):
-            for i, n in self.postings.get(c, ()):
-                found[i] += n
+            mask |= bits.get(c, 0)
         size = len(text)
-        # 7m ≥ 3L, with one character's slack against rounding
-        return {i for i, (m, n) in enumerate(zip(found, self.lengths, strict=True))
-                if 4 <= n <= size and 7 * m >= 3 * n - 1}
+        return {i for i, m, need, n in self.phrases
+                if n <= size and (mask & m).bit_count() >= need}
 
 
-@cache
-def _wording_index(wordings: tuple[Wording, ...]) -> _WordingIndex:
-    return _WordingIndex(wordings)
+_INDEX: list[_WordingIndex] = []
+
+
+def _wording_index(wordings: Sequence[Wording]) -> _WordingIndex:
+    """The index of ``wordings``, built once (the last one is kept)."""
+    key = tuple(wordings)
+    if not _INDEX or _INDEX[0].wordings != key:
+        _INDEX[:] = [_WordingIndex(key)]
+    return _INDEX[0]
 
 
 def _from_wordings(text: str, ctx: _Context,
                    wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says one of the genre's fixed wordings."""
     edits: list[tuple[str, str, str]] = []
-    index = _wording_index(tuple(wordings))
+    index = _wording_index(wordings)
     near = index.candidates(text)
     for i, wd in enumerate(wordings):
         if i not in near:

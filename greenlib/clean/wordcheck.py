@@ -61,12 +61,21 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
     out: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
-        covered = [False] * len(run)
-        for n in (2, 3, 4):
-            for i in range(len(run) - n + 1):
-                w = run[i:i + n]
-                if w in words or (n == 2 and local[w] >= min_count):
-                    covered[i:i + n] = [True] * n
+        size = len(run)
+        covered = bytearray(size)
+        for i in range(size - 1):
+            w = run[i:i + 2]
+            # .get: a bigram the plan lacks counts 0 (without a call of Counter.__missing__)
+            if w in words or local.get(w, 0) >= min_count:
+                covered[i] = covered[i + 1] = 1
+        # a 3–4 character word matters only where no two-character one covers
+        for p in [p for p in range(size) if not covered[p]]:
+            if covered[p]:
+                continue
+            for n in (3, 4):
+                for i in range(max(0, p - n + 1), min(p, size - n) + 1):
+                    if run[i:i + n] in words:
+                        covered[i:i + n] = b"\x01" * n
         out += [c for c, ok in zip(run, covered, strict=True) if not ok and c not in single]
     return out
 
