@@ -129,13 +129,30 @@ def debris(c: str) -> bool:
 
 
 class _Context:
-    """Character frequencies of the whole plan and of the body (to tell debris from words)."""
+    """Character frequencies of the whole plan and of the body (to tell debris from words).
+
+    The answers per character are kept: ``counts`` and ``body`` must not change meanwhile."""
 
     def __init__(self, counts: Counter[str], body: str | Counter[str]) -> None:
         self.counts = counts
         self.body = body if isinstance(body, Counter) else Counter(body)
+        self._odd: dict[str, bool] = {}
+        self._odd_common: dict[str, bool] = {}
 
     def odd(self, c: str) -> bool:
+        hit = self._odd.get(c)
+        if hit is None:
+            hit = self._odd[c] = self._is_odd(c)
+        return hit
+
+    def odd_common(self, c: str) -> bool:
+        """A common Chinese character (no rare one) that is odd in this plan."""
+        hit = self._odd_common.get(c)
+        if hit is None:
+            hit = self._odd_common[c] = bool(_CJK.match(c)) and not rare(c) and self.odd(c)
+        return hit
+
+    def _is_odd(self, c: str) -> bool:
         if c == "？" or c == "?" or debris(c) or rare(c):
             return True
         if not _CJK.match(c):
@@ -299,6 +316,14 @@ class Body:
         """Character counts of the body (counted once, not once per task)."""
         return Counter(self.text)
 
+    def context(self, counts: Counter[str]) -> _Context:
+        """The characters' context with the plan's ``counts``, kept for the next task while
+        ``counts`` is the same object (which must not change meanwhile)."""
+        ctx: _Context | None = self.__dict__.get("_context")
+        if ctx is None or ctx.counts is not counts:
+            ctx = self.__dict__["_context"] = _Context(counts, self.chars)
+        return ctx
+
     @classmethod
     def of(cls, pieces: Sequence[str] | Sequence[tuple[int, str]]) -> Body:
         text, offs = [], []
@@ -361,15 +386,15 @@ class _WordingIndex:
                 # 7m ≥ 3L, with one character's slack against rounding
                 self.phrases.append((i, mask, -(-(3 * n - 1) // 7), n))
 
-    def candidates(self, text: str) -> set[int]:
-        """Indices of the wordings that may score 60 against ``text``."""
+    def candidates(self, text: str) -> list[int]:
+        """Indices of the wordings that may score 60 against ``text``, in order."""
         bits = self.bits
         mask = 0
         for c in set(text):
             mask |= bits.get(c, 0)
         size = len(text)
-        return {i for i, m, need, n in self.phrases
-                if n <= size and (mask & m).bit_count() >= need}
+        return [i for i, m, need, n in self.phrases
+                if n <= size and (mask & m).bit_count() >= need]
 
 
 _INDEX: list[_WordingIndex] = []
@@ -389,9 +414,11 @@ def _from_wordings(text: str, ctx: _Context,
     edits: list[tuple[str, str, str]] = []
     index = _wording_index(wordings)
     near = index.candidates(text)
-    for i, wd in enumerate(wordings):
-        if i not in near:
-            continue
+    k = 0
+    while k < len(near):
+        i = near[k]
+        k += 1
+        wd = wordings[i]
         if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(wd.phrase, text) < 60:
             continue
         al = fuzz.partial_ratio_alignment(wd.phrase, text)
@@ -406,7 +433,8 @@ def _from_wordings(text: str, ctx: _Context,
             continue
         text = text[:c0] + fixed + text[c1:]
         edits += e
-        near = index.candidates(text)
+        # the text changed: the wordings after this one, against the new text
+        near, k = [j for j in index.candidates(text) if j > i], 0
     return text, edits
 
 
@@ -421,7 +449,7 @@ def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, s
     """
     body = body_sentences if isinstance(body_sentences, Body) else Body.of(body_sentences)
     counts = counts if counts is not None else Counter(body.text + text)
-    ctx = _Context(counts, body.chars)
+    ctx = body.context(counts)
     wordings = load_wordings() if wordings is None else wordings
     out: list[str] = []
     rep = Repair(text)
@@ -497,14 +525,14 @@ def doubt(text: str, counts: Counter[str] | None = None,
     """
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
-    ctx = _Context(counts, bd.chars if bd else "")
+    ctx = bd.context(counts) if bd else _Context(counts, "")
     latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
     q = [c for c in text if c in "？?"]
     sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
     rares = [c for c in text if rare(c)]
     digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
-    odd = [c for c in text if counts and _CJK.match(c) and not rare(c) and ctx.odd(c)]
+    odd = [c for c in text if ctx.odd_common(c)] if counts else []
     unknown: list[str] = []
     if plan_bigrams is not None:
         unknown = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams)

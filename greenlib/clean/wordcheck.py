@@ -27,6 +27,8 @@ WORDS = Path(__file__).resolve().parent.parent / "defaults" / "words.txt"
 MIN_PLAN_COUNT = 3
 
 _RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: every two adjacent characters of a run (overlapping: a lookahead that captures)
+_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
 @cache
@@ -46,8 +48,7 @@ def load_words(path: str | Path = WORDS) -> tuple[frozenset[str], frozenset[str]
 
 def bigrams(text: str) -> Counter[str]:
     """Two-character strings of the Chinese runs of ``text``, counted."""
-    return Counter(run[i:i + 2] for m in _RUN.finditer(text)
-                   for run in [m.group(0)] for i in range(len(run) - 1))
+    return Counter(_BIGRAM.findall(text))
 
 
 def unknown(text: str, plan_bigrams: Counter[str] | None = None,
