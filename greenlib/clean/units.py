@@ -120,6 +120,14 @@ class Registry:
         """Is ``raw`` a clean unit name (kept as written when not in the registry)?"""
         return bool(self.clean_name_re.fullmatch(raw))
 
+    def rests(self, head: str) -> list[str]:
+        """The rests of the names that start with ``head``, longest first (memoised)."""
+        cache: dict[str, list[str]] = self.__dict__.setdefault("_rests", {})
+        if head not in cache:
+            rests = {n[len(head):] for n in self.surface if n.startswith(head) and len(n) > len(head)}
+            cache[head] = sorted(rests, key=lambda r: (-len(r), r))
+        return cache[head]
+
     @cached_property
     def prefixes(self) -> set[str]:
         return {s[:i] for s in self.surface for i in range(1, len(s) + 1)}
@@ -365,22 +373,18 @@ def split_cell(s: str, reg: Registry, open_units: bool = False) -> CellSplit:
         span = (m.start(1), len(s))
         result.append(UnitItem(s[span[0]:span[1]], [span]))
         unit_spans.append(span)
-    # Text = everything else, in order.
-    mask = [True] * len(s)
-    for a, b in unit_spans:
-        for j in range(a, min(b, len(s))):
-            mask[j] = False
+    # Text = everything else, in order: the gaps between the (merged) unit spans.
     text_spans: list[tuple[int, int]] = []
-    j = 0
-    while j < len(s):
-        if mask[j]:
-            k = j
-            while k < len(s) and mask[k]:
-                k += 1
-            text_spans.append((j, k))
-            j = k
-        else:
-            j += 1
+    pos = 0
+    for a, b in sorted(unit_spans):
+        b = min(b, len(s))
+        if a >= b:
+            continue  # covers nothing
+        if a > pos:
+            text_spans.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(s):
+        text_spans.append((pos, len(s)))
     text = "".join(s[a:b] for a, b in text_spans)
     return CellSplit(text=text, text_spans=text_spans, items=result,
                      unit_spans=sorted(unit_spans))
@@ -393,9 +397,8 @@ def _find_tail(s: str, head: str, start: int, reg: Registry,
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
-    rests = {name[len(head):] for name in reg.surface if name.startswith(head) and len(name) > len(head)}
     best: tuple[int, int] | None = None
-    for rest in sorted(rests, key=lambda r: (-len(r), r)):
+    for rest in reg.rests(head):
         pos = s.find(rest, start + 1)
         while pos != -1 and not free(pos, pos + len(rest)):
             pos = s.find(rest, pos + 1)
