@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 WORDS = Path(__file__).resolve().parent.parent / "defaults" / "words.txt"
@@ -63,12 +64,12 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
     for m in _RUN.finditer(text):
         run = m.group(0)
         size = len(run)
-        covered = bytearray(size)
-        for i in range(size - 1):
-            w = run[i:i + 2]
-            # .get: a bigram the plan lacks counts 0 (without a call of Counter.__missing__)
-            if w in words or local.get(w, 0) >= min_count:
-                covered[i] = covered[i + 1] = 1
+        # every two-character window at once (.get: a bigram the plan lacks counts 0
+        # without a call of Counter.__missing__); a character is covered by the window
+        # starting at it or by the one before
+        hits = [w in words or local.get(w, 0) >= min_count for w in _BIGRAM.findall(run)]
+        edge = [False, *hits, False]
+        covered = bytearray(x or y for x, y in pairwise(edge))
         # a 3–4 character word matters only where no two-character one covers
         for p in [p for p in range(size) if not covered[p]]:
             if covered[p]:
