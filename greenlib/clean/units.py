@@ -16,7 +16,7 @@ reported, not guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -151,7 +151,9 @@ class Registry:
         hit = cache.get((raw, in_list))
         if hit is None:
             hit = cache[(raw, in_list)] = self._resolve(raw, in_list)
-        return replace(hit, candidates=list(hit.candidates)) if hit.candidates else replace(hit)
+        # a copy (as dataclasses.replace would make it, without its cost)
+        return Resolution(hit.raw, hit.unit, hit.method, hit.score,
+                          list(hit.candidates) if hit.candidates else hit.candidates)
 
     def _resolve(self, raw: str, in_list: bool = True) -> Resolution:
         key = match_key(raw)
