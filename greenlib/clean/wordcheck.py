@@ -69,16 +69,21 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
         # starting at it or by the one before
         hits = [w in words or local.get(w, 0) >= min_count for w in _BIGRAM.findall(run)]
         edge = [False, *hits, False]
-        covered = bytearray(x or y for x, y in pairwise(edge))
+        gaps = [p for p, (x, y) in enumerate(pairwise(edge)) if not (x or y)]
+        if not gaps:
+            continue
+        covered = bytearray(b"\x01") * size
+        for p in gaps:
+            covered[p] = 0
         # a 3–4 character word matters only where no two-character one covers
-        for p in [p for p in range(size) if not covered[p]]:
+        for p in gaps:
             if covered[p]:
                 continue
             for n in (3, 4):
                 for i in range(max(0, p - n + 1), min(p, size - n) + 1):
                     if run[i:i + n] in words:
                         covered[i:i + n] = b"\x01" * n
-        out += [c for c, ok in zip(run, covered, strict=True) if not ok and c not in single]
+        out += [run[p] for p in gaps if not covered[p] and run[p] not in single]
     return out
 
 
