@@ -122,6 +122,26 @@ def rare(c: str) -> bool:
 
 
 @cache
+def _common_chars() -> frozenset[str]:
+    """The characters :func:`rare` holds common: GB2312 level 1 (first byte B0–D7) and
+    ``_COMMON_EXTRA``; a Chinese character not among them is rare."""
+    level1 = set()
+    for b1 in range(0xB0, 0xD8):
+        for b2 in range(0xA1, 0xFF):
+            try:
+                level1.add(bytes((b1, b2)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(level1 | _COMMON_EXTRA)
+
+
+@cache
+def _symbol(c: str) -> bool:
+    """A symbol no Chinese sentence holds: non-ASCII debris, or one of ``&*_^#@|\\/<>``."""
+    return (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"
+
+
+@cache
 def debris(c: str) -> bool:
     """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence (cached)."""
     return not _CJK.match(c) and not c.isdigit() and c not in _PUNCT and c != "%" and c != "％" \
@@ -528,8 +548,9 @@ def doubt(text: str, counts: Counter[str] | None = None,
     ctx = bd.context(counts) if bd else _Context(counts, "")
     latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
     q = [c for c in text if c in "？?"]
-    sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
-    rares = [c for c in text if rare(c)]
+    sym = [c for c in text if _symbol(c)]
+    common = _common_chars()
+    rares = [c for c in text if "\u3400" <= c <= "\u9fff" and c not in common]  # rare(c)
     digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
     odd = [c for c in text if ctx.odd_common(c)] if counts else []
