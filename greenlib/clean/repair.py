@@ -455,7 +455,9 @@ def _from_wordings(text: str, ctx: _Context,
         i = near[k]
         k += 1
         wd = wordings[i]
-        if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(wd.phrase, text) < 60:
+        # (with the cutoff, rapidfuzz skips windows that cannot reach it: same answer)
+        if len(wd.phrase) < 4 or wd.phrase in text or fuzz.partial_ratio(
+                wd.phrase, text, score_cutoff=60) < 60:
             continue
         al = fuzz.partial_ratio_alignment(wd.phrase, text)
         if len(wd.phrase) > len(text):
