@@ -25,21 +25,20 @@ repair as ``text_ocr``. :func:`doubt` scores what is left (0–1) for the report
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from . import wordcheck
-
-#: The fixed national wordings of the genre (id, phrase, source).
-WORDINGS = Path(__file__).resolve().parent.parent / "defaults" / "wordings.csv"
+from .chars import CJK_RE as _CJK
+from .chars import NOT_CJK_RE, QUESTION_RE, debris, rare, rare_re, symbol
+from .wordings import WORDINGS as WORDINGS  # (kept importable from here)
+from .wordings import Wording, index_of, load_wordings
 
 #: A clause is aligned with the body only if the aligned spans are at least this similar.
 MIN_SIMILARITY = 65.0
@@ -54,11 +53,7 @@ UNKNOWN_STEP = 0.05
 UNKNOWN_STRONG = 0.2
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_PUNCT = set("，。、；：（）“”‘’？！《》·—…,.;:()!\"' ")
 _QUOTES = set("“”")
-# a rare character that still belongs in government text (GB2312 level 2)
-_COMMON_EXTRA = set("帼瘠")
 # one or two characters in brackets inside a word: 制（修）订, （含）
 _BRACKETED = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
 _UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
@@ -83,19 +78,6 @@ def show(piece: str) -> str:
     return piece.replace("；", ";") or "∅"
 
 
-@dataclass(frozen=True)
-class Wording:
-    id: str
-    phrase: str
-    source: str
-
-
-@cache
-def load_wordings(path: str | Path = WORDINGS) -> tuple[Wording, ...]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return tuple(Wording(r["id"], r["phrase"], r["source"]) for r in csv.DictReader(f))
-
-
 def sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENT_RE.finditer(text) if m.group(0).strip()]
 
@@ -105,63 +87,6 @@ def _clauses(sentence: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- characters
-
-
-@cache
-def rare(c: str) -> bool:
-    """A Chinese character outside the 3,755 common ones (GB2312 level 1).
-
-    Cached: it is asked of every character of every task, a few thousand distinct ones."""
-    if not _CJK.match(c) or c in _COMMON_EXTRA:
-        return False
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return True
-    return not 0xB0 <= b[0] <= 0xD7
-
-
-_QUESTION = re.compile(r"[？?]")
-_NOT_CJK = re.compile(r"[^\u3400-\u9fff]")
-
-
-@cache
-def _rare_re() -> re.Pattern[str]:
-    """The characters :func:`rare` holds rare: Chinese ones outside :func:`_common_chars`."""
-    ranges, start = [], 0x3400
-    for code in sorted(ord(c) for c in _common_chars() if "\u3400" <= c <= "\u9fff"):
-        if code > start:
-            ranges.append(f"{chr(start)}-{chr(code - 1)}")
-        start = code + 1
-    ranges.append(f"{chr(start)}-\u9fff")
-    return re.compile("[" + "".join(ranges) + "]")
-
-
-@cache
-def _common_chars() -> frozenset[str]:
-    """The characters :func:`rare` holds common: GB2312 level 1 (first byte B0–D7) and
-    ``_COMMON_EXTRA``; a Chinese character not among them is rare."""
-    level1 = set()
-    for b1 in range(0xB0, 0xD8):
-        for b2 in range(0xA1, 0xFF):
-            try:
-                level1.add(bytes((b1, b2)).decode("gb2312"))
-            except UnicodeDecodeError:
-                continue
-    return frozenset(level1 | _COMMON_EXTRA)
-
-
-@cache
-def _symbol(c: str) -> bool:
-    """A symbol no Chinese sentence holds: non-ASCII debris, or one of ``&*_^#@|\\/<>``."""
-    return (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"
-
-
-@cache
-def debris(c: str) -> bool:
-    """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence (cached)."""
-    return not _CJK.match(c) and not c.isdigit() and c not in _PUNCT and c != "%" and c != "％" \
-        and c not in "+-—×~"
 
 
 class _Context:
@@ -391,64 +316,11 @@ def _from_body(core: str, body: Body, ctx: _Context,
     return fixed, [(a, b, f"body:{body.offsets[int(s[5:])]}") for a, b, s in e]
 
 
-class _WordingIndex:
-    """The wordings' characters, to skip those that cannot be near a text (exactly).
-
-    ``fuzz.partial_ratio(phrase, text)`` (phrase of ``L`` characters, no longer than text)
-    is ``200·m / (L + w)`` for the best window of ``w ≤ L`` characters of ``text`` with
-    ``m ≤ w`` characters in common (in order); ``≥ 60`` needs ``m ≥ 3L/7``, and ``m`` is
-    at most the number of the phrase's characters found in the text. A wording with fewer
-    cannot score 60, and one longer than the text is never used: neither is compared.
-
-    Each character of each phrase is one bit; a text's bits are those of its characters,
-    so the phrase's characters found in it are one AND and a bit count.
-    """
-
-    def __init__(self, wordings: tuple[Wording, ...]) -> None:
-        self.wordings = wordings
-        #: character → the bits of its every occurrence in every phrase
-        self.bits: dict[str, int] = {}
-        #: (index, phrase bits, characters needed, length) of the usable wordings
-        self.phrases: list[tuple[int, int, int, int]] = []
-        bit = 0
-        for i, wd in enumerate(wordings):
-            mask = 0
-            for c in wd.phrase:
-                self.bits[c] = self.bits.get(c, 0) | 1 << bit
-                mask |= 1 << bit
-                bit += 1
-            n = len(wd.phrase)
-            if n >= 4:
-                # 7m ≥ 3L, with one character's slack against rounding
-                self.phrases.append((i, mask, -(-(3 * n - 1) // 7), n))
-
-    def candidates(self, text: str) -> list[int]:
-        """Indices of the wordings that may score 60 against ``text``, in order."""
-        bits = self.bits
-        mask = 0
-        for c in set(text):
-            mask |= bits.get(c, 0)
-        size = len(text)
-        return [i for i, m, need, n in self.phrases
-                if n <= size and (mask & m).bit_count() >= need]
-
-
-_INDEX: list[_WordingIndex] = []
-
-
-def _wording_index(wordings: Sequence[Wording]) -> _WordingIndex:
-    """The index of ``wordings``, built once (the last one is kept)."""
-    key = tuple(wordings)
-    if not _INDEX or _INDEX[0].wordings != key:
-        _INDEX[:] = [_WordingIndex(key)]
-    return _INDEX[0]
-
-
 def _from_wordings(text: str, ctx: _Context,
                    wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says one of the genre's fixed wordings."""
     edits: list[tuple[str, str, str]] = []
-    index = _wording_index(wordings)
+    index = index_of(wordings)
     near = index.candidates(text)
     k = 0
     while k < len(near):
@@ -565,11 +437,11 @@ def doubt(text: str, counts: Counter[str] | None = None,
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
     ctx = bd.context(counts) if bd else _Context(counts, "")
     latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
-    q = _QUESTION.findall(text)
+    q = QUESTION_RE.findall(text)
     # (a Chinese character is never a symbol; the regular expressions find characters faster
     # than a test per character)
-    sym = [c for c in _NOT_CJK.findall(text) if _symbol(c)]
-    rares = _rare_re().findall(text)
+    sym = [c for c in NOT_CJK_RE.findall(text) if symbol(c)]
+    rares = rare_re().findall(text)
     digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
     odd = ctx.odd_common_in(text) if counts else []
