@@ -109,8 +109,9 @@ class _Context:
     def odd_common_in(self, text: str) -> list[str]:
         """The common Chinese characters (no rare ones) of ``text`` that are odd in this plan."""
         memo = self._odd_common
-        for c in set(text) - memo.keys():
-            memo[c] = bool(_CJK.match(c)) and not rare(c) and self.odd(c)
+        for c in set(text):
+            if c not in memo:  # (not set - memo.keys(): that would walk the whole memo)
+                memo[c] = bool(_CJK.match(c)) and not rare(c) and self.odd(c)
         return [c for c in text if memo[c]]
 
     def _is_odd(self, c: str) -> bool:
