@@ -56,6 +56,11 @@ _SENT_RE = re.compile(r"[^。；]+[。；]?")
 _QUOTES = set("“”")
 # one or two characters in brackets inside a word: 制（修）订, （含）
 _BRACKETED = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
+_LATIN = re.compile(r"[A-Za-z]+")
+# an abbreviation in brackets (its letters are no debris): （EOD…）
+_ABBREVIATION = re.compile(r"[（(][A-Z]{2,}[^）)]*[）)]")
+# a digit between Chinese characters
+_LONE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])")
 _UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
 
 
@@ -402,6 +407,8 @@ def _residual(text: str, body: Body, ctx: _Context, suspect: frozenset[str] = fr
     to a character the annex lost (重大技装备 against 重大技术装备).
     """
     out: list[str] = []
+    if not body.text:
+        return out  # nothing to align with (every alignment would score 0)
     for sent in sentences(text):
         for piece in _clauses(sent):
             core = piece.rstrip("，。；")
@@ -437,18 +444,19 @@ def doubt(text: str, counts: Counter[str] | None = None,
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
     ctx = bd.context(counts) if bd else _Context(counts, "")
-    latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
+    latin = _LATIN.findall(_ABBREVIATION.sub("", text))
     q = QUESTION_RE.findall(text)
     # (a Chinese character is never a symbol; the regular expressions find characters faster
     # than a test per character)
     sym = [c for c in NOT_CJK_RE.findall(text) if symbol(c)]
     rares = rare_re().findall(text)
-    digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
+    digits = [m.group(0) for m in _LONE_DIGIT.finditer(text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
     odd = ctx.odd_common_in(text) if counts else []
     unknown: list[str] = []
+    plain = _BRACKETED.sub("", text)
     if plan_bigrams is not None:
-        unknown = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams)
+        unknown = wordcheck.unknown(plain, plan_bigrams)
         odd = [c for c in odd if c in unknown]
     resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
     parts: list[tuple[float, str]] = []
@@ -466,12 +474,12 @@ def doubt(text: str, counts: Counter[str] | None = None,
         parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
-    lone = wordcheck.fragments(_BRACKETED.sub("", text)) if plan_bigrams is not None else []
+    lone = wordcheck.fragments(plain) if plan_bigrams is not None else []
     if lone:
         parts.append((0.5, f"有孤立的单字（{''.join(lone[:3])}）"))
     if unknown:
         # stronger when not even a string seen twice in the plan covers them
-        strong = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams, 2)
+        strong = wordcheck.unknown(plain, plan_bigrams, 2)
         w = min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1))
         w = 1 - (1 - w) * (1 - (UNKNOWN_STRONG if strong else 0.0))
         parts.append((w, f"有不成词的字（{''.join(unknown[:6])}）"))
