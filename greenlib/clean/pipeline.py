@@ -261,9 +261,12 @@ def find_targets(w: Work) -> None:
         found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
+        xs = extract(c.row["text"], "annex", t.task_id)
+        if not xs:
+            continue  # (most tasks: no need to map their positions)
         to_ocr = (list(range(len(c.row["text"]) + 1)) if c.row["text"] == c.row["text_ocr"]
                   else repair.position_map(c.row["text"], c.row["text_ocr"]))
-        for x in extract(c.row["text"], "annex", t.task_id):
+        for x in xs:
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
             # crossed a unit cell is widened to cover it)
