@@ -143,7 +143,9 @@ def read_annex(w: Work) -> None:
             "text": split.text, "raw_start": raw_start, "raw_end": raw_end,
             "raw_text": w.doc.text[raw_start:raw_end],
         }
-        offsets = [t.body_start + j for a, b in split.text_spans for j in range(a, b)]
+        offsets: list[int] = []
+        for a, b in split.text_spans:
+            offsets += range(t.body_start + a, t.body_start + b)
         w.cells[t.task_id] = AnnexCell(row, split.text, offsets, items)
 
 
