@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +144,8 @@ def read_annex(w: Work) -> None:
             "text": split.text, "raw_start": raw_start, "raw_end": raw_end,
             "raw_text": w.doc.text[raw_start:raw_end],
         }
-        offsets: list[int] = []
-        for a, b in split.text_spans:
-            offsets += range(t.body_start + a, t.body_start + b)
+        offsets = [*chain.from_iterable(range(t.body_start + a, t.body_start + b)
+                                        for a, b in split.text_spans)]
         w.cells[t.task_id] = AnnexCell(row, split.text, offsets, items)
 
 
@@ -263,9 +263,8 @@ def find_targets(w: Work) -> None:
         found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
-        xs = extract(c.row["text"], "annex", t.task_id)
-        if not xs:
-            continue  # (most tasks: no need to map their positions)
+        if not (xs := extract(c.row["text"], "annex", t.task_id)):
+            continue  # (most tasks: no positions to map)
         to_ocr = (list(range(len(c.row["text"]) + 1)) if c.row["text"] == c.row["text_ocr"]
                   else repair.position_map(c.row["text"], c.row["text_ocr"]))
         for x in xs:
