@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from functools import cache
 from itertools import pairwise
+from operator import add
 from pathlib import Path
 
 WORDS = Path(__file__).resolve().parent.parent / "defaults" / "words.txt"
@@ -60,31 +61,30 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
     """
     words, single = load_words()
     local = plan_bigrams or Counter()
-    out: list[str] = []
-    for m in _RUN.finditer(text):
-        run = m.group(0)
-        size = len(run)
-        # every two-character window at once (.get: a bigram the plan lacks counts 0
-        # without a call of Counter.__missing__); a character is covered by the window
-        # starting at it or by the one before
-        hits = [w in words or local.get(w, 0) >= min_count for w in _BIGRAM.findall(run)]
-        edge = [False, *hits, False]
-        gaps = [p for p, (x, y) in enumerate(pairwise(edge)) if not (x or y)]
-        if not gaps:
+    # the runs joined by line breaks (no word holds one, nor does the plan's bigram count):
+    # one pass over every two- to four-character window, none across two runs
+    chars = "\n".join(_RUN.findall(text))
+    size = len(chars)
+    if not size:
+        return []
+    hits = [w in words or local.get(w, 0) >= min_count for w in map(add, chars, chars[1:])]
+    # a character is covered by the window starting at it or by the one before
+    edge = [False, *hits, False]
+    gaps = [p for p, (x, y) in enumerate(pairwise(edge)) if not (x or y) and chars[p] != "\n"]
+    if not gaps:
+        return []
+    covered = bytearray(b"\x01") * size
+    for p in gaps:
+        covered[p] = 0
+    # a 3–4 character word matters only where no two-character one covers
+    for p in gaps:
+        if covered[p]:
             continue
-        covered = bytearray(b"\x01") * size
-        for p in gaps:
-            covered[p] = 0
-        # a 3–4 character word matters only where no two-character one covers
-        for p in gaps:
-            if covered[p]:
-                continue
-            for n in (3, 4):
-                for i in range(max(0, p - n + 1), min(p, size - n) + 1):
-                    if run[i:i + n] in words:
-                        covered[i:i + n] = b"\x01" * n
-        out += [run[p] for p in gaps if not covered[p] and run[p] not in single]
-    return out
+        for n in (3, 4):
+            for i in range(max(0, p - n + 1), min(p, size - n) + 1):
+                if chars[i:i + n] in words:
+                    covered[i:i + n] = b"\x01" * n
+    return [chars[p] for p in gaps if not covered[p] and chars[p] not in single]
 
 
 _LONE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?![\u4e00-\u9fff])")
