@@ -16,6 +16,7 @@ reported, not guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -292,8 +293,9 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
         if strong or reg.resolve(s[a:b], in_list=in_list).unit or (
                 open_units and in_list and reg.plausible_name(s[a:b])):
             spans.append((a, b))
-    # Tokens in list position that do not start like a unit (``银懒分局、环境局``).
-    for m in _LIST_TOKEN.finditer(s):
+    # Tokens in list position that do not start like a unit (``银懒分局、环境局``). A token
+    # holds no 、, so those right after one are the ones a scan would find there.
+    for m in _after_separators(s):
         a, b = m.span()
         if not free(a, b):
             continue
@@ -309,6 +311,15 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
             if 2 <= len(tail) <= 10 and not any(c in _STOP for c in tail) and reg.resolve(tail).unit:
                 spans.append((last_end + 1, len(s)))
     return sorted(spans)
+
+
+def _after_separators(s: str) -> Iterator[re.Match[str]]:
+    """The list tokens (:data:`_LIST_TOKEN`) that start right after a 、, in order."""
+    i = s.find(_SEP)
+    while i >= 0:
+        if m := _LIST_TOKEN.match(s, i + 1):
+            yield m
+        i = s.find(_SEP, i + 1)
 
 
 def _prefix_at(s: str, i: int, reg: Registry) -> int:
