@@ -207,35 +207,26 @@ _TONELESS_RE = re.compile(rf"(?<=[\u3400-\u9fff)）])[(（]{_SYLLABLE}[)）]")
 _TONELESS_MIN = 3
 
 
-class _Builder:
-    """Accumulates normalised characters with their raw offsets."""
-
-    def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.offsets: list[int] = []
-
-    def add(self, ch: str, off: int) -> None:
-        self.chars.append(ch)
-        self.offsets.append(off)
+def _drop(text: str, offs: list[int], spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """``text`` and its offsets without the characters in any of ``spans`` (by slices)."""
+    keep_text: list[str] = []
+    keep_off: list[int] = []
+    pos, n = 0, len(text)
+    for a, b in sorted(spans):
+        a = min(a, n)
+        if a > pos:
+            keep_text.append(text[pos:a])
+            keep_off += offs[pos:a]
+        pos = max(pos, b)
+    if pos < n:
+        keep_text.append(text[pos:])
+        keep_off += offs[pos:]
+    return "".join(keep_text), keep_off
 
 
 def _drop_spans(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[int]]:
-    keep_text: list[str] = []
-    keep_off: list[int] = []
-    spans = sorted(spans)
-    i = 0
-    si = 0
-    n = len(text)
-    while i < n:
-        while si < len(spans) and spans[si][1] <= i:
-            si += 1
-        if si < len(spans) and spans[si][0] <= i < spans[si][1]:
-            i = spans[si][1]
-            continue
-        keep_text.append(text[i])
-        keep_off.append(i)
-        i += 1
-    return "".join(keep_text), keep_off
+    """``text`` without the characters in any of ``spans``, and the kept positions."""
+    return _drop(text, list(range(len(text))), spans)
 
 
 def page_marker_spans(text: str) -> list[tuple[int, int]]:
@@ -261,6 +252,131 @@ def page_marker_spans(text: str) -> list[tuple[int, int]]:
         expected = n + 1
     # A scrape has many pages; two or fewer "markers" are real list items, not pages.
     return spans if len(spans) >= 3 else []
+
+
+_PUNCT_ASCII_RE = re.compile("[" + re.escape("".join(_PUNCT_FULL)) + "]")
+_BRACKET_RE = re.compile("[（）)]")
+_SPACE_RUN_RE = re.compile("[ \t]+")
+#: a space before one of these (or before a Chinese character) is a stray space
+_SPACE_EATERS_NEXT = _SPACE_EATERS | {"."}
+
+
+def _line_joins(text: str) -> list[int]:
+    """Positions of the line breaks inside a sentence: between two characters, not after 。."""
+    out = []
+    n = len(text)
+    i = text.find("\n")
+    while i >= 0:
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        if prev and nxt and prev not in "。\n" and nxt != "\n":
+            out.append(i)
+        i = text.find("\n", i + 1)
+    return out
+
+
+def _char_table(text: str) -> tuple[dict[int, str], set[str], set[str]]:
+    """(translation table, full-width letters and digits, 繁体 characters) of ``text``."""
+    table: dict[int, str] = {}
+    width: set[str] = set()
+    trad: set[str] = set()
+    for ch in set(text):
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E and ch.isalnum():
+            table[code] = chr(code - 0xFEE0)
+            width.add(ch)
+        elif ch == "\u3000" or ch == "\xa0":
+            table[code] = " "
+        elif is_cjk(ch) and (s := _simplify_char(ch)) != ch:
+            table[code] = s
+            trad.add(ch)
+    return table, width, trad
+
+
+def _chars(text: str, offs: list[int], rules: Counter) -> tuple[str, list[int], int]:
+    """Full-width letters and digits → ASCII, odd spaces → space, 繁体 → 简体, and stray
+    spaces (beside Chinese or punctuation) dropped: (text, offsets, 繁体 characters).
+
+    The same as reading character by character: a space is stray after a kept Chinese
+    character or punctuation mark, or before one (the next character that is no space)."""
+    table, width, trad = _char_table(text)
+    # the few characters to change, found by a character class (faster than translate)
+    conv = re.sub("[" + re.escape("".join(map(chr, table))) + "]", lambda m: table[ord(m.group())],
+                  text) if table else text
+    drops: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _SPACE_RUN_RE.finditer(conv):
+        s, e = m.span()
+        nxt = text[e] if e < n else ""
+        before = is_cjk(nxt) or _in(nxt, _SPACE_EATERS_NEXT)
+        prev = conv[s - 1] if s else ""
+        for i in range(s, e):
+            if before or is_cjk(prev) or _in(prev, _SPACE_EATERS):
+                drops.append((i, i + 1))
+            else:
+                prev = conv[i]
+    counts = Counter(text) if width or trad else Counter()
+    n_width = sum(counts[c] for c in width)
+    # the rules count in the order they first occur (the quality report lists them so)
+    first_width = min((text.find(c) for c in width), default=n)
+    first_space = drops[0][0] if drops else n
+    for _, rule, k in sorted([(first_width, "width", n_width), (first_space, "space", len(drops))]):
+        if k:
+            rules[rule] += k
+    if drops:
+        conv, offs = _drop(conv, offs, drops)
+    return conv, offs, sum(counts[c] for c in trad)
+
+
+def _full_width_punct(text: str, rules: Counter) -> str:
+    """ASCII punctuation beside Chinese text → full-width; a converted mark can make its
+    neighbour "beside Chinese" too, so repeat until nothing changes (idempotent).
+
+    Only the few ASCII marks and brackets are visited, in order, as a character-by-character
+    pass would; the changed characters are kept aside and written in at the end."""
+    new: dict[int, str] = {}
+    n = len(text)
+
+    def at(i: int) -> str:
+        return new.get(i, text[i]) if 0 <= i < n else ""
+
+    marks = [m.start() for m in _PUNCT_ASCII_RE.finditer(text)]
+    brackets = [m.start() for m in _BRACKET_RE.finditer(text)]
+    changed = True
+    while changed:
+        changed = False
+        for i in marks:
+            ch, prev, nxt = at(i), at(i - 1), at(i + 1)
+            near = is_cjk(prev) or is_cjk(nxt) or _in(prev, _FULL_SET) or _in(nxt, _FULL_SET)
+            number = prev.isdigit() and nxt.isdigit() and ch in ",:;"
+            if near and not number:
+                new[i] = _PUNCT_FULL[ch]
+                rules["width"] += 1
+                changed = True
+                if ch == "(":
+                    brackets.append(i)
+        marks = [i for i in marks if i not in new]
+        brackets.sort()
+        # a closing bracket whose opening one is full-width (国发（2021)4号) follows it
+        depth = 0
+        for i in brackets:
+            ch = at(i)
+            if ch == "（":
+                depth += 1
+            elif ch == "）":
+                depth = max(depth - 1, 0)
+            elif ch == ")" and depth:
+                new[i] = "）"
+                depth -= 1
+                rules["width"] += 1
+                changed = True
+        marks = [i for i in marks if i not in new]
+    parts, pos = [], 0
+    for i in sorted(new):
+        parts += [text[pos:i], new[i]]
+        pos = i + 1
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def normalize(raw: str) -> Normalized:
@@ -290,25 +406,16 @@ def normalize(raw: str) -> Normalized:
     # Remaining line breaks: inside a sentence they are layout, between paragraphs
     # they separate. A scrape's lines end anywhere, so a break between two non-space
     # characters is joined.
-    b = _Builder()
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            prev = text[i - 1] if i else ""
-            nxt = text[i + 1] if i + 1 < n else ""
-            if prev and nxt and prev not in "。\n" and nxt != "\n":
-                rules["line_join"] += 1
-                continue
-        b.add(ch, offs[i])
-    text, offs = "".join(b.chars), b.offsets
+    joins = [(i, i + 1) for i in _line_joins(text)]
+    if joins:
+        rules["line_join"] += len(joins)
+        text, offs = _drop(text, offs, joins)
 
     # Repeated table headers (keep the first, which introduces the table).
     hdr = list(_HEADER_RE.finditer(text))
     if len(hdr) > 1:
         spans = [(m.start(), m.end()) for m in hdr[1:]]
-        kept, idx = _drop_spans(text, spans)
-        offs = [offs[i] for i in idx]
-        text = kept
+        text, offs = _drop(text, offs, spans)
         rules["table_header"] += len(spans)
 
     # A year in Chinese numerals (二〇三〇年 → 2030年): one digit per character, offsets kept.
@@ -319,65 +426,11 @@ def normalize(raw: str) -> Normalized:
     text = _CN_YEAR_RE.sub(_cn_year, text)
 
     # Width, punctuation, spaces and 繁体, character by character.
-    b = _Builder()
-    n = len(text)
-    trad = 0
-    for i, ch in enumerate(text):
-        o = offs[i]
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E and (ch.isalnum()):
-            ch = chr(code - 0xFEE0)
-            rules["width"] += 1
-        elif ch == "\u3000" or ch == "\xa0":
-            ch = " "
-        if ch in " \t":
-            prev = b.chars[-1] if b.chars else ""
-            j = i + 1
-            while j < n and text[j] in " \t\u3000\xa0":
-                j += 1
-            nxt = text[j] if j < n else ""
-            if is_cjk(prev) or _in(prev, _SPACE_EATERS) or is_cjk(nxt) or _in(nxt, _SPACE_EATERS | {"."}):
-                rules["space"] += 1
-                continue
-        if is_cjk(ch):
-            s = _simplify_char(ch)
-            if s != ch:
-                trad += 1
-                ch = s
-        b.add(ch, o)
+    text, offs, trad = _chars(text, offs, rules)
     if trad:
         rules["traditional"] += trad
-    chars = b.chars
-    # ASCII punctuation beside Chinese text → full-width; a converted mark can make its
-    # neighbour "beside Chinese" too, so repeat until nothing changes (idempotent).
-    changed = True
-    while changed:
-        changed = False
-        for i, ch in enumerate(chars):
-            if ch not in _PUNCT_FULL:
-                continue
-            prev = chars[i - 1] if i else ""
-            nxt = chars[i + 1] if i + 1 < len(chars) else ""
-            near = is_cjk(prev) or is_cjk(nxt) or _in(prev, _FULL_SET) or _in(nxt, _FULL_SET)
-            number = prev.isdigit() and nxt.isdigit() and ch in ",:;"
-            if near and not number:
-                chars[i] = _PUNCT_FULL[ch]
-                rules["width"] += 1
-                changed = True
-        # a closing bracket whose opening one is full-width (国发（2021)4号) follows it
-        depth = 0
-        for i, ch in enumerate(chars):
-            if ch == "（":
-                depth += 1
-            elif ch == "）":
-                depth = max(depth - 1, 0)
-            elif ch == ")" and depth:
-                chars[i] = "）"
-                depth -= 1
-                rules["width"] += 1
-                changed = True
-    out = "".join(chars)
-    n_cjk = len(_CJK_RE.findall(out)) or 1
+    out = _full_width_punct(text, rules)
+    n_cjk = (len(_CJK_RE.findall(out)) or 1) if trad else 1
     return Normalized(
-        text=out, offsets=b.offsets, raw_len=len(raw), rules=rules, traditional=trad / n_cjk > 0.02
+        text=out, offsets=offs, raw_len=len(raw), rules=rules, traditional=trad / n_cjk > 0.02
     )

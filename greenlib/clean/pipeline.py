@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,8 @@ def read_annex(w: Work) -> None:
             "text": split.text, "raw_start": raw_start, "raw_end": raw_end,
             "raw_text": w.doc.text[raw_start:raw_end],
         }
-        offsets = [t.body_start + j for a, b in split.text_spans for j in range(a, b)]
+        offsets = [*chain.from_iterable(range(t.body_start + a, t.body_start + b)
+                                        for a, b in split.text_spans)]
         w.cells[t.task_id] = AnnexCell(row, split.text, offsets, items)
 
 
@@ -277,9 +279,11 @@ def find_targets(w: Work) -> None:
         found += _shift(extract(text[pos:body_end], "body"), pos)
     for t in plan.tasks:
         c = w.cells[t.task_id]
+        if not (xs := extract(c.row["text"], "annex", t.task_id)):
+            continue  # (most tasks: no positions to map)
         to_ocr = (list(range(len(c.row["text"]) + 1)) if c.row["text"] == c.row["text_ocr"]
                   else repair.position_map(c.row["text"], c.row["text_ocr"]))
-        for x in extract(c.row["text"], "annex", t.task_id):
+        for x in xs:
             x.task_ids = [t.task_id]
             # offsets into the cleaned task text → OCR text → normalised text (a span that
             # crossed a unit cell is widened to cover it)

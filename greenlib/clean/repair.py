@@ -25,21 +25,20 @@ repair as ``text_ocr``. :func:`doubt` scores what is left (0–1) for the report
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
-from pathlib import Path
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from . import wordcheck
-
-#: The fixed national wordings of the genre (id, phrase, source).
-WORDINGS = Path(__file__).resolve().parent.parent / "defaults" / "wordings.csv"
+from .chars import CJK_RE as _CJK
+from .chars import NOT_CJK_RE, QUESTION_RE, debris, rare, rare_re, symbol
+from .wordings import WORDINGS as WORDINGS  # (kept importable from here)
+from .wordings import Wording, index_of, load_wordings
 
 #: A clause is aligned with the body only if the aligned spans are at least this similar.
 MIN_SIMILARITY = 65.0
@@ -54,13 +53,14 @@ UNKNOWN_STEP = 0.05
 UNKNOWN_STRONG = 0.2
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_PUNCT = set("，。、；：（）“”‘’？！《》·—…,.;:()!\"' ")
 _QUOTES = set("“”")
-# a rare character that still belongs in government text (GB2312 level 2)
-_COMMON_EXTRA = set("帼瘠")
 # one or two characters in brackets inside a word: 制（修）订, （含）
 _BRACKETED = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
+_LATIN = re.compile(r"[A-Za-z]+")
+# an abbreviation in brackets (its letters are no debris): （EOD…）
+_ABBREVIATION = re.compile(r"[（(][A-Z]{2,}[^）)]*[）)]")
+# a digit between Chinese characters
+_LONE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])")
 _UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
 
 
@@ -83,21 +83,6 @@ def show(piece: str) -> str:
     return piece.replace("；", ";") or "∅"
 
 
-@dataclass(frozen=True)
-class Wording:
-    id: str
-    phrase: str
-    source: str
-
-
-@cache
-def load_wordings(path: str | Path = WORDINGS, kind: str = "phrase") -> tuple[Wording, ...]:
-    """The fixed wordings of ``kind``: ``phrase`` (task text) or ``title`` (part and section headings)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        return tuple(Wording(r["id"], r["phrase"], r["source"]) for r in csv.DictReader(f)
-                     if (r.get("kind") or "phrase") == kind)
-
-
 def sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENT_RE.finditer(text) if m.group(0).strip()]
 
@@ -109,31 +94,32 @@ def _clauses(sentence: str) -> list[str]:
 # --------------------------------------------------------------------------- characters
 
 
-def rare(c: str) -> bool:
-    """A Chinese character outside the 3,755 common ones (GB2312 level 1)."""
-    if not _CJK.match(c) or c in _COMMON_EXTRA:
-        return False
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return True
-    return not 0xB0 <= b[0] <= 0xD7
-
-
-def debris(c: str) -> bool:
-    """Not Chinese, not a digit, not punctuation: OCR debris in a Chinese sentence."""
-    return not _CJK.match(c) and not c.isdigit() and c not in _PUNCT and c != "%" and c != "％" \
-        and c not in "+-—×~"
-
-
 class _Context:
-    """Character frequencies of the whole plan and of the body (to tell debris from words)."""
+    """Character frequencies of the whole plan and of the body (to tell debris from words).
 
-    def __init__(self, counts: Counter[str], body: str) -> None:
+    The answers per character are kept: ``counts`` and ``body`` must not change meanwhile."""
+
+    def __init__(self, counts: Counter[str], body: str | Counter[str]) -> None:
         self.counts = counts
-        self.body = Counter(body)
+        self.body = body if isinstance(body, Counter) else Counter(body)
+        self._odd: dict[str, bool] = {}
+        self._odd_common: dict[str, bool] = {}
 
     def odd(self, c: str) -> bool:
+        hit = self._odd.get(c)
+        if hit is None:
+            hit = self._odd[c] = self._is_odd(c)
+        return hit
+
+    def odd_common_in(self, text: str) -> list[str]:
+        """The common Chinese characters (no rare ones) of ``text`` that are odd in this plan."""
+        memo = self._odd_common
+        for c in set(text):
+            if c not in memo:  # (not set - memo.keys(): that would walk the whole memo)
+                memo[c] = bool(_CJK.match(c)) and not rare(c) and self.odd(c)
+        return [c for c in text if memo[c]]
+
+    def _is_odd(self, c: str) -> bool:
         if c == "？" or c == "?" or debris(c) or rare(c):
             return True
         if not _CJK.match(c):
@@ -294,6 +280,19 @@ class Body:
     text: str
     offsets: list[int]
 
+    @cached_property
+    def chars(self) -> Counter[str]:
+        """Character counts of the body (counted once, not once per task)."""
+        return Counter(self.text)
+
+    def context(self, counts: Counter[str]) -> _Context:
+        """The characters' context with the plan's ``counts``, kept for the next task while
+        ``counts`` is the same object (which must not change meanwhile)."""
+        ctx: _Context | None = self.__dict__.get("_context")
+        if ctx is None or ctx.counts is not counts:
+            ctx = self.__dict__["_context"] = _Context(counts, self.chars)
+        return ctx
+
     @classmethod
     def of(cls, pieces: Sequence[str] | Sequence[tuple[int, str]]) -> Body:
         text, offs = [], []
@@ -332,8 +331,9 @@ def _split(a: str, b: str) -> bool:
 
 def _one_wording(text: str, ctx: _Context, wd: Wording) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says the wording ``wd`` (no edits: unchanged)."""
+    # (with the cutoff, rapidfuzz skips windows that cannot reach it: same answer)
     if len(wd.phrase) < 4 or wd.phrase in text or len(wd.phrase) > len(text) \
-            or fuzz.partial_ratio(wd.phrase, text) < 60:
+            or fuzz.partial_ratio(wd.phrase, text, score_cutoff=60) < 60:
         return text, []
     al = fuzz.partial_ratio_alignment(wd.phrase, text)
     pad = len(wd.phrase) // 2 + 2
@@ -356,12 +356,22 @@ def _from_wordings(text: str, ctx: _Context,
     → 污水资源化利用).
     """
     edits: list[tuple[str, str, str]] = []
-    for wd in wordings:
+    index = index_of(wordings)
+    near = index.candidates(text)
+    k = 0
+    while k < len(near):
+        i = near[k]
+        k += 1
+        wd = wordings[i]
         text, e = _one_wording(text, ctx, wd)
-        if e and wd.phrase not in text:
+        if not e:
+            continue
+        if wd.phrase not in text:
             text, e2 = _one_wording(text, ctx, wd)
             e += e2
         edits += e
+        # the text changed: the wordings after this one, against the new text
+        near, k = [j for j in index.candidates(text) if j > i], 0
     return text, edits
 
 
@@ -376,7 +386,7 @@ def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, s
     """
     body = body_sentences if isinstance(body_sentences, Body) else Body.of(body_sentences)
     counts = counts if counts is not None else Counter(body.text + text)
-    ctx = _Context(counts, body.text)
+    ctx = body.context(counts)
     wordings = load_wordings() if wordings is None else wordings
     out: list[str] = []
     rep = Repair(text)
@@ -418,6 +428,8 @@ def _residual(text: str, body: Body, ctx: _Context, suspect: frozenset[str] = fr
     to a character the annex lost (重大技装备 against 重大技术装备).
     """
     out: list[str] = []
+    if not body.text:
+        return out  # nothing to align with (every alignment would score 0)
     for sent in sentences(text):
         for piece in _clauses(sent):
             core = piece.rstrip("，。；")
@@ -506,10 +518,10 @@ WORDING_SIMILARITY = 80.0
 def _off_wording(text: str, wordings: Sequence[Wording]) -> list[str]:
     """Pieces where ``text`` nearly says a fixed wording but still differs inside it (名录色 / 绿色)."""
     out: list[str] = []
-    chars = set(text)
-    for wd in wordings:
-        p = wd.phrase
-        if len(p) < 4 or p in text or 5 * len(chars & set(p)) < 3 * len(set(p)):
+    # (the index's bound is for a score of 60: every wording that may reach 80 is among them)
+    for i in index_of(wordings).candidates(text):
+        p = wordings[i].phrase
+        if p in text:
             continue
         a_all, _, ops = _aligned_ops(text, p, WORDING_SIMILARITY, phrase_ends=True)
         out += [a_all[a0:a1] or a_all[max(0, a0 - 1):a0 + 1] for _, a0, a1, _, _ in ops]
@@ -541,17 +553,20 @@ def doubt(text: str, counts: Counter[str] | None = None,
     """
     counts = counts or Counter()
     bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
-    ctx = _Context(counts, bd.text if bd else "")
-    latin = re.findall(r"[A-Za-z]+", re.sub(r"[（(][A-Z]{2,}[^）)]*[）)]", "", text))
-    q = [c for c in text if c in "？?"]
-    sym = [c for c in text if (debris(c) and not c.isascii()) or c in "&*_^#@|\\/<>"]
-    rares = [c for c in text if rare(c)]
-    digits = [m.group(0) for m in re.finditer(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])", text)
+    ctx = bd.context(counts) if bd else _Context(counts, "")
+    latin = _LATIN.findall(_ABBREVIATION.sub("", text))
+    q = QUESTION_RE.findall(text)
+    # (a Chinese character is never a symbol; the regular expressions find characters faster
+    # than a test per character)
+    sym = [c for c in NOT_CJK_RE.findall(text) if symbol(c)]
+    rares = rare_re().findall(text)
+    digits = [m.group(0) for m in _LONE_DIGIT.finditer(text)
               if text[m.end()] not in _UNIT_AFTER_DIGIT]
-    odd = [c for c in text if counts and _CJK.match(c) and not rare(c) and ctx.odd(c)]
+    odd = ctx.odd_common_in(text) if counts else []
     unknown: list[str] = []
+    plain = _BRACKETED.sub("", text)
     if plan_bigrams is not None:
-        unknown = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams)
+        unknown = wordcheck.unknown(plain, plan_bigrams)
         odd = [c for c in odd if c in unknown]
     resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
     broken = _compare_body(text, bd)[0] if bd and plan_bigrams is not None else []
@@ -579,12 +594,12 @@ def doubt(text: str, counts: Counter[str] | None = None,
         parts.append((0.5, f"一字修复成多字，请核对（{'、'.join(guessed[:2])}）"))
     if odd:
         parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
-    lone = wordcheck.fragments(_BRACKETED.sub("", text)) if plan_bigrams is not None else []
+    lone = wordcheck.fragments(plain) if plan_bigrams is not None else []
     if lone:
         parts.append((0.5, f"有孤立的单字（{''.join(lone[:3])}）"))
     if unknown:
         # stronger when not even a string seen twice in the plan covers them
-        strong = wordcheck.unknown(_BRACKETED.sub("", text), plan_bigrams, 2)
+        strong = wordcheck.unknown(plain, plan_bigrams, 2)
         w = min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1))
         w = 1 - (1 - w) * (1 - (UNKNOWN_STRONG if strong else 0.0))
         parts.append((w, f"有不成词的字（{''.join(unknown[:6])}）"))

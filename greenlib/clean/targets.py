@@ -136,6 +136,7 @@ _HEAD = re.compile(
 _MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
 _LIST_SEP = re.compile(r"和|、|与|及")
 
+_DIGIT = re.compile(r"\d")
 #: a year that can head a clause (到2025年, 2015年，…); plans of the 十一五/十二五 period count too
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:前|底|末)?")
 _LEAD_STRIP = re.compile(
@@ -299,6 +300,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
     which tells a review of an earlier period (“十三五”期间 in a 十四五 plan) from a target."""
     periods = DEFAULT_PERIODS if periods is None else periods
     horizon = horizon if horizon is not None else horizon_year(text, periods)
+    period_rx = _period_re(tuple(periods))
     found: list[Target] = []
     cur_year = year
     history = False
@@ -319,11 +321,14 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             history = False
         if history:
             continue
-        if horizon is not None and any(int(m.group("y")) < horizon for m in _PAST_YEAR.finditer(clause)):
+        # a year and every rule below read a number (most clauses have none)
+        digits = _DIGIT.search(clause) is not None
+        if digits and horizon is not None and any(int(m.group("y")) < horizon
+                                                  for m in _PAST_YEAR.finditer(clause)):
             continue
         # the year context first: 到2025年 … / “十四五”期间 …
         ym = None
-        for m in _YEAR_RE.finditer(clause):
+        for m in _YEAR_RE.finditer(clause) if digits else ():
             nxt = clause[m.end():m.end() + 1]
             if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or m.start() == 0:
                 ym = m
@@ -333,8 +338,10 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             ym = None  # 2015年，… in a plan to 2025: a past year, not the clause's target year
         if ym:
             cur_year = int(ym.group(1))
-        elif (py := period_year(clause, periods)) is not None:
-            cur_year = py
+        elif period_rx and (pm := period_rx.search(clause)):
+            cur_year = int(periods[pm.group(1)])  # as period_year(clause, periods)
+        if not digits:
+            continue
         taken: list[tuple[int, int]] = []
 
         def free(x: int, y: int, _taken: list[tuple[int, int]] = taken) -> bool:

@@ -16,7 +16,8 @@ reported, not guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -120,6 +121,14 @@ class Registry:
         """Is ``raw`` a clean unit name (kept as written when not in the registry)?"""
         return bool(self.clean_name_re.fullmatch(raw))
 
+    def rests(self, head: str) -> list[str]:
+        """The rests of the names that start with ``head``, longest first (memoised)."""
+        cache: dict[str, list[str]] = self.__dict__.setdefault("_rests", {})
+        if head not in cache:
+            rests = {n[len(head):] for n in self.surface if n.startswith(head) and len(n) > len(head)}
+            cache[head] = sorted(rests, key=lambda r: (-len(r), r))
+        return cache[head]
+
     @cached_property
     def prefixes(self) -> set[str]:
         return {s[:i] for s in self.surface for i in range(1, len(s) + 1)}
@@ -143,7 +152,9 @@ class Registry:
         hit = cache.get((raw, in_list))
         if hit is None:
             hit = cache[(raw, in_list)] = self._resolve(raw, in_list)
-        return replace(hit, candidates=list(hit.candidates)) if hit.candidates else replace(hit)
+        # a copy (as dataclasses.replace would make it, without its cost)
+        return Resolution(hit.raw, hit.unit, hit.method, hit.score,
+                          list(hit.candidates) if hit.candidates else hit.candidates)
 
     def _resolve(self, raw: str, in_list: bool = True) -> Resolution:
         key = match_key(raw)
@@ -282,8 +293,9 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
         if strong or reg.resolve(s[a:b], in_list=in_list).unit or (
                 open_units and in_list and reg.plausible_name(s[a:b])):
             spans.append((a, b))
-    # Tokens in list position that do not start like a unit (``银懒分局、环境局``).
-    for m in _LIST_TOKEN.finditer(s):
+    # Tokens in list position that do not start like a unit (``银懒分局、环境局``). A token
+    # holds no 、, so those right after one are the ones a scan would find there.
+    for m in _after_separators(s):
         a, b = m.span()
         if not free(a, b):
             continue
@@ -299,6 +311,15 @@ def _find_items(s: str, reg: Registry, open_units: bool = False) -> list[tuple[i
             if 2 <= len(tail) <= 10 and not any(c in _STOP for c in tail) and reg.resolve(tail).unit:
                 spans.append((last_end + 1, len(s)))
     return sorted(spans)
+
+
+def _after_separators(s: str) -> Iterator[re.Match[str]]:
+    """The list tokens (:data:`_LIST_TOKEN`) that start right after a 、, in order."""
+    i = s.find(_SEP)
+    while i >= 0:
+        if m := _LIST_TOKEN.match(s, i + 1):
+            yield m
+        i = s.find(_SEP, i + 1)
 
 
 def _prefix_at(s: str, i: int, reg: Registry) -> int:
@@ -365,22 +386,18 @@ def split_cell(s: str, reg: Registry, open_units: bool = False) -> CellSplit:
         span = (m.start(1), len(s))
         result.append(UnitItem(s[span[0]:span[1]], [span]))
         unit_spans.append(span)
-    # Text = everything else, in order.
-    mask = [True] * len(s)
-    for a, b in unit_spans:
-        for j in range(a, min(b, len(s))):
-            mask[j] = False
+    # Text = everything else, in order: the gaps between the (merged) unit spans.
     text_spans: list[tuple[int, int]] = []
-    j = 0
-    while j < len(s):
-        if mask[j]:
-            k = j
-            while k < len(s) and mask[k]:
-                k += 1
-            text_spans.append((j, k))
-            j = k
-        else:
-            j += 1
+    pos = 0
+    for a, b in sorted(unit_spans):
+        b = min(b, len(s))
+        if a >= b:
+            continue  # covers nothing
+        if a > pos:
+            text_spans.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(s):
+        text_spans.append((pos, len(s)))
     text = "".join(s[a:b] for a, b in text_spans)
     return CellSplit(text=text, text_spans=text_spans, items=result,
                      unit_spans=sorted(unit_spans))
@@ -393,9 +410,8 @@ def _find_tail(s: str, head: str, start: int, reg: Registry,
     def free(a: int, b: int) -> bool:
         return all(b <= x or a >= y for x, y in taken)
 
-    rests = {name[len(head):] for name in reg.surface if name.startswith(head) and len(name) > len(head)}
     best: tuple[int, int] | None = None
-    for rest in sorted(rests, key=lambda r: (-len(r), r)):
+    for rest in reg.rests(head):
         pos = s.find(rest, start + 1)
         while pos != -1 and not free(pos, pos + len(rest)):
             pos = s.find(rest, pos + 1)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from itertools import pairwise
+from operator import add
 from pathlib import Path
 
 WORDS = Path(__file__).resolve().parent.parent / "defaults" / "words.txt"
@@ -27,6 +29,8 @@ WORDS = Path(__file__).resolve().parent.parent / "defaults" / "words.txt"
 MIN_PLAN_COUNT = 3
 
 _RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: every two adjacent characters of a run (overlapping: a lookahead that captures)
+_BIGRAM = re.compile(r"(?=([\u4e00-\u9fff]{2}))")
 
 
 @cache
@@ -46,8 +50,7 @@ def load_words(path: str | Path = WORDS) -> tuple[frozenset[str], frozenset[str]
 
 def bigrams(text: str) -> Counter[str]:
     """Two-character strings of the Chinese runs of ``text``, counted."""
-    return Counter(run[i:i + 2] for m in _RUN.finditer(text)
-                   for run in [m.group(0)] for i in range(len(run) - 1))
+    return Counter(_BIGRAM.findall(text))
 
 
 def unknown(text: str, plan_bigrams: Counter[str] | None = None,
@@ -58,17 +61,30 @@ def unknown(text: str, plan_bigrams: Counter[str] | None = None,
     """
     words, single = load_words()
     local = plan_bigrams or Counter()
-    out: list[str] = []
-    for m in _RUN.finditer(text):
-        run = m.group(0)
-        covered = [False] * len(run)
-        for n in (2, 3, 4):
-            for i in range(len(run) - n + 1):
-                w = run[i:i + n]
-                if w in words or (n == 2 and local[w] >= min_count):
-                    covered[i:i + n] = [True] * n
-        out += [c for c, ok in zip(run, covered, strict=True) if not ok and c not in single]
-    return out
+    # the runs joined by line breaks (no word holds one, nor does the plan's bigram count):
+    # one pass over every two- to four-character window, none across two runs
+    chars = "\n".join(_RUN.findall(text))
+    size = len(chars)
+    if not size:
+        return []
+    hits = [w in words or local.get(w, 0) >= min_count for w in map(add, chars, chars[1:])]
+    # a character is covered by the window starting at it or by the one before
+    edge = [False, *hits, False]
+    gaps = [p for p, (x, y) in enumerate(pairwise(edge)) if not (x or y) and chars[p] != "\n"]
+    if not gaps:
+        return []
+    covered = bytearray(b"\x01") * size
+    for p in gaps:
+        covered[p] = 0
+    # a 3–4 character word matters only where no two-character one covers
+    for p in gaps:
+        if covered[p]:
+            continue
+        for n in (3, 4):
+            for i in range(max(0, p - n + 1), min(p, size - n) + 1):
+                if chars[i:i + n] in words:
+                    covered[i:i + n] = b"\x01" * n
+    return [chars[p] for p in gaps if not covered[p] and chars[p] not in single]
 
 
 _LONE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?![\u4e00-\u9fff])")
