@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from greenlib import plan as plan_mod
-from greenlib.clean import corrections, repair, wordcheck
+from greenlib.clean import corrections, doubt, repair, wordcheck, wordings
 from greenlib.clean.ingest import read_plan
 from greenlib.clean.pipeline import clean_document
 from greenlib.errors import InputError
@@ -105,8 +105,8 @@ def test_part_and_section_titles_read_as_the_national_headings(tasks, cleaned):
     rep = {(r["kind"], r["number"]): r for r in cleaned.quality["title_repairs"]}
     assert rep[("part", 4)]["raw"] == "加快基础设孵录色升级" and rep[("part", 4)]["source"] == "词表:gf4-h4"
     # the plan's own heading, further from any fixed one, is kept
-    assert repair.clean_title("建立绿色贸易结构") == ("建立绿色贸易结构", None)
-    assert repair.clean_title("提升交通基5！施绿色发展水平")[0] == "提升交通基础设施绿色发展水平"
+    assert wordings.clean_title("建立绿色贸易结构") == ("建立绿色贸易结构", None)
+    assert wordings.clean_title("提升交通基5！施绿色发展水平")[0] == "提升交通基础设施绿色发展水平"
 
 
 def test_every_repair_names_a_source_that_says_the_same(tasks, plan):
@@ -179,10 +179,10 @@ def test_fixed_national_wording_repairs_without_a_body_copy():
 
 def test_doubt_flags_debris_but_not_clean_text():
     c = Counter(PLAN_TEXT)
-    assert repair.doubt("到2025年，力争节麻保产业产值U30亿元", c).doubtful
-    assert repair.doubt("严格执行市瞬姗姣易管理暂行办法。", c).doubtful
-    assert not repair.doubt("引导电商企业采用绿色包装。", c).doubtful
-    assert not repair.doubt("探索开展生态环境导向的开发模式（EOD模式）试点。", c).doubtful
+    assert doubt.doubt("到2025年，力争节麻保产业产值U30亿元", c).doubtful
+    assert doubt.doubt("严格执行市瞬姗姣易管理暂行办法。", c).doubtful
+    assert not doubt.doubt("引导电商企业采用绿色包装。", c).doubtful
+    assert not doubt.doubt("探索开展生态环境导向的开发模式（EOD模式）试点。", c).doubtful
 
 
 def test_word_check_finds_garble_of_ordinary_characters():
@@ -192,9 +192,9 @@ def test_word_check_finds_garble_of_ordinary_characters():
     # a word of the plan (found three times or more) is known even if no dictionary has it
     assert wordcheck.unknown("完善禁渔管理长效机制", wordcheck.bigrams("禁渔。" * 3)) == []
     c = Counter(PLAN_TEXT)
-    d = repair.doubt("继续深入务拟上市后备企业，期符合条件的绿色产业企业上市融资。", c, None, pb)
+    d = doubt.doubt("继续深入务拟上市后备企业，期符合条件的绿色产业企业上市融资。", c, None, pb)
     assert d.doubtful and any("不成词" in r for r in d.reasons)
-    assert not repair.doubt("引导电商企业采用绿色包装，鼓励商家提供免费打包服务。", c, None, pb).doubtful
+    assert not doubt.doubt("引导电商企业采用绿色包装，鼓励商家提供免费打包服务。", c, None, pb).doubtful
     # a lone character between punctuation that is no word by itself
     assert wordcheck.fragments("推进退化耕地综合；链。") == ["链"]
     assert wordcheck.fragments("按照国、市统一部署。") == []
@@ -303,39 +303,39 @@ def test_wording_is_aligned_again_once_its_debris_is_gone():
 def test_punctuation_inside_a_word_of_the_body_copy_is_doubtful_unless_the_body_is_garbled():
     pb = wordcheck.bigrams(PLAN_TEXT)
     body = ["鼓励企业开展节水改造，支持园区建设中水回用设施，提高再生水利用水平。"]
-    d = repair.doubt("鼓励企业开展节水改造，支持园区建设中力，回用设施，提高再生水利用水平。",
+    d = doubt.doubt("鼓励企业开展节水改造，支持园区建设中力，回用设施，提高再生水利用水平。",
                      Counter(PLAN_TEXT), body, pb)
     assert d.doubtful and any("断词" in r for r in d.reasons)
     # the body is the garbled copy here (才是升 for ，提升): the annex is not doubted for it …
     body2 = ["推进园区集中供热项目才是升工业余热利用水平，降低企业用能成本。"]
     clean = "推进园区集中供热项目，提升工业余热利用水平，降低企业用能成本。"
-    assert not repair.doubt(clean, Counter(PLAN_TEXT), body2, pb).doubtful
+    assert not doubt.doubt(clean, Counter(PLAN_TEXT), body2, pb).doubtful
     # … and the body's misreading, learnt there, marks the same slip elsewhere
-    garbles = repair.body_garbles([clean], repair.Body.of(body2))
+    garbles = doubt.body_garbles([clean], repair.Body.of(body2))
     assert "才是升" in garbles
     slip = "加快推进天然气管网建设才是升应急保障能力。"
-    assert not repair.doubt(slip, Counter(PLAN_TEXT), body2, pb).doubtful  # reads as words
-    assert repair.doubt(slip, Counter(PLAN_TEXT), body2, pb, garbles=garbles).doubtful
+    assert not doubt.doubt(slip, Counter(PLAN_TEXT), body2, pb).doubtful  # reads as words
+    assert doubt.doubt(slip, Counter(PLAN_TEXT), body2, pb, garbles=garbles).doubtful
 
 
 def test_a_character_lost_inside_the_body_copy_is_doubtful():
     pb = wordcheck.bigrams(PLAN_TEXT)
     body = ["支持企业开展重大技术装备攻关，提升关键零部件配套能力。"]
-    d = repair.doubt("支持企业开展重大技装备攻关，提升关键零部件配套能力。",
+    d = doubt.doubt("支持企业开展重大技装备攻关，提升关键零部件配套能力。",
                      Counter(PLAN_TEXT), body, pb)
     assert d.doubtful
-    assert not repair.doubt(body[0], Counter(PLAN_TEXT), body, pb).doubtful
+    assert not doubt.doubt(body[0], Counter(PLAN_TEXT), body, pb).doubtful
 
 
 def test_text_still_off_a_fixed_wording_is_doubtful():
     c = Counter(PLAN_TEXT)
-    d = repair.doubt("各机关推广节能低碳的绿色办公月品。", c, wordings=(WD,))
+    d = doubt.doubt("各机关推广节能低碳的绿色办公月品。", c, wordings=(WD,))
     assert d.doubtful and any("固定表述" in r for r in d.reasons)
-    assert not repair.doubt("各机关推广节能低碳的绿色办公用品。", c, wordings=(WD,)).doubtful
+    assert not doubt.doubt("各机关推广节能低碳的绿色办公用品。", c, wordings=(WD,)).doubtful
 
 
 def test_one_character_rebuilt_as_three_is_shown_for_checking():
     c = Counter(PLAN_TEXT)
     text = "在建材等行业中选择一批企业开展试点。"
-    assert repair.doubt(text, c, edits=[("僻", "中选择")]).doubtful
-    assert not repair.doubt(text, c, edits=[("僻", "选")]).doubtful
+    assert doubt.doubt(text, c, edits=[("僻", "中选择")]).doubtful
+    assert not doubt.doubt(text, c, edits=[("僻", "选")]).doubtful

@@ -24,7 +24,7 @@ import pandas as pd
 from .. import contract
 from .. import plan as plan_mod
 from ..errors import InputError
-from . import completeness, corrections, magnitude, repair, sectors, wordcheck
+from . import completeness, corrections, doubt, magnitude, repair, sectors, wordcheck, wordings
 from . import targets as tg
 from .ingest import Normalized, RawDoc, normalize, read_plan
 from .parse import ParsedPlan, parse
@@ -119,7 +119,7 @@ class Work:
 
 def _title_name(w: Work, kind: str, number: int, raw: str) -> str:
     """A part or section heading as the fixed heading it nearly says; each change is logged."""
-    name, source = repair.clean_title(raw)
+    name, source = wordings.clean_title(raw)
     if source:
         w.title_repairs.append({"kind": kind, "number": number, "raw": raw, "name": name,
                                 "source": source.replace("wording:", "词表:")})
@@ -195,9 +195,9 @@ def judge_text(w: Work) -> None:
     counts = Counter(w.text)
     body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
     plan_bigrams = wordcheck.bigrams(w.text)
-    garbles = repair.body_garbles([c.row["text"] for c in w.cells.values()], body)
+    garbles = doubt.body_garbles([c.row["text"] for c in w.cells.values()], body)
     for tid, c in w.cells.items():
-        d = repair.doubt(c.row["text"], counts, body, plan_bigrams, c.row.get("text_edits", ()),
+        d = doubt.doubt(c.row["text"], counts, body, plan_bigrams, c.row.get("text_edits", ()),
                          garbles=garbles)
         c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
         if d.doubtful:

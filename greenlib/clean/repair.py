@@ -1,4 +1,4 @@
-"""Repair OCR damage in annex task text, and say how doubtful what is left still is.
+"""Repair OCR damage in annex task text from the body's copy and the fixed wordings.
 
 Plans of this genre copy many annex tasks from the body's key-task paragraphs, and the
 scrape garbles the two copies differently (the annex table far more). Each clause of an
@@ -20,7 +20,7 @@ texts, common indicator names; generic phrases, no place names).
 
 Every repair is traceable: :class:`Repair` lists each edit with its source (``body:<offset>``,
 the offset of the body text used, or ``wording:<id>``); the pipeline keeps the text before
-repair as ``text_ocr``. :func:`doubt` scores what is left (0–1) for the reports' 原文识别存疑.
+repair as ``text_ocr``; :mod:`greenlib.clean.doubt` scores what is left for 原文识别存疑.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from . import wordcheck
 from .chars import CJK_RE as _CJK
-from .chars import NOT_CJK_RE, QUESTION_RE, debris, rare, rare_re, symbol
+from .chars import debris, rare
 from .wordings import WORDINGS as WORDINGS  # (kept importable from here)
 from .wordings import Wording, index_of, load_wordings
 
@@ -44,24 +43,10 @@ from .wordings import Wording, index_of, load_wordings
 MIN_SIMILARITY = 65.0
 #: … and a character the OCR lost is put back only from a closer copy.
 MIN_SIMILARITY_INSERT = 85.0
-#: Doubt at or above this marks a task text 原文识别存疑.
-DOUBTFUL = 0.5
-#: weight of one character no known word covers, of each further one, and added when not even
-#: a string seen twice in the plan covers them (tuned with tests/score_doubt.py; see :func:`doubt`)
-UNKNOWN_WEIGHT = 0.25
-UNKNOWN_STEP = 0.05
-UNKNOWN_STRONG = 0.2
 
 _SENT_RE = re.compile(r"[^。；]+[。；]?")
 _QUOTES = set("“”")
-# one or two characters in brackets inside a word: 制（修）订, （含）
-_BRACKETED = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[）)]")
-_LATIN = re.compile(r"[A-Za-z]+")
-# an abbreviation in brackets (its letters are no debris): （EOD…）
-_ABBREVIATION = re.compile(r"[（(][A-Z]{2,}[^）)]*[）)]")
-# a digit between Chinese characters
-_LONE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])\d(?=[\u4e00-\u9fff])")
-_UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
+UNIT_AFTER_DIGIT = set("年月日个万亿元处项家座户名人吨度倍条台套所")
 
 
 @dataclass
@@ -87,14 +72,14 @@ def sentences(text: str) -> list[str]:
     return [m.group(0) for m in _SENT_RE.finditer(text) if m.group(0).strip()]
 
 
-def _clauses(sentence: str) -> list[str]:
+def clauses(sentence: str) -> list[str]:
     return [c for c in re.split(r"(?<=[，。；])", sentence) if c]
 
 
 # --------------------------------------------------------------------------- characters
 
 
-class _Context:
+class Context:
     """Character frequencies of the whole plan and of the body (to tell debris from words).
 
     The answers per character are kept: ``counts`` and ``body`` must not change meanwhile."""
@@ -152,7 +137,7 @@ def _digits_are_debris(a: str, left: str, right: str) -> bool:
         before, after = s[m.start() - 1:m.start()], s[m.end():m.end() + 1]
         if not (_CJK.match(before or "x") or debris(before or "x")):
             return False
-        if after in _UNIT_AFTER_DIGIT or after in "%％.:：" or not after:
+        if after in UNIT_AFTER_DIGIT or after in "%％.:：" or not after:
             return False
     return True
 
@@ -163,7 +148,7 @@ def _digits_are_debris(a: str, left: str, right: str) -> bool:
 _DELIM = "，。；、：\n"
 
 
-def _merge(annex: str, ref: str, ref_pos: int, source: str, ctx: _Context, sentence: str,
+def _merge(annex: str, ref: str, ref_pos: int, source: str, ctx: Context, sentence: str,
            edges: str = "clause") -> tuple[str, list[tuple[str, str, str]]]:
     """``annex`` with its garbled runs replaced from ``ref`` (aligned copy of the same words).
 
@@ -285,12 +270,12 @@ class Body:
         """Character counts of the body (counted once, not once per task)."""
         return Counter(self.text)
 
-    def context(self, counts: Counter[str]) -> _Context:
+    def context(self, counts: Counter[str]) -> Context:
         """The characters' context with the plan's ``counts``, kept for the next task while
         ``counts`` is the same object (which must not change meanwhile)."""
-        ctx: _Context | None = self.__dict__.get("_context")
+        ctx: Context | None = self.__dict__.get("_context")
         if ctx is None or ctx.counts is not counts:
-            ctx = self.__dict__["_context"] = _Context(counts, self.chars)
+            ctx = self.__dict__["_context"] = Context(counts, self.chars)
         return ctx
 
     @classmethod
@@ -305,7 +290,7 @@ class Body:
         return cls("".join(text), offs)
 
 
-def _from_body(core: str, body: Body, ctx: _Context,
+def _from_body(core: str, body: Body, ctx: Context,
                sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
     """One clause repaired from the body's best-matching window (never across body segments)."""
     if not body.text or len(core) < 6:
@@ -329,7 +314,7 @@ def _split(a: str, b: str) -> bool:
     return len(a) == 2 and len(b) == 1 and all(_CJK.match(c) for c in a + b)
 
 
-def _one_wording(text: str, ctx: _Context, wd: Wording) -> tuple[str, list[tuple[str, str, str]]]:
+def _one_wording(text: str, ctx: Context, wd: Wording) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says the wording ``wd`` (no edits: unchanged)."""
     # (with the cutoff, rapidfuzz skips windows that cannot reach it: same answer)
     if len(wd.phrase) < 4 or wd.phrase in text or len(wd.phrase) > len(text) \
@@ -347,7 +332,7 @@ def _one_wording(text: str, ctx: _Context, wd: Wording) -> tuple[str, list[tuple
     return text[:c0] + fixed + text[c1:], e
 
 
-def _from_wordings(text: str, ctx: _Context,
+def _from_wordings(text: str, ctx: Context,
                    wordings: Sequence[Wording]) -> tuple[str, list[tuple[str, str, str]]]:
     """``text`` repaired where it nearly says one of the genre's fixed wordings.
 
@@ -392,7 +377,7 @@ def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, s
     rep = Repair(text)
     done = 0
     for sent in sentences(text):
-        for piece in _clauses(sent):
+        for piece in clauses(sent):
             core = piece.rstrip("，。；")
             fixed, e = _from_body(core, body, ctx, sent)
             out.append(fixed + piece[len(core):])
@@ -408,207 +393,6 @@ def repair_text(text: str, body_sentences: Sequence[str] | Sequence[tuple[int, s
     return rep
 
 
-# --------------------------------------------------------------------------- doubt
-
-
-@dataclass
-class Doubt:
-    score: float
-    reasons: list[str]
-
-    @property
-    def doubtful(self) -> bool:
-        return self.score >= DOUBTFUL
-
-
-def _residual(text: str, body: Body, ctx: _Context, suspect: frozenset[str] = frozenset()) -> list[str]:
-    """Pieces of ``text`` that still differ from the body's copy and hold an odd character.
-
-    A character in ``suspect`` (one no known word covers) counts as odd here too, also next
-    to a character the annex lost (重大技装备 against 重大技术装备).
-    """
-    out: list[str] = []
-    if not body.text:
-        return out  # nothing to align with (every alignment would score 0)
-    for sent in sentences(text):
-        for piece in _clauses(sent):
-            core = piece.rstrip("，。；")
-            if len(core) < 6:
-                continue
-            al = fuzz.partial_ratio_alignment(core, body.text, score_cutoff=MIN_SIMILARITY)
-            if al is None:
-                continue
-            ref = body.text[al.dest_start:al.dest_end]
-            ops = SequenceMatcher(None, core, ref, autojunk=False).get_opcodes()
-            eq = [i for i, o in enumerate(ops) if o[0] == "equal" and o[2] - o[1] >= 2]
-            for o in ops[eq[0]:eq[-1]] if eq else []:
-                a = core[o[1]:o[2]] or core[max(0, o[1] - 1):o[2] + 1]
-                if o[0] != "equal" and any(ctx.odd(c) or c in suspect for c in a):
-                    out.append(a)
-    return out
-
-
-_IN_SENTENCE = set("，、；：")
-
-
-def _aligned_ops(piece: str, ref_text: str, cutoff: float,
-                 phrase_ends: bool = False) -> tuple[str, str, list[tuple[str, int, int, int, int]]]:
-    """``piece``'s best-matching part of ``ref_text`` and the differences inside the alignment.
-
-    Returns (annex span, reference span, opcodes strictly between the first and the last
-    agreement of two characters, or of one at the reference's own ends with ``phrase_ends``).
-    """
-    if len(piece) <= len(ref_text):
-        al = fuzz.partial_ratio_alignment(piece, ref_text, score_cutoff=cutoff)
-        if al is None:
-            return "", "", []
-        a, ref = piece[al.src_start:al.src_end], ref_text[al.dest_start:al.dest_end]
-    else:
-        al = fuzz.partial_ratio_alignment(ref_text, piece, score_cutoff=cutoff)
-        if al is None:
-            return "", "", []
-        a, ref = piece[al.dest_start:al.dest_end], ref_text[al.src_start:al.src_end]
-    ops = SequenceMatcher(None, a, ref, autojunk=False).get_opcodes()
-    eq = [i for i, o in enumerate(ops) if o[0] == "equal" and (
-        o[2] - o[1] >= 2 or (phrase_ends and (o[3] == 0 or o[4] == len(ref))))]
-    inner = [o for o in ops[eq[0]:eq[-1]] if o[0] != "equal"] if eq else []
-    return a, ref, inner
-
-
-def _compare_body(text: str, body: Body) -> tuple[list[str], list[str]]:
-    """Where ``text`` and the body's copy differ by breaking a word (sentence by sentence).
-
-    Returns (pieces of ``text`` that break a word, the body's garbled forms). Two kinds, each
-    seen only in garbled copies: a character the annex lost inside an aligned span (重大技装备
-    / 重大技术装备), and punctuation standing where the body has a character (鼓励力，展 /
-    鼓励办展, 环境；年里 / 环境治理). When the body's words cover fewer characters there
-    (项目才是升 / 项目，提升) the body is the garbled copy: its form, with the character after
-    it (才是升), is returned instead, so that the same misreading can be found elsewhere.
-    """
-    broken: list[str] = []
-    garbles: list[str] = []
-    for m in re.finditer(r"[^。]+", text):
-        a_all, ref, ops = _aligned_ops(m.group(0), body.text, MIN_SIMILARITY)
-        for _, a0, a1, b0, b1 in ops:
-            a, b = a_all[a0:a1], ref[b0:b1]
-            if not b or not all(_CJK.match(c) for c in b):
-                continue
-            if not a:
-                if len(b) == 1:
-                    broken.append(a_all[max(0, a0 - 2):a0 + 2])
-            elif any(c in _IN_SENTENCE for c in a) and any(_CJK.match(c) for c in a):
-                wa, wb = a_all[max(0, a0 - 2):a1 + 2], ref[max(0, b0 - 2):b1 + 2]
-                # general words only: the plan's own strings include the body's garble
-                if len(wordcheck.unknown(wa)) >= len(wordcheck.unknown(wb)):
-                    broken.append(a)
-                elif len(form := ref[b0:b1 + 1]) >= 3:
-                    garbles.append(form)
-    return broken, garbles
-
-
-def body_garbles(texts: Sequence[str], body: Body) -> frozenset[str]:
-    """The body's misreadings shown up by the annex's cleaner copies (才是升 where it says ，提升)."""
-    return frozenset(g for t in texts for g in _compare_body(t, body)[1])
-
-
-#: a text is compared with a fixed wording when their aligned parts are at least this similar
-WORDING_SIMILARITY = 80.0
-
-
-def _off_wording(text: str, wordings: Sequence[Wording]) -> list[str]:
-    """Pieces where ``text`` nearly says a fixed wording but still differs inside it (名录色 / 绿色)."""
-    out: list[str] = []
-    # (the index's bound is for a score of 60: every wording that may reach 80 is among them)
-    for i in index_of(wordings).candidates(text):
-        p = wordings[i].phrase
-        if p in text:
-            continue
-        a_all, _, ops = _aligned_ops(text, p, WORDING_SIMILARITY, phrase_ends=True)
-        out += [a_all[a0:a1] or a_all[max(0, a0 - 1):a0 + 1] for _, a0, a1, _, _ in ops]
-    return out
-
-
-def _guessed(edits: Sequence[tuple[str, str]]) -> list[str]:
-    """Repairs that rebuilt three or more characters from one: a copy from the body may
-    belong to a neighbouring sentence (僻 → 中选择), so they are shown for checking."""
-    return [f"{a}→{b}" for a, b in edits if a and len(b) - len(a) >= 2 and len(a) <= 2]
-
-
-def doubt(text: str, counts: Counter[str] | None = None,
-          body: Sequence[str] | Sequence[tuple[int, str]] | Body | None = None,
-          plan_bigrams: Counter[str] | None = None,
-          edits: Sequence[tuple[str, str]] = (),
-          wordings: Sequence[Wording] | None = None,
-          garbles: frozenset[str] = frozenset()) -> Doubt:
-    """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
-
-    Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
-    a lone digit inside Chinese that is no quantity; with ``body``, a piece that still
-    differs from the body's copy of the sentence and holds a character found (almost)
-    nowhere else in the plan; and, weakly, such characters anywhere. With ``plan_bigrams``
-    (:func:`wordcheck.bigrams` of the whole plan), characters no known word covers
-    (:func:`wordcheck.unknown`: garble of ordinary characters such as 期里) and lone characters
-    between punctuation (:func:`wordcheck.fragments`); a character rare in the plan but inside a
-    known word (巾帼) then no longer counts as odd.
-    """
-    counts = counts or Counter()
-    bd = None if body is None else body if isinstance(body, Body) else Body.of(body)
-    ctx = bd.context(counts) if bd else _Context(counts, "")
-    latin = _LATIN.findall(_ABBREVIATION.sub("", text))
-    q = QUESTION_RE.findall(text)
-    # (a Chinese character is never a symbol; the regular expressions find characters faster
-    # than a test per character)
-    sym = [c for c in NOT_CJK_RE.findall(text) if symbol(c)]
-    rares = rare_re().findall(text)
-    digits = [m.group(0) for m in _LONE_DIGIT.finditer(text)
-              if text[m.end()] not in _UNIT_AFTER_DIGIT]
-    odd = ctx.odd_common_in(text) if counts else []
-    unknown: list[str] = []
-    plain = _BRACKETED.sub("", text)
-    if plan_bigrams is not None:
-        unknown = wordcheck.unknown(plain, plan_bigrams)
-        odd = [c for c in odd if c in unknown]
-    resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
-    broken = _compare_body(text, bd)[0] if bd and plan_bigrams is not None else []
-    broken += [g for g in garbles if g in text]
-    off = _off_wording(text, load_wordings() if wordings is None else wordings)
-    guessed = _guessed(edits)
-    parts: list[tuple[float, str]] = []
-    if latin:
-        parts.append((0.6, f"夹有拉丁字母（{'、'.join(latin[:3])}）"))
-    if q:
-        parts.append((0.6, "夹有问号“？”"))
-    if sym:
-        parts.append((0.6, f"夹有异常符号（{''.join(sym[:3])}）"))
-    if rares:
-        parts.append((0.5, f"含生僻字（{''.join(rares[:4])}）"))
-    if digits:
-        parts.append((0.5, f"汉字间夹有孤立数字（{''.join(digits[:3])}）"))
-    if resid:
-        parts.append((0.5, f"与正文同句对照仍有疑似错字（{'、'.join(resid[:3])}）"))
-    if broken:
-        parts.append((0.5, f"与正文同句对照有断词（{'、'.join(broken[:3])}）"))
-    if off:
-        parts.append((0.5, f"与固定表述对照仍有出入（{'、'.join(off[:3])}）"))
-    if guessed:
-        parts.append((0.5, f"一字修复成多字，请核对（{'、'.join(guessed[:2])}）"))
-    if odd:
-        parts.append((min(0.45, 0.25 * len(odd)), f"含全文罕见字（{''.join(odd[:4])}）"))
-    lone = wordcheck.fragments(plain) if plan_bigrams is not None else []
-    if lone:
-        parts.append((0.5, f"有孤立的单字（{''.join(lone[:3])}）"))
-    if unknown:
-        # stronger when not even a string seen twice in the plan covers them
-        strong = wordcheck.unknown(plain, plan_bigrams, 2)
-        w = min(0.6, UNKNOWN_WEIGHT + UNKNOWN_STEP * (len(unknown) - 1))
-        w = 1 - (1 - w) * (1 - (UNKNOWN_STRONG if strong else 0.0))
-        parts.append((w, f"有不成词的字（{''.join(unknown[:6])}）"))
-    p = 1.0
-    for w, _ in parts:
-        p *= 1 - w
-    return Doubt(round(1 - p, 3), [r for _, r in parts])
-
-
 def position_map(new: str, old: str) -> list[int]:
     """For every position of ``new`` (and its end), the matching position in ``old``.
 
@@ -621,31 +405,3 @@ def position_map(new: str, old: str) -> list[int]:
             pos[i] = b0 + (i - a0) if op == "equal" else b0
     pos[len(new)] = len(old)
     return pos
-
-
-# --------------------------------------------------------------------------- titles
-
-#: a part or section title this similar to a fixed wording (and about as long) is that wording
-TITLE_SIMILARITY = 80.0
-
-
-def clean_title(raw: str, wordings: Sequence[Wording] | None = None) -> tuple[str, str | None]:
-    """A heading read as the genre's fixed heading it nearly says: (title, ``wording:<id>`` or None).
-
-    Plans of the genre take their part and section headings from the national guidance
-    (加快基础设施绿色升级, 完善法律法规政策体系); a short heading garbled by the OCR
-    (加快基础设孵录色升级) is matched whole, not repaired piece by piece. A heading that differs
-    by more than two characters in length, or is less than :data:`TITLE_SIMILARITY` similar,
-    is the plan's own and kept.
-    """
-    wordings = load_wordings(kind="title") if wordings is None else wordings
-    best: tuple[float, Wording] | None = None
-    for wd in wordings:
-        if wd.phrase == raw:
-            return raw, None
-        if abs(len(wd.phrase) - len(raw)) > 2:
-            continue
-        score = fuzz.ratio(raw, wd.phrase)
-        if score >= TITLE_SIMILARITY and (best is None or score > best[0]):
-            best = (score, wd)
-    return (best[1].phrase, f"wording:{best[1].id}") if best else (raw, None)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 #: The fixed national wordings of the genre (id, phrase, source).
 WORDINGS = Path(__file__).resolve().parent.parent / "defaults" / "wordings.csv"
 
@@ -79,3 +81,29 @@ def index_of(wordings: Sequence[Wording]) -> WordingIndex:
     if not _INDEX or _INDEX[0].wordings != key:
         _INDEX[:] = [WordingIndex(key)]
     return _INDEX[0]
+
+
+#: a part or section title this similar to a fixed wording (and about as long) is that wording
+TITLE_SIMILARITY = 80.0
+
+
+def clean_title(raw: str, wordings: Sequence[Wording] | None = None) -> tuple[str, str | None]:
+    """A heading read as the genre's fixed heading it nearly says: (title, ``wording:<id>`` or None).
+
+    Plans of the genre take their part and section headings from the national guidance
+    (加快基础设施绿色升级, 完善法律法规政策体系); a short heading garbled by the OCR
+    (加快基础设孵录色升级) is matched whole, not repaired piece by piece. A heading that differs
+    by more than two characters in length, or is less than :data:`TITLE_SIMILARITY` similar,
+    is the plan's own and kept.
+    """
+    wordings = load_wordings(kind="title") if wordings is None else wordings
+    best: tuple[float, Wording] | None = None
+    for wd in wordings:
+        if wd.phrase == raw:
+            return raw, None
+        if abs(len(wd.phrase) - len(raw)) > 2:
+            continue
+        score = fuzz.ratio(raw, wd.phrase)
+        if score >= TITLE_SIMILARITY and (best is None or score > best[0]):
+            best = (score, wd)
+    return (best[1].phrase, f"wording:{best[1].id}") if best else (raw, None)
