@@ -6,6 +6,7 @@ layout rules, the build's keep-the-good-file rule and the offline chart renderer
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -140,6 +141,17 @@ def test_every_chart_is_an_inline_picture_within_the_page(document, executed) ->
 
 
 @pytest.mark.e2e
+def test_chart_pictures_are_sharp_in_print_and_cached(document, built) -> None:
+    # >= 150 dpi at the printed width: crisp on paper (scale 2 gives 96 * 2 / enlargement)
+    for shape in document.inline_shapes:
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        w_px, _ = dx._png_size(document.part.related_parts[rid].blob)
+        assert w_px / (shape.width / 914400) >= 150, (w_px, shape.width)
+    # the build kept the chart PNGs for the next report or build showing the same chart
+    assert len(list((built.cache / "charts").glob("*.png"))) == len(document.inline_shapes)
+
+
+@pytest.mark.e2e
 def test_footer_numbers_pages(document) -> None:
     footer = document.sections[0].footer
     xml = footer._element
@@ -256,6 +268,32 @@ def test_charts_never_fetch_from_the_network() -> None:
             "encoding": {"x": {"field": "a", "type": "quantitative"}}}
     with pytest.raises(GreenlibError, match="not allowed"):
         dx.chart_png(spec)
+
+
+def test_chart_cache_draws_a_spec_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenlib.report import docx_charts
+
+    spec = {"data": {"values": [{"a": "合成", "n": 1}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a"}, "y": {"field": "n", "type": "quantitative"}}}
+    png = dx.chart_png(spec, cache=tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 1 and not list(tmp_path.glob("*.tmp"))
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(docx_charts, "_draw", no_drawing)
+    assert dx.chart_png(spec, cache=tmp_path) == png
+    with pytest.raises(AssertionError, match="drawn again"):  # another scale is another picture
+        dx.chart_png(spec, scale=1, cache=tmp_path)
+    monkeypatch.undo()
+    # a spec that cannot be drawn is not cached; old, unused PNGs are pruned
+    with pytest.raises(GreenlibError):
+        dx.chart_png({"data": {"url": "https://example.com/synthetic.csv"}, "mark": "point"},
+                     cache=tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    old = next(tmp_path.glob("*.png"))
+    os.utime(old, (0, 0))
+    assert docx_charts.prune_chart_cache(tmp_path) == 1 and not old.exists()
 
 
 def test_chart_spec_is_read_from_the_report_html() -> None:

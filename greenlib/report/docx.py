@@ -254,8 +254,9 @@ def _date_line(date: dt.date) -> str:
 
 
 def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str,
-                 date: dt.date) -> None:
-    """Lay ``blocks`` out in ``doc`` (title, date, TOC, body, build footer)."""
+                 date: dt.date, *, chart_cache: Path | None = None) -> None:
+    """Lay ``blocks`` out in ``doc`` (title, date, TOC, body, build footer); charts are
+    drawn through ``chart_cache`` (see :func:`chart_png`)."""
     _page(doc.sections[0], landscape=False)
     _footer(doc.sections[0])
     titles = [b for b in blocks if b.kind == "title"]
@@ -291,7 +292,7 @@ def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str
             _table(doc, b)
             doc.add_paragraph(style="GP Small")  # Word needs a paragraph between tables
         elif b.kind == "chart" and b.spec is not None:
-            _picture(doc, chart_png(b.spec), landscape)
+            _picture(doc, chart_png(b.spec, cache=chart_cache), landscape)
         elif b.kind == "image" and b.png:
             _picture(doc, b.png, landscape, scale=1)
     if footer:
@@ -300,12 +301,14 @@ def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str
 
 
 def notebook_to_docx(nb: NotebookNode, out: Path, title: str, footer: str = "",
-                     *, date: dt.date | None = None) -> Path:
+                     *, date: dt.date | None = None, chart_cache: Path | None = None) -> Path:
     """Write the executed notebook ``nb`` as a Word document to ``out`` (atomically).
 
     ``title`` is used when the notebook shows no title of its own (``show_title``) and
     as the document's title property; ``footer`` (build time, data version) closes the
-    document in small print; ``date`` (default: today) is the date line under the title.
+    document in small print; ``date`` (default: today) is the date line under the title;
+    ``chart_cache``, a folder, keeps the chart PNGs for the next report or build showing
+    the same chart.
     Raises :class:`GreenlibError` when a chart cannot be drawn.
     """
     nb = deepcopy(nb)
@@ -321,7 +324,7 @@ def notebook_to_docx(nb: NotebookNode, out: Path, title: str, footer: str = "",
     props.author = "greenplan"
     props.language = "zh-CN"
     props.comments = footer
-    write_blocks(doc, blocks, title, footer, date or dt.date.today())
+    write_blocks(doc, blocks, title, footer, date or dt.date.today(), chart_cache=chart_cache)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
