@@ -212,6 +212,25 @@ def test_table_layout_fits_the_page_and_turns_wide_tables() -> None:
     assert sum(huge.widths_pt) <= dx._text_width_pt(True) + 0.5
 
 
+@pytest.mark.parametrize("text", ["合成 ", " a", "", "x\ty", "a\nb", "12.5%"])
+@pytest.mark.parametrize("font_pt", [dx.TABLE_PT, dx.SMALL_TABLE_PT])
+def test_table_cells_are_what_python_docx_would_write(text: str, font_pt: float) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+    from lxml import etree
+
+    t = docx.Document().add_table(rows=1, cols=2)
+    p = t.cell(0, 0).paragraphs[0]
+    p._p.get_or_add_pPr().style = "GPTableText"
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = p.add_run(text)
+    if font_pt != dx.TABLE_PT:
+        run.font.size = Pt(font_pt)
+    dx._cell_paragraph(t.cell(0, 1), text, "GPTableText", WD_ALIGN_PARAGRAPH.RIGHT, font_pt)
+    want, got = (etree.tostring(t.cell(0, i)._tc) for i in (0, 1))
+    assert got == want
+
+
 def test_heading_before_a_wide_table_goes_landscape_with_it() -> None:
     blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1),
               dx.Block("para", [dx.Run("说明文字（合成）")]),
