@@ -6,6 +6,7 @@ layout rules, the build's keep-the-good-file rule and the offline chart renderer
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -140,6 +141,17 @@ def test_every_chart_is_an_inline_picture_within_the_page(document, executed) ->
 
 
 @pytest.mark.e2e
+def test_chart_pictures_are_sharp_in_print_and_cached(document, built) -> None:
+    # >= 150 dpi at the printed width: crisp on paper (scale 2 gives 96 * 2 / enlargement)
+    for shape in document.inline_shapes:
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        w_px, _ = dx._png_size(document.part.related_parts[rid].blob)
+        assert w_px / (shape.width / 914400) >= 150, (w_px, shape.width)
+    # the build kept the chart PNGs for the next report or build showing the same chart
+    assert len(list((built.cache / "charts").glob("*.png"))) == len(document.inline_shapes)
+
+
+@pytest.mark.e2e
 def test_footer_numbers_pages(document) -> None:
     footer = document.sections[0].footer
     xml = footer._element
@@ -200,6 +212,25 @@ def test_table_layout_fits_the_page_and_turns_wide_tables() -> None:
     assert sum(huge.widths_pt) <= dx._text_width_pt(True) + 0.5
 
 
+@pytest.mark.parametrize("text", ["合成 ", " a", "", "x\ty", "a\nb", "12.5%"])
+@pytest.mark.parametrize("font_pt", [dx.TABLE_PT, dx.SMALL_TABLE_PT])
+def test_table_cells_are_what_python_docx_would_write(text: str, font_pt: float) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+    from lxml import etree
+
+    t = docx.Document().add_table(rows=1, cols=2)
+    p = t.cell(0, 0).paragraphs[0]
+    p._p.get_or_add_pPr().style = "GPTableText"
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = p.add_run(text)
+    if font_pt != dx.TABLE_PT:
+        run.font.size = Pt(font_pt)
+    dx._cell_paragraph(t.cell(0, 1), text, "GPTableText", WD_ALIGN_PARAGRAPH.RIGHT, font_pt)
+    want, got = (etree.tostring(t.cell(0, i)._tc) for i in (0, 1))
+    assert got == want
+
+
 def test_heading_before_a_wide_table_goes_landscape_with_it() -> None:
     blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1),
               dx.Block("para", [dx.Run("说明文字（合成）")]),
@@ -256,6 +287,32 @@ def test_charts_never_fetch_from_the_network() -> None:
             "encoding": {"x": {"field": "a", "type": "quantitative"}}}
     with pytest.raises(GreenlibError, match="not allowed"):
         dx.chart_png(spec)
+
+
+def test_chart_cache_draws_a_spec_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from greenlib.report import docx_charts
+
+    spec = {"data": {"values": [{"a": "合成", "n": 1}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a"}, "y": {"field": "n", "type": "quantitative"}}}
+    png = dx.chart_png(spec, cache=tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 1 and not list(tmp_path.glob("*.tmp"))
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(docx_charts, "_draw", no_drawing)
+    assert dx.chart_png(spec, cache=tmp_path) == png
+    with pytest.raises(AssertionError, match="drawn again"):  # another scale is another picture
+        dx.chart_png(spec, scale=1, cache=tmp_path)
+    monkeypatch.undo()
+    # a spec that cannot be drawn is not cached; old, unused PNGs are pruned
+    with pytest.raises(GreenlibError):
+        dx.chart_png({"data": {"url": "https://example.com/synthetic.csv"}, "mark": "point"},
+                     cache=tmp_path)
+    assert len(list(tmp_path.glob("*.png"))) == 1
+    old = next(tmp_path.glob("*.png"))
+    os.utime(old, (0, 0))
+    assert docx_charts.prune_chart_cache(tmp_path) == 1 and not old.exists()
 
 
 def test_chart_spec_is_read_from_the_report_html() -> None:

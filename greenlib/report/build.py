@@ -94,6 +94,11 @@ class Paths:
         return self._layout.cache
 
     @property
+    def chart_cache(self) -> Path:
+        """Chart PNGs of the Word files, by spec (:func:`docx_charts.chart_png`)."""
+        return self.cache / "charts"
+
+    @property
     def stamps(self) -> Path:
         return self.cache / "reports"
 
@@ -443,7 +448,8 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
                 from . import docx as dx
 
                 t = time.perf_counter()
-                dx.notebook_to_docx(nb, tmp_docx, report.title, footer)
+                dx.notebook_to_docx(nb, tmp_docx, report.title, footer,
+                                    chart_cache=paths.chart_cache)
                 docx_bytes = reproducible.fix_office_file(tmp_docx, as_of).stat().st_size
                 phases["docx"] = time.perf_counter() - t
             pdf_bytes = 0
@@ -557,6 +563,10 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         st = read_stamp(paths, r.name)
         if r.name not in failed and st is not None and not st.get("ok"):
             failed[r.name] = st.get("error", "failed earlier")
+    if docx and todo:
+        from .docx_charts import prune_chart_cache
+
+        prune_chart_cache(paths.chart_cache)
     _write_workbook(paths)
     site.write_plan_index(paths, reports, failed, pdf, rebuilt=bool(todo), full=not only)
     write_json(paths.cache / "last_build.json", {
