@@ -143,7 +143,7 @@ def run_naive(tmp: Path, params: Path, data: Path, pdf: bool) -> dict[str, float
     from .report import render
 
     bindir = Path(sys.executable).parent
-    res = {"whole": 0.0, "cpu": 0.0, "execute": 0.0, "html": 0.0, "pdf": 0.0, "reports": 0.0}
+    res = {"whole": 0.0, "cpu": 0.0, "reports": 0.0, **dict.fromkeys(STAGES, 0.0)}  # no Word step
 
     def step(stage: str, cmd: list[str], **kw: Any) -> None:
         wall, _, cpu = _run(cmd, **kw)
@@ -214,7 +214,9 @@ def machine() -> dict[str, Any]:
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    """Median per key over the runs (a key some run lacks counts as 0 there)."""
+    keys = dict.fromkeys(k for r in runs for k in r)
+    return {k: statistics.median(r.get(k, 0.0) for r in runs) for k in keys}
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -227,7 +229,7 @@ def summarize(results: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
     ratios: dict[str, dict[str, float | None]] = {}
     for other in ("floor", "naive"):
         if other in med and "build" in med:
-            ratios[f"build/{other}"] = {k: _ratio(med["build"][k], med[other][k])
+            ratios[f"build/{other}"] = {k: _ratio(med["build"].get(k, 0.0), med[other].get(k, 0.0))
                                         for k in ("whole", "cpu", *STAGES)}
     return {"medians": med, "ratios": ratios}
 
@@ -242,7 +244,7 @@ def markdown(summary: dict[str, Any], facts: dict[str, Any], repeat: int, jobs: 
              "| | " + " | ".join(kinds) + " | build/floor | build/naive |",
              "|---|" + "---:|" * (len(kinds) + 2)]
     for key in ("whole", "cpu", *STAGES):
-        row = [f"{med[k][key]:.2f}" for k in kinds]
+        row = [f"{med[k].get(key, 0.0):.2f}" for k in kinds]
         row += [str(ratios.get(f"build/{o}", {}).get(key, "—")) for o in ("floor", "naive")]
         lines.append(f"| {key} | " + " | ".join(row) + " |")
     if "clean" in med:
@@ -318,11 +320,13 @@ def main(argv: list[str] | None = None) -> int:
                   + (f", naive {results['naive'][-1]['whole']:.1f} s" if results["naive"] else ""),
                   flush=True)
     results = {k: v for k, v in results.items() if v}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    # the raw runs first: minutes of measurement survive a failure below
+    (out / "runs.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     summary = summarize(results)
     facts = machine()
     md = markdown(summary, facts, args.repeat, args.jobs)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(
         {"repeat": args.repeat, "jobs": args.jobs, "pdf": pdf, "machine": facts, "runs": results,
          **summary}, ensure_ascii=False, indent=2), encoding="utf-8")
