@@ -261,7 +261,7 @@ def test_unseen2_scores() -> None:
 def test_unseen3_scores() -> None:
     o = _score(HERE / "fixtures" / "unseen3")
     assert o["recall"] >= 0.90
-    assert o["recall_comparator"] >= 0.80
+    assert o["recall_comparator"] >= 0.88
     assert o["precision"] >= 0.98
     assert o["magnitude_errors"] == 0
     assert o["refused"] == []
@@ -374,3 +374,13 @@ def test_work_done_is_a_level_and_its_list_shares_the_verb() -> None:
     assert got == [("植树种草", 120.0, "万亩", "=", 2025), ("湿地修复", 8.0, "万亩", "=", 2025)]
     # a build verb still counts what is added
     assert rows("到2025年，新建口袋公园30个。")[0][3] == "increase_by"
+
+
+def test_a_level_verb_before_the_noun_states_an_amount_reached() -> None:
+    got = rows("“十四五”期间，实现节约用水800万立方米。")
+    assert got == [("节约用水", 800.0, "万立方米", "=", 2025)]
+    # the verb next to the noun wins over a build verb before it, and a noun that says
+    # reduction makes its item a reduction
+    got = rows("到2026年，园区循环化改造形成节水量约60万立方米、减排化学需氧量约2万吨。")
+    assert [(g[0], g[1], g[3]) for g in got] == [("节水量", 60.0, "="),
+                                                 ("减排化学需氧量", 2.0, "reduce_by")]

@@ -76,7 +76,12 @@ VERBS: list[tuple[str, str]] = [
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
-_BUILD_VERBS = "(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建)"
+_BUILD_VERBS = "(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建|形成|实现)"
+#: verbs before the noun that state an amount reached, not a change from a baseline
+#: (完成造林300万亩, 实现节约能源1000万吨标准煤, 形成节能量5000万吨标准煤)
+_LEVEL_BUILD_VERBS = ("完成", "形成", "实现")
+#: a noun that itself says the amount is a reduction: 减排二氧化碳1.3亿吨
+_REDUCING_NOUN = re.compile(r"^(?:减排|减少|削减|压减|降低)")
 _SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
 # ASCII letters glued between words and a number are a garbled verb (达到 → U, SJ).
 _GARBLE = r"[A-Za-z]{0,2}"
@@ -111,7 +116,7 @@ _P_PRE_NEXT = re.compile(
     rf"(?P<ind>[^，。；、和及\d]{{2,30}})"
 )
 _P_LIST_NEXT = re.compile(
-    rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX
+    rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX
 )
 _P_SHARE = re.compile(rf"(?P<val>{_NUM})(?P<unit>%)(?P<suf>以上|以下)的?(?P<ind>[^，。；\d]{{2,30}})")
 #: a part of a whole: 自然保护地将占省陆域面积的8%
@@ -375,14 +380,20 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             last.update(indicator=ind, comparator=cmp, sentence=_sentence)
 
         for m in _P_BUILD.finditer(clause):
-            ind = m.group("ind")
+            ind, verb = m.group("ind"), m.group("verb")
             if re.search(_VERB, ind[-2:]):
                 continue  # 建设…达到 N: the verb rule reads it better
+            if ind.startswith(_LEVEL_BUILD_VERBS):
+                # 改造形成节能量约5000万吨: the verb next to the noun says what the amount is
+                verb, ind = ind[:2], ind[2:]
+            ind = ind.removesuffix("约")
             suf = m.group("suf") or ""
             if m.group("unit") in ("%", "‰"):
                 # 新建建筑100%符合…: a share of what is built, not a count
                 cmp = ">=" if suf.startswith("以") else "="
-            elif m.group("verb") == "完成" and not suf.startswith("以"):
+            elif _REDUCING_NOUN.match(ind) and not suf.startswith("以"):
+                cmp = "reduce_by"
+            elif verb in _LEVEL_BUILD_VERBS and not suf.startswith("以"):
                 # 完成造林300万亩: the amount of work done in the period, counted from its start
                 # (a level reached, not a change from a baseline)
                 cmp = "="
@@ -396,8 +407,10 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 if not n or _has_verb(n.group("ind")):
                     break
                 # the list shares its verb: 完成人工造林300万亩、封山育林300万亩 are both amounts done
-                done = m.group("verb") == "完成" and n.group("unit") not in ("%", "‰")
-                cmp2 = ">=" if (n.group("suf") or "").startswith("以") else "=" if done else "increase_by"
+                done = verb in _LEVEL_BUILD_VERBS and n.group("unit") not in ("%", "‰")
+                cmp2 = (">=" if (n.group("suf") or "").startswith("以")
+                        else "reduce_by" if _REDUCING_NOUN.match(n.group("ind"))
+                        else "=" if done else "increase_by")
                 add(n.group("ind"), n.group("val"), n.group("unit"), cmp2, pos + 1, pos + n.end(),
                     "build_verb_list", n.group("high"))
                 pos += n.end()
