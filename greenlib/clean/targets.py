@@ -76,7 +76,8 @@ VERBS: list[tuple[str, str]] = [
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
-_BUILD_VERBS = "(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建|形成|实现)"
+_BUILD_VERBS = ("(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建"
+                "|形成|实现)")
 #: verbs before the noun that state an amount reached, not a change from a baseline
 #: (完成造林300万亩, 实现节约能源1000万吨标准煤, 形成节能量5000万吨标准煤)
 _LEVEL_BUILD_VERBS = ("完成", "形成", "实现")
