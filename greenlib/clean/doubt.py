@@ -7,7 +7,7 @@ symbols) and rare characters; a lone digit inside Chinese; a piece that still di
 body's copy of the same sentence (with an odd character, by a lost character, or by
 punctuation inside a word); a text that nearly says a fixed wording but still differs inside
 it; a repair that rebuilt three or more characters from one; a misreading the body showed
-elsewhere (:func:`body_garbles`); characters no known word covers
+elsewhere (the second list of :func:`compare_body`); characters no known word covers
 (:mod:`greenlib.clean.wordcheck`). The weights are tuned with ``tests/score_doubt.py`` against
 the hand reading of one plan's annex; see docs/assumptions.md A5b.
 """
@@ -108,7 +108,7 @@ def _aligned_ops(piece: str, ref_text: str, cutoff: float,
     return a, ref, inner
 
 
-def _compare_body(text: str, body: Body) -> tuple[list[str], list[str]]:
+def compare_body(text: str, body: Body) -> tuple[list[str], list[str]]:
     """Where ``text`` and the body's copy differ by breaking a word (sentence by sentence).
 
     Returns (pieces of ``text`` that break a word, the body's garbled forms). Two kinds, each
@@ -139,11 +139,6 @@ def _compare_body(text: str, body: Body) -> tuple[list[str], list[str]]:
     return broken, garbles
 
 
-def body_garbles(texts: Sequence[str], body: Body) -> frozenset[str]:
-    """The body's misreadings shown up by the annex's cleaner copies (才是升 where it says ，提升)."""
-    return frozenset(g for t in texts for g in _compare_body(t, body)[1])
-
-
 #: a text is compared with a fixed wording when their aligned parts are at least this similar
 WORDING_SIMILARITY = 80.0
 
@@ -172,7 +167,8 @@ def doubt(text: str, counts: Counter[str] | None = None,
           plan_bigrams: Counter[str] | None = None,
           edits: Sequence[tuple[str, str]] = (),
           wordings: Sequence[Wording] | None = None,
-          garbles: frozenset[str] = frozenset()) -> Doubt:
+          garbles: frozenset[str] = frozenset(),
+          compared: tuple[list[str], list[str]] | None = None) -> Doubt:
     """How likely ``text`` still holds OCR garble (0–1), with the reasons in Chinese.
 
     Signals: Latin letters, ？ and other debris; rare characters (outside GB2312 level 1);
@@ -202,7 +198,9 @@ def doubt(text: str, counts: Counter[str] | None = None,
         unknown = wordcheck.unknown(plain, plan_bigrams)
         odd = [c for c in odd if c in unknown]
     resid = _residual(text, bd, ctx, frozenset(unknown)) if bd and counts else []
-    broken = _compare_body(text, bd)[0] if bd and plan_bigrams is not None else []
+    if compared is None and bd and plan_bigrams is not None:
+        compared = compare_body(text, bd)
+    broken = list(compared[0]) if compared else []
     broken += [g for g in garbles if g in text]
     off = _off_wording(text, load_wordings() if wordings is None else wordings)
     guessed = _guessed(edits)

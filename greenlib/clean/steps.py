@@ -5,7 +5,6 @@ found; the genre checked. :func:`greenlib.clean.pipeline.clean_document` runs th
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import chain
 
 import pandas as pd
@@ -77,8 +76,7 @@ def check_complete(w: Work) -> None:
 def repair_annex(w: Work) -> None:
     """OCR damage in the annex text, repaired from the body where it says the same thing
     and from the genre's fixed wordings; each repair names its source (raw offset or wording)."""
-    body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
-    counts = Counter(w.text)
+    body, counts = w.body, w.char_counts
     for c in w.cells.values():
         rep = repair.repair_text(c.row["text"], body, counts)
         c.row["text_ocr"] = c.row["text"]
@@ -94,13 +92,14 @@ def repair_annex(w: Work) -> None:
 
 def judge_text(w: Work) -> None:
     """How doubtful each task text still is after repair and corrections (原文识别存疑)."""
-    counts = Counter(w.text)
-    body = repair.Body.of([(bt.start, w.text[bt.start:bt.end]) for bt in w.plan.body_tasks])
+    body, counts = w.body, w.char_counts
     plan_bigrams = wordcheck.bigrams(w.text)
-    garbles = doubt.body_garbles([c.row["text"] for c in w.cells.values()], body)
+    # each task against the body once: its broken words, and the body's misreadings it shows
+    compared = {tid: doubt.compare_body(c.row["text"], body) for tid, c in w.cells.items()}
+    garbles = frozenset(g for _, forms in compared.values() for g in forms)
     for tid, c in w.cells.items():
         d = doubt.doubt(c.row["text"], counts, body, plan_bigrams, c.row.get("text_edits", ()),
-                         garbles=garbles)
+                         garbles=garbles, compared=compared[tid])
         c.row["text_doubt"], c.row["text_doubtful"] = d.score, d.doubtful
         if d.doubtful:
             w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],

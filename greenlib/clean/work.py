@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import plan as plan_mod
-from . import corrections, sectors
+from . import corrections, repair, sectors
 from . import targets as tg
 from .ingest import Normalized, RawDoc
 from .parse import ParsedPlan
@@ -96,3 +98,14 @@ class Work:
     @property
     def text(self) -> str:
         return self.norm.text
+
+    @cached_property
+    def body(self) -> repair.Body:
+        """The body's key-task texts the annex is repaired from and judged against (made once)."""
+        return repair.Body.of([(bt.start, self.text[bt.start:bt.end]) for bt in self.plan.body_tasks])
+
+    @cached_property
+    def char_counts(self) -> Counter[str]:
+        """Character counts of the whole plan, one object for every step (the body's character
+        context is kept while this object is the same)."""
+        return Counter(self.text)
