@@ -9,41 +9,17 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from greenlib.errors import GreenlibError
 from greenlib.report import build, site
 from greenlib.report.publish import publish
+from tests.helpers import tiny_report_set
 from tests.paths import DISTRICT
-
-TINY = [
-    new_code_cell("word = 'hello'\nfail = False", metadata={"tags": ["parameters"]}),
-    new_markdown_cell("## 一、小报告"),
-    new_code_cell(
-        "from IPython.display import HTML, display\n"
-        "if fail:\n    raise ValueError('deliberate failure')\n"
-        "display(HTML(f'<p class=\"word\">{word}</p>'))\n"
-        "display({'text/html': '<b>摘要</b>',\n"
-        "         'application/vnd.greenplan.summary+json': {'n_tasks': 7, 'sector_name': '测试'}},\n"
-        "        raw=True)"),
-]
 
 
 @pytest.fixture
 def paths(tmp_path: Path, built_data: Path) -> build.Paths:
-    nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    nb = new_notebook(cells=TINY)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, nbdir / "tiny.ipynb")
-    params = tmp_path / "params"
-    params.mkdir()
-    for name, word in (("alpha", "甲"), ("beta", "乙")):
-        (params / f"{name}.yaml").write_text(
-            f"notebook: tiny\ntitle: 报告{word}\nparameters:\n  word: {word}\n", encoding="utf-8")
-    data = tmp_path / "plan" / "data"
-    shutil.copytree(built_data, data)
-    return build.Paths(params=params, data=data, root=tmp_path / "plan", notebooks=nbdir)
+    return tiny_report_set(tmp_path, built_data)
 
 
 def _run(paths: build.Paths, **kw: object) -> int:

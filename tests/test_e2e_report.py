@@ -8,7 +8,6 @@ the chart titles as text, with every font embedded.
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from greenlib.report import build, render
+from tests.helpers import need
 from tests.paths import DISTRICT
 
 pytestmark = pytest.mark.e2e
@@ -31,18 +31,9 @@ CHART_TITLES = ["各责任单位承担任务数", "共同承担任务矩阵", "�
                 "监测值与目标值对比"]
 
 
-def _need(tool: str | None, what: str) -> None:
-    if tool:
-        return
-    msg = f"{what} is not installed: run `make sysdeps`"
-    if os.environ.get("CI"):
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
 def built(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
-    _need(render.chromium_path(), "Chromium")
+    need(render.chromium_path(), "Chromium")
     tmp = tmp_path_factory.mktemp("report")
     paths = build.Paths(params=DISTRICT.params, data=built_data, root=tmp)
     reports, _ = build.load_reports(paths)
@@ -159,7 +150,7 @@ def test_every_chart_draws_offline(built: build.Paths, proxy: _Proxy) -> None:
 
 
 def test_pdf_has_chinese_text_charts_and_embedded_fonts(built: build.Paths) -> None:
-    _need(shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils")
+    need(shutil.which("pdftotext") and shutil.which("pdffonts"), "poppler-utils")
     pdf = built.pdf / f"{REPORT}.pdf"
     assert (built.site / "pdf" / f"{REPORT}.pdf").read_bytes() == pdf.read_bytes()
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
@@ -179,7 +170,7 @@ def test_pdf_has_chinese_text_charts_and_embedded_fonts(built: build.Paths) -> N
 
 def test_the_network_check_can_fail(tmp_path: Path, proxy: _Proxy) -> None:
     """Control: a page with one external image is caught by the same proxy check."""
-    _need(render.chromium_path(), "Chromium")
+    need(render.chromium_path(), "Chromium")
     page = tmp_path / "leaky.html"
     page.write_text('<html><body><img src="http://example.invalid/x.png"></body></html>',
                     encoding="utf-8")

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from greenlib.report import pdf_printer, render
-from tests.test_e2e_report import _need, _Proxy
+from tests.helpers import need
+from tests.test_e2e_report import _Proxy
 
 SPEC = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "data": {"values": [{"x": "甲", "y": 1}, {"x": "乙", "y": 3}]},
@@ -55,8 +56,8 @@ def _processes_mentioning(marker: str) -> list[int]:
 
 @pytest.fixture(autouse=True)
 def _tools() -> None:
-    _need(render.chromium_path(), "Chromium")
-    _need(shutil.which("pdftotext"), "pdftotext (poppler-utils)")
+    need(render.chromium_path(), "Chromium")
+    need(shutil.which("pdftotext"), "pdftotext (poppler-utils)")
 
 
 def test_one_browser_prints_several_pages_with_charts_and_page_numbers(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ with their reasons), the ones that used to be cut at the page edge.
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import shutil
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from greenlib.report import build, pdfcheck, render
+from tests.helpers import need
 from tests.paths import DISTRICT
 
 pytestmark = pytest.mark.e2e
@@ -24,19 +24,10 @@ pytestmark = pytest.mark.e2e
 REPORTS = ("overview", "agriculture")
 
 
-def _need(ok: object, what: str) -> None:
-    if ok:
-        return
-    msg = f"{what} is not installed: run `make sysdeps`"
-    if os.environ.get("CI"):
-        pytest.fail(msg)
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
 def built(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> build.Paths:
-    _need(render.chromium_path(), "Chromium")
-    _need(shutil.which("pdftotext") and shutil.which("pdftohtml"), "poppler-utils")
+    need(render.chromium_path(), "Chromium")
+    need(shutil.which("pdftotext") and shutil.which("pdftohtml"), "poppler-utils")
     paths = build.Paths(params=DISTRICT.params, data=built_data,
                         root=tmp_path_factory.mktemp("print"))
     reports, _ = build.load_reports(paths)
@@ -119,8 +110,8 @@ def test_html_has_a_contents_list_linking_every_section(built: build.Paths, name
 def test_the_cut_table_checks_can_fail(tmp_path: Path) -> None:
     """Control: tables too wide for A4 are cut by Chromium, and the checks see it (a scroll box
     clips at the margin, where only the missing characters show; a plain table runs past it)."""
-    _need(render.chromium_path(), "Chromium")
-    _need(shutil.which("pdftotext"), "poppler-utils")
+    need(render.chromium_path(), "Chromium")
+    need(shutil.which("pdftotext"), "poppler-utils")
     cells = "".join(f"<td style='white-space:nowrap'>第{i}列很长很长的文字内容</td>" for i in range(12))
     for box in ("overflow-x:auto", "overflow:visible"):
         page = tmp_path / "wide.html"

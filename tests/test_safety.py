@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,15 +14,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_notebook
 
 from greenlib import config, safety
 from greenlib.__main__ import main
 from greenlib.report import build
 from greenlib.report.publish import publish, remove_stale_copies
-from tests.test_build import TINY
+from tests.helpers import tiny_report_set, write_tiny_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,11 +159,7 @@ def test_publish_killed_at_random_moments_leaves_a_whole_site(tmp_path: Path) ->
     params = tmp_path / "params"
     params.mkdir()
     nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    nb = new_notebook(cells=TINY)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, nbdir / "tiny.ipynb")
+    write_tiny_notebook(nbdir)
     (params / "alpha.yaml").write_text("notebook: tiny\ntitle: 甲\n", encoding="utf-8")
     dest = tmp_path / "www" / "greenplan"
 
@@ -210,20 +203,8 @@ def test_publish_killed_at_random_moments_leaves_a_whole_site(tmp_path: Path) ->
 
 def test_report_build_killed_at_random_moments_keeps_the_old_site(
         tmp_path: Path, built_data: Path) -> None:
-    nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    nb = new_notebook(cells=TINY)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, nbdir / "tiny.ipynb")
-    params = tmp_path / "params"
-    params.mkdir()
-    for name, word in (("alpha", "甲"), ("beta", "乙")):
-        (params / f"{name}.yaml").write_text(
-            f"notebook: tiny\ntitle: 报告{word}\nparameters:\n  word: {word}\n", encoding="utf-8")
-    data = tmp_path / "plan" / "data"
-    shutil.copytree(built_data, data)
-    paths = build.Paths(params=params, data=data, root=tmp_path / "plan", notebooks=nbdir)
+    paths = tiny_report_set(tmp_path, built_data)
+    params, data, nbdir = paths.params, paths.data, paths.notebooks
     assert build.run_reports(paths, jobs=2, pdf=False, docx=False) == 0
     code = f"""
         from pathlib import Path

@@ -190,6 +190,12 @@ class _Sheet:
     header_row: int
     cols: dict[str, int]  # key -> column number (1-based)
 
+    def ref(self, key: str, r: int) -> str:
+        """The cell of column ``key`` in row ``r``, as an error message names it (任务!C5)."""
+        from openpyxl.utils import get_column_letter
+
+        return f"{self.name}!{get_column_letter(self.cols.get(key, 1))}{r}"
+
 
 def _find_sheet(wb: Any, name: str, spec: tuple[Col, ...]) -> tuple[_Sheet | None, str | None]:
     """A data sheet by its name, its header row (a title row may precede it) and columns."""
@@ -302,11 +308,7 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
 
 def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
                ) -> tuple[list[dict[str, Any]], int]:
-    from openpyxl.utils import get_column_letter
-
-    def ref(key: str, r: int) -> str:
-        return f"{s.name}!{get_column_letter(s.cols.get(key, 1))}{r}"
-
+    ref = s.ref
     rows, unfilled = _filled_rows(s, TASK_COLUMNS)
     out = []
     for r, v in rows:
@@ -347,11 +349,7 @@ def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
 
 def _target_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any],
                  fallback_date: tuple[dt.date | None, str]) -> tuple[list[dict[str, Any]], int]:
-    from openpyxl.utils import get_column_letter
-
-    def ref(key: str, r: int) -> str:
-        return f"{s.name}!{get_column_letter(s.cols.get(key, 1))}{r}"
-
+    ref = s.ref
     rows, unfilled = _filled_rows(s, TARGET_COLUMNS)
     out = []
     for r, v in rows:
