@@ -195,14 +195,7 @@ def machine() -> dict[str, Any]:
         pass
     from .report import render
 
-    chromium = render.chromium_path()
-    chromium_version = ""
-    if chromium:
-        try:
-            chromium_version = subprocess.run([chromium, "--version"], capture_output=True, text=True,
-                                              timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            pass
+    chromium_version = render.chromium_version()
     pkgs = {}
     for p in ("papermill", "nbclient", "nbconvert", "ipykernel", "altair", "vl-convert-python"):
         try:

@@ -62,3 +62,11 @@ def built_data(tmp_path_factory, district):
     pipeline.run(district, out, log=lambda *_: None)
     monitor.run(district, out, log=lambda *_: None)
     return out
+
+
+def pytest_report_header(config) -> list[str]:
+    """The browser build in the test log: print checks must hold across Chromium builds, and the
+    log says which one a run used."""
+    from greenlib.report import render
+
+    return [f"chromium: {render.chromium_version() or 'not found'} ({render.chromium_path() or '-'})"]

@@ -5,7 +5,9 @@
 * the PDF has bookmarks (an outline, listed by ``pdftohtml -xml``),
 * no page is empty (no word inside the content box; a footer in the margin does not count),
 * which pages carry a page number (第 X 页),
-* every character of the HTML's tables is in the PDF text (:func:`missing_table_text`).
+* every character of the HTML's tables is in the PDF text (:func:`missing_table_text`),
+* both together, as what a reader loses however the browser build cut a wide table
+  (:func:`lost_to_reader`).
 
 Chromium clips a table that is too wide at the edge of its box, and poppler drops the clipped
 characters: a cut right-hand column shows up as characters of the HTML's tables missing from
@@ -164,6 +166,23 @@ def missing_table_text(page_html: str, pdf: str | Path) -> dict[str, int]:
     have = Counter(c for c in pdf_text(pdf) if not c.isspace())
     want = _table_chars(page_html)
     return {c: n - have[c] for c, n in want.items() if n > have[c]}
+
+
+def lost_to_reader(page_html: str, pdf: str | Path) -> dict[str, object]:
+    """What a reader of the printed page loses of the HTML's tables, however the browser cut it.
+
+    Chromium builds differ in how they print a table too wide for the page: older ones drew it
+    past the margin (words beyond the printable width, off the paper), newer ones (156) clip it
+    at the margin (the characters are absent from the PDF). Either way the reader loses text,
+    so a check built on this holds across browser builds. Empty when nothing is lost."""
+    lost: dict[str, object] = {}
+    missing = missing_table_text(page_html, pdf)
+    if missing:
+        lost["missing_chars"] = missing
+    over = overflowing_words(pages(pdf))
+    if over:
+        lost["words_beyond_edge"] = over
+    return lost
 
 
 def report(pdf: str | Path, page_html: str | None = None) -> dict[str, object]:

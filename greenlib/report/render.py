@@ -414,6 +414,21 @@ def chromium_path() -> str | None:
     return None
 
 
+def chromium_version() -> str:
+    """What the Chromium in use says of itself (``Chromium 156.0.8078.129 …``), or ``""``.
+
+    Recorded in the test log and in ``make bench``: print checks must hold across browser
+    builds, and a log that names the build tells which one a result came from."""
+    exe = chromium_path()
+    if not exe:
+        return ""
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
 #: Where Chromium's own Google services would go; pointed at a dead local port.
 _DEAD = "http://127.0.0.1:9"
 
