@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from greenlib import bench
+from greenlib.bench import report as bench
 
 
 def test_summary_and_table_cope_with_a_kind_that_has_no_word_step() -> None:

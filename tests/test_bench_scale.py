@@ -1,4 +1,4 @@
-"""The scaling helpers of ``make bench SCALE=1`` (greenlib/bench_scale.py), at tiny sizes.
+"""The scaling helpers of ``make bench SCALE=1`` (greenlib/bench/scale.py), at tiny sizes.
 
 No timing is asserted: only that each helper measures what it says it measures."""
 
@@ -8,8 +8,9 @@ import shutil
 
 import yaml
 
-from greenlib import bench_scale, config
+from greenlib import config
 from greenlib import plan as plan_mod
+from greenlib.bench import scale as bench_scale
 from greenlib.report import build
 
 

@@ -22,7 +22,6 @@ import csv
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -30,8 +29,9 @@ from typing import Any
 
 import yaml
 
-from . import config
-from . import plan as plan_mod
+from .. import config
+from .. import plan as plan_mod
+from .timing import median
 
 SIZES = (1, 10, 100)
 REPORT_COUNTS = (5, 50, 200)
@@ -60,7 +60,7 @@ print(write({k!r}, Path({folder!r})))
 
 def _run(cmd: list[str], **kw: Any) -> tuple[float, str, float, float]:
     """(wall s, stdout, CPU s, peak RSS MB) of ``cmd`` and the descendants it waited for."""
-    from .bench import _run as run_timed
+    from .timing import run as run_timed
 
     return run_timed(cmd, rusage=True, **kw)
 
@@ -143,10 +143,6 @@ def reports_at(n: int, tmp: Path, plan: plan_mod.Plan, units: list[str], jobs: i
             "site_mb": size / 1e6, "noop": noop, "noop_cpu": noop_cpu, **phases}
 
 
-def _median(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-
-
 def markdown(sizes: list[dict[str, float]], counts: list[dict[str, float]], repeat: int,
              jobs: int, pdf: bool) -> str:
     """The scaling tables as Markdown (build/bench/scale.md)."""
@@ -200,9 +196,9 @@ def run(out: Path, plan: plan_mod.Plan, sizes: list[int], counts: list[int], rep
                 r = count_runs[n][-1]
                 print(f"  {n} reports ({i + 1}/{repeat}): {r['whole']:.1f} s "
                       f"({r['per_report']:.2f} s/report), no-op {r['noop']:.2f} s", flush=True)
-    sizes_med = [_median(size_runs[k]) for k in sizes]
-    counts_med = [_median(count_runs[n]) for n in counts]
-    from .bench import machine
+    sizes_med = [median(size_runs[k]) for k in sizes]
+    counts_med = [median(count_runs[n]) for n in counts]
+    from .timing import machine
 
     md = markdown(sizes_med, counts_med, repeat, jobs, pdf)
     doc = {"repeat": repeat, "jobs": jobs, "pdf": pdf, "plan": plan.id, "machine": machine(),
