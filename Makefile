@@ -14,6 +14,8 @@ JOBS        ?= 2
 PLAN        ?=
 AS_OF       ?=
 DEST        ?=
+ENGINE      ?=
+PROFILE     ?=
 LAB_IP      ?= 127.0.0.1
 LAB_PORT    ?= 8888
 
@@ -44,7 +46,7 @@ setup: $(STAMP) ## Create .venv/ and install the locked versions (requirements.l
 lock: ## Re-resolve requirements.lock from pyproject.toml (UPGRADE=pkg for one package only)
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install --quiet uv
-	$(PY) -m uv pip compile pyproject.toml --extra dev --extra lab --universal --python-version 3.11 \
+	$(PY) -m uv pip compile pyproject.toml --extra dev --extra lab --extra engine --universal --python-version 3.11 \
 		--generate-hashes --custom-compile-command "make lock" \
 		$(if $(UPGRADE),--upgrade-package $(UPGRADE),--upgrade) -o $(LOCK)
 	@echo ">> $(LOCK) re-resolved: run make setup and make test, then commit $(LOCK) (and environment.yml)"
@@ -63,8 +65,25 @@ data: $(STAMP) ## Clean and rate a plan into build/<plan-id>/data/ (PLAN=<id>|al
 
 # `greenlib report` runs the data stages itself when their inputs changed (content hashes),
 # so a `make report` with nothing to do starts Python once and returns at once.
-report: $(STAMP) $(SYSDEPS_STAMP) ## Build a plan's reports (HTML, PDF, Word) and the indexes (PLAN=<id>|all, ONLY=…)
+# ENGINE=snakemake: the same build on Snakemake (workflow/Snakefile), one job per plan, each in
+# its own shard, gathered into build/<plan-id>/; PROFILE=slurm|kubernetes runs the jobs on a
+# cluster (workflow/profiles/). greenlib's content hashes decide what is rebuilt (--forceall).
+SMK_CONFIG = plans=$(if $(PLAN),$(PLAN),$(shell sed -n 's/^default: *//p' plans/plans.yaml)) \
+	pdf=$(if $(NO_PDF),0,1) docx=$(if $(NO_DOCX),0,1) $(if $(ONLY),only=$(subst $(space),$(comma),$(strip $(ONLY))))
+comma := ,
+empty :=
+space := $(empty) $(empty)
+
+report: $(STAMP) $(SYSDEPS_STAMP) ## Build a plan's reports (HTML, PDF, Word) and the indexes (PLAN=<id>|all, ONLY=…, ENGINE=snakemake)
+ifeq ($(ENGINE),snakemake)
+	@test -z "$(AS_OF)" || { echo "ENGINE=snakemake builds the current as-of date only (AS_OF= is for the plain build)"; exit 2; }
+	$(VENV)/bin/snakemake -s workflow/Snakefile --forceall \
+		$(if $(PROFILE),--profile workflow/profiles/$(PROFILE),--cores $(JOBS)) --config $(SMK_CONFIG)
+else ifneq ($(ENGINE),)
+	@echo "ENGINE=$(ENGINE): unknown (ENGINE=snakemake, or leave it out for the plain build)"; exit 2
+else
 	$(PY) -m greenlib report $(PLAN_ARG) $(ASOF_ARG) --jobs $(JOBS) $(if $(ONLY),--only $(ONLY)) $(if $(FORCE),--force) $(if $(NO_PDF),--no-pdf) $(if $(NO_DOCX),--no-docx)
+endif
 
 publish: $(STAMP) ## Copy the built sites atomically to DEST (make publish DEST=/srv/intranet/greenplan)
 	@test -n "$(DEST)" || { echo "usage: make publish DEST=<folder>"; exit 2; }

@@ -56,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--plan", default=None, help=PLAN_HELP)
     q.add_argument("--out", default=None, help="folder (default: build/<plan-id>/requests/)")
 
+    g = sub.add_parser("gather", help="copy a plan's shard (workflow engine) into its build "
+                       "folder, changed files only")
+    g.add_argument("shard", help="the shard's plan folder (<shards>/<plan>/<plan>)")
+    g.add_argument("dest", help="the plan's folder in the build folder (build/<plan>)")
+    g.add_argument("--stamp", default=None, help="write the counts here (JSON)")
+
+    sub.add_parser("site-index", help="write build/index.html over the plans built there")
+
     k = sub.add_parser("check-monitoring", help="validate a plan's monitoring/ and indicator map")
     k.add_argument("--plan", default=None, help=PLAN_HELP)
     return p
@@ -200,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The command itself; build-folder commands hold the build lock while they run."""
-    if args.command in ("data", "report", "publish"):
+    if args.command in ("data", "report", "publish", "gather", "site-index"):
         with safety.build_lock(config.BUILD, args.command):
             return _dispatch(args)
     return _dispatch(args)
@@ -230,6 +238,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         write_template(out, p.build().data, p.geo, p.known_geos)
     elif args.command == "requests":
         cmd_requests(args.plan, args.out)
+    elif args.command == "gather":
+        from .report.atomic import write_json
+        from .report.gather import gather_plan
+
+        shard = Path(args.shard)
+        if not (shard / "site").is_dir():
+            raise GreenlibError(f"{shard}: 不是已构建的规划分片（没有 site/ 文件夹）")
+        counts = gather_plan(shard, Path(args.dest))
+        print(f"{shard.name}: {counts['written']} 个文件更新，{counts['unchanged']} 个未变，"
+              f"{counts['removed']} 个删除")
+        if args.stamp:
+            write_json(Path(args.stamp), {"plan": shard.name, **counts})
+    elif args.command == "site-index":
+        from .report import site
+
+        print(site.write_site_index())
     elif args.command == "check-monitoring":
         from .monitor.observations import check
 

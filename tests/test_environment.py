@@ -23,7 +23,7 @@ def _pyproject() -> tuple[list[Requirement], list[Requirement]]:
     """(main + dev + lab requirements: what the lock must cover, every extra's requirements)."""
     py = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = py.get("optional-dependencies", {})
-    in_lock = ("dev", "lab")  # the extras `make lock` resolves and `make setup` installs
+    in_lock = ("dev", "lab", "engine")  # the extras `make lock` resolves and `make setup` installs
     locked = [Requirement(s) for s in [*py["dependencies"], *[r for k in in_lock for r in extras.get(k, [])]]]
     rest = [Requirement(s) for k, v in extras.items() if k not in in_lock for s in v]
     return locked, rest
