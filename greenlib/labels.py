@@ -59,24 +59,31 @@ COMPARATOR: dict[str, str] = {
 TASK_STATUS: dict[str, str] = {
     "completed": "已完成",
     "in_progress": "推进中",
+    "standing": "常态化推进",
     "delayed": "滞后",
     "not_started": "未启动",
     "no_report": "未填报",
 }
 TASK_STATUS_ORDER: tuple[str, ...] = contract.TASK_STATUSES
 #: The four words a department may write in 进展状态 (the request workbook's dropdown).
-TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "delayed", "not_started")
+TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "standing", "delayed",
+                                           "not_started")
+#: Other words a department writes for a reportable status (read as that status).
+TASK_STATUS_ALIASES: dict[str, str] = {"持续推进": "standing", "长期坚持": "standing",
+                                       "正在推进": "in_progress", "序时推进": "in_progress"}
 
 #: Traffic lights of tasks and targets (rules: greenlib.monitor.progress.LIGHT_RULES).
-LIGHT: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
+LIGHT: dict[str, str] = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯",
+                         "grey": "灰灯"}
 LIGHT_MEANING: dict[str, str] = {
+    "red": "督办：写明的期限已过仍未完成，或自报滞后",
+    "yellow": "预警：落后于序时进度，或填报已超过填报周期",
+    "blue": "提醒：写明的期限在下一个填报周期内到期",
     "green": "正常：已完成，或按序时进度推进",
-    "yellow": "预警：落后于序时进度，或填报已过期",
-    "red": "告警：期限已过仍未完成，或自报滞后",
     "grey": "未知：未填报或没有数据",
 }
-LIGHT_COLORS: dict[str, str] = {"green": "#1b7837", "yellow": "#f1a340", "red": "#d73027",
-                                "grey": "#bdbdbd"}
+LIGHT_COLORS: dict[str, str] = {"red": "#d73027", "yellow": "#f1a340", "blue": "#2b8cbe",
+                                "green": "#1b7837", "grey": "#bdbdbd"}
 LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
 #: observations.csv ``source_kind``: published statistics or a department's return.
 SOURCE_KIND: dict[str, str] = {"public": "公开统计", "department": "部门填报"}

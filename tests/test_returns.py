@@ -136,9 +136,9 @@ def test_workbook_as_excel_shows_it(requests_dir) -> None:
         fill_in = cell.column >= 6
         assert cell.protection.locked is (not fill_in), cell.coordinate
         assert cell.fill.fgColor.rgb.endswith(rq.YELLOW if fill_in else rq.GREY)
-    # the dropdown: exactly the four words, over every task row
+    # the dropdown: exactly the five words (常态化推进 added by issue 16), over every task row
     (dv,) = ws.data_validations.dataValidation
-    assert dv.type == "list" and dv.formula1 == '"已完成,推进中,滞后,未启动"'
+    assert dv.type == "list" and dv.formula1 == '"已完成,推进中,常态化推进,滞后,未启动"'
     assert str(dv.sqref) == f"F2:F{ws.max_row}"
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width >= 50 and ws["B2"].alignment.wrap_text
@@ -211,7 +211,9 @@ def test_synthetic_returns_set_status_lights_and_ratings(requests_dir, built_dat
                      "report_date": "2026-09-30"}})
     data = run_with(built_data, tmp_path, progress_dir)
     ts = read(data, contract.TASK_STATUS).set_index("task_id")
-    assert ts.loc[32, "status"] == "in_progress" and ts.loc[32, "light"] == "red"  # 2025 passed
+    # issue 16: task 32 names no year of its own; the period's end (2025) having passed does
+    # not make 推进中 red (it was red before)
+    assert ts.loc[32, "status"] == "in_progress" and ts.loc[32, "light"] == "green"
     assert ts.loc[34, "status"] == "completed" and ts.loc[34, "light"] == "green"
     assert ts.loc[34, "evidence"].startswith(MARK) and ts.loc[34, "report_date"] == "2026-10-08"
     assert ts.loc[58, "status"] == "delayed" and ts.loc[58, "reported_by"] == "区交通局"
@@ -271,7 +273,7 @@ def test_every_validation_error_names_file_sheet_row_and_column(requests_dir, bu
 
     ws = load_workbook(requests_dir / "区交通局.xlsx")[rq.TASK_SHEET]
     row_of = {r[0].value: r[0].row for r in ws.iter_rows(min_row=2) if r[0].value}
-    assert f"False|重点任务!F{row_of[32]}: 进展状态“完成了”不在 已完成、推进中、滞后、未启动 之中" == \
+    assert f"False|重点任务!F{row_of[32]}: 进展状态“完成了”不在 已完成、推进中、常态化推进、滞后、未启动 之中" == \
         msg("重点任务", 32)
     assert f"重点任务!H{row_of[33]}: 填报“已完成”须写明佐证材料" in msg("重点任务", 33)
     assert f"重点任务!I{row_of[34]}: 填报日期 2027-01-05 晚于评估日 {AS_OF}" in msg("重点任务", 34)
@@ -364,8 +366,11 @@ def test_lights_against_the_schedule(requests_dir, built_data, tmp_path, progres
                 36: {"status": "滞后", "report_date": "2024-06-01"}})
     data = run_with(built_data, tmp_path, progress_dir, as_of="2024-07-01")
     ts = read(data, contract.TASK_STATUS).set_index("task_id")
-    assert ts.loc[32, "light"] == "green" and "on_schedule" in ts.loc[32, "rule"]
-    assert ts.loc[33, "light"] == "yellow" and "behind_schedule" in ts.loc[33, "rule"]
+    assert ts.loc[32, "light"] == "green" and ts.loc[32, "light_code"] == "on_schedule"
+    assert ts.loc[33, "light"] == "yellow" and ts.loc[33, "light_code"] == "behind_schedule"
+    assert "落后于序时进度" in ts.loc[33, "rule"]
+    # reasons are Chinese only: the codes stay in light_code
+    assert not ts["rule"].str.contains(r"[A-Za-z_]{4,}", regex=True).any()
     assert ts.loc[35, "light"] == "yellow" and ts.loc[35, "stale"]
     assert ts.loc[36, "light"] == "red"
 

@@ -145,6 +145,13 @@ class Inputs:
     def unit_names(self) -> list[str]:
         return list(self.units["unit"])
 
+    @property
+    def collectives(self) -> set[str]:
+        """Units that name many bodies at once (全区各级各部门): no book, no rank."""
+        kinds = self.units["kind"] if "kind" in self.units else [None] * len(self.units)
+        return {u for u, k in zip(self.units["unit"], kinds, strict=True)
+                if contract.is_collective(u, k)}
+
     def tasks_of(self, unit: str) -> pd.DataFrame:
         """Tasks where ``unit`` is listed (lead or co), with its role, in task order."""
         tu = self.task_units[self.task_units["unit"] == unit][["task_id", "role"]]
@@ -176,11 +183,12 @@ def load_inputs(data_dir: Path, owners_path: Path | None) -> Inputs:
 # --------------------------------------------------------------------------- display helpers
 
 
-def deadline_year(years: Any, period_end: int | None) -> int | None:
-    """A task's deadline: the latest year its text names, else the plan period's end."""
+def own_deadline(years: Any) -> int | None:
+    """A task's deadline: the latest year its text names; None when it names none (such a
+    task runs to the plan period's end for its 序时进度 but has no deadline of its own)."""
     ys = [int(y) for y in re.findall(r"\d{4}", "" if years is None or pd.isna(years) else
                                       str(years))]
-    return max(ys) if ys else period_end
+    return max(ys) if ys else None
 
 
 def target_value_text(t: pd.Series) -> str:
@@ -280,9 +288,8 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
     ws.append([c.header for c in TASK_COLUMNS])
     end = period[1] if period else None
     for _, t in tasks.iterrows():
-        dl = deadline_year(t.get("years"), end)
         years = (str(t["years"]).replace(";", "、") if isinstance(t.get("years"), str)
-                 and t["years"] else (f"{dl}（规划期末）" if dl else ""))
+                 and t["years"] else (f"未写年份（规划期至{end}年）" if end else "未写年份"))
         ws.append([int(t["task_id"]), t["text"], labels.ROLE.get(t["role"], t["role"]),
                    t["lead_unit"] if isinstance(t["lead_unit"], str) else "", years,
                    None, None, None, None])
@@ -362,6 +369,8 @@ def request_help(unit: str, plan_title: str, period: tuple[int, int] | None, as_
         "五、本表数据将与公开统计数据一并用于目标评级；两者不一致时均予列出，评级以公开统计数据为准。",
         f"六、填好后原样交回（可改文件名，勿删隐藏工作表）；每 {cycle_days} 天左右更新一次，"
         "超过这一周期未更新的任务将亮黄灯。",
-        "七、信号灯：已完成，或推进中且符合序时进度为绿灯；落后于序时进度或填报过期为黄灯；"
-        "期限已过仍未完成或自报滞后为红灯；未填报为灰灯。",
+        "七、信号灯：自报滞后，或原文写明的期限已过仍未完成为红灯；落后于序时进度或超过填报周期"
+        "未更新为黄灯；写明的期限在下一个填报周期内到期为蓝灯；已完成，或推进中、常态化推进且"
+        "符合序时进度为绿灯；未填报为灰灯。原文未写年份的任务不因规划期结束而亮红灯；"
+        "长期坚持、没有完成节点的工作请选“常态化推进”。",
     ]

@@ -18,6 +18,7 @@ rate a target next to the public statistics (docs/returns.md, docs/assumptions.m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -50,6 +51,21 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Spreadsheet formats that cannot be read: listed as a refused file, never skipped quietly.
 REFUSED_SUFFIXES = (".xls", ".et", ".ods", ".csv", ".numbers", ".wps")
 STATUS_CODE = {labels.TASK_STATUS[k]: k for k in labels.TASK_STATUS_REPORTABLE}
+STATUS_READ = {**STATUS_CODE, **labels.TASK_STATUS_ALIASES}
+
+
+def status_word(v: Any) -> str:
+    """A 进展状态 cell as a simplified word without any space: 繁体 (推進中, 滯後) and
+    full-width or stray spaces (“推进　中”) read as the plain word."""
+    s = re.sub(r"\s+", "", _text(v))
+    return _t2s().convert(s) if s else s
+
+
+@functools.cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
 _MAGNITUDE = {"万", "亿", "千", "百", "十"}
 
 
@@ -330,14 +346,14 @@ def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
         else:
             rec["role"] = ctx.roles[(tid, unit)]
         rec["task_id"] = tid
-        word = _text(v.get("status"))
+        word = status_word(v.get("status"))
         if not word:
             problems.append((ref("status", r), "进展状态为空"))
-        elif word not in STATUS_CODE:
-            problems.append((ref("status", r), f"进展状态“{word}”不在 "
+        elif word not in STATUS_READ:
+            problems.append((ref("status", r), f"进展状态“{_keep(v.get('status'))}”不在 "
                                                f"{'、'.join(STATUS_CODE)} 之中"))
         else:
-            rec["status"] = STATUS_CODE[word]
+            rec["status"] = STATUS_READ[word]
         if rec["status"] == "completed" and not rec["evidence"]:
             problems.append((ref("evidence", r), "填报“已完成”须写明佐证材料（文件名称、文号或网址）"))
         d = _check_date(v.get("report_date"), ref("report_date", r), ctx, problems)
