@@ -85,6 +85,10 @@ LIGHT_MEANING: dict[str, str] = {
 LIGHT_COLORS: dict[str, str] = {"red": "#d73027", "yellow": "#f1a340", "blue": "#2b8cbe",
                                 "green": "#1b7837", "grey": "#bdbdbd"}
 LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
+#: How a task's light moved since the round before (task_history ``movement``).
+MOVEMENT: dict[str, str] = {"improved": "改善", "same": "持平", "worse": "恶化"}
+#: A department's submission in a round (unit_status ``submission``; 报送情况通报).
+SUBMISSION: dict[str, str] = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送"}
 #: observations.csv ``source_kind``: published statistics or a department's return.
 SOURCE_KIND: dict[str, str] = {"public": "公开统计", "department": "部门填报"}
 

@@ -239,7 +239,7 @@ def test_every_validation_error_names_file_sheet_row_and_column(requests_dir, bu
     fill(requests_dir / "区交通局.xlsx", progress_dir / name,
          tasks={32: {"status": "完成了", "report_date": "2026-10-08"},          # not a status
                 33: {"status": "已完成", "report_date": "2026-10-08"},          # no evidence
-                34: {"status": "推进中", "report_date": "2027-01-05"},          # future
+                34: {"status": "推进中", "report_date": "2099-01-05"},          # future
                 35: {"status": "推进中", "report_date": "2021-05-01"},          # before the plan
                 36: {"status": "推进中", "report_date": "2026-10-08"},          # good row
                 1: {"status": "推进中", "report_date": "2026-10-08"}},          # not its task
@@ -276,7 +276,8 @@ def test_every_validation_error_names_file_sheet_row_and_column(requests_dir, bu
     assert f"False|重点任务!F{row_of[32]}: 进展状态“完成了”不在 已完成、推进中、常态化推进、滞后、未启动 之中" == \
         msg("重点任务", 32)
     assert f"重点任务!H{row_of[33]}: 填报“已完成”须写明佐证材料" in msg("重点任务", 33)
-    assert f"重点任务!I{row_of[34]}: 填报日期 2027-01-05 晚于评估日 {AS_OF}" in msg("重点任务", 34)
+    assert f"重点任务!I{row_of[34]}: 填报日期 2099-01-05 晚于今天" in msg("重点任务", 34)
+    assert "未来的日期" in msg("重点任务", 34)
     assert f"重点任务!I{row_of[35]}: 填报日期 2021-05-01 早于规划期开始（2022-01-01）" in \
         msg("重点任务", 35)
     assert msg("重点任务", 36).startswith("True|")

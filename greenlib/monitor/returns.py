@@ -46,7 +46,8 @@ from .requests import (
 RETURN_COLUMNS = [*contract.REQUIRED_COLUMNS[contract.RETURNS], "cells", "kind", "role",
                   "status", "progress", "evidence", "report_date", "year", "value",
                   "value_unit", "source", "note", "current", "superseded_by", "file_mtime",
-                  "unit_basis"]
+                  "unit_basis", "round", "round_as_of", "late", "counted", "filled_by",
+                  "phone", "reviewer", "measures", "measures_owner", "measures_due"]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Spreadsheet formats that cannot be read: listed as a refused file, never skipped quietly.
 REFUSED_SUFFIXES = (".xls", ".et", ".ods", ".csv", ".numbers", ".wps")
@@ -76,6 +77,12 @@ class Returns:
     rows: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: rounds read, folders refused for their name, rounds after the as-of (not counted)
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    bad_rounds: list[dict[str, Any]] = field(default_factory=list)
+    later_rounds: list[dict[str, Any]] = field(default_factory=list)
+    #: two returns of one unit for one key in one round (rounds.settle_rounds)
+    round_conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def refused(self) -> pd.DataFrame:
@@ -90,6 +97,8 @@ class Returns:
         r = self.rows
         return {
             "files": self.files, "ignored_files": self.ignored, "rows": len(r),
+            "rounds": self.rounds, "bad_rounds": self.bad_rounds,
+            "later_rounds": self.later_rounds, "round_conflicts": self.round_conflicts,
             "accepted": int(r["accepted"].astype(bool).sum()),
             "refused": int((~r["accepted"].astype(bool)).sum()),
             "current": len(self.current),
@@ -293,6 +302,8 @@ class Context:
     as_of: dt.date
     earliest: dt.date | None
     overrides: dict[str, numbers.Bound]
+    #: the day the books are read: only a 填报日期 after it is "in the future"
+    today: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         tu = self.inputs.task_units
@@ -311,10 +322,8 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
         problems.append((ref, "填报日期为空（写成 2026-06-30 这样的日期）"))
     elif d is None:
         problems.append((ref, f"填报日期“{_keep(v)}”不是日期（写成 2026-06-30）"))
-    elif d > ctx.as_of:
-        later = ("未来的日期" if d > dt.date.today() else
-                 "评估日之后的填报不计入截至该日的评估")
-        problems.append((ref, f"填报日期 {d} 晚于评估日 {ctx.as_of}（{later}）"))
+    elif d > ctx.today:
+        problems.append((ref, f"填报日期 {d} 晚于今天 {ctx.today}（未来的日期）"))
     elif ctx.earliest and d < ctx.earliest:
         problems.append((ref, f"填报日期 {d} 早于规划期开始（{ctx.earliest}）"))
     else:
@@ -485,7 +494,7 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
                  if r.get("accepted") and r.get("report_date")]
         fallback = ((max(dates), "本表“重点任务”最新填报日期") if dates
                     else (dt.date.fromisoformat(mtime[:10]), "文件修改日期"))
-        if fallback[0] > ctx.as_of:
+        if fallback[0] > ctx.today:
             fallback = (None, "")
         if TARGET_SHEET in sheets:
             recs, n = _target_rows(sheets[TARGET_SHEET], unit, ctx, base, fallback)
@@ -520,63 +529,104 @@ def progress_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
 
 
 def read_returns(folder: Path | None, ctx: Context) -> Returns:
-    """Read, validate and merge every return under ``folder`` (see the module docstring)."""
+    """Read, validate and merge every return under ``folder`` (see the module docstring and
+    :mod:`greenlib.monitor.rounds`)."""
+    from dataclasses import replace
+
+    from . import rounds as rounds_mod
+
     folder = Path(folder) if folder else Path("/nonexistent")
     books, refused, other = progress_files(folder)
     records: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
-    for p in books:
-        recs, info = read_workbook(p, p.relative_to(folder).as_posix(), ctx)
+    seen: dict[str, dict[str, Any]] = {}
+    bad: dict[str, dict[str, Any]] = {}
+    later: dict[str, dict[str, Any]] = {}
+    for p in [*books, *refused]:
+        name = p.relative_to(folder).as_posix()
+        rnd, problem = rounds_mod.round_of(name, ctx.as_of)
+        mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
+        if rnd is not None and rnd.as_of > ctx.as_of:
+            later.setdefault(rnd.name, {"round": rnd.name, "as_of": rnd.as_of.isoformat(),
+                                        "files": []})["files"].append(name)
+            continue
+        if rnd is None:
+            top = name.split("/")[0]
+            bad.setdefault(top, {"folder": top, "message": problem, "files": []})["files"].append(name)
+            recs = [_base(name, mtime, None, "") | {"message": problem}]
+            info = {"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
+                    "problem": problem}
+        elif p.suffix.lower() in WORKBOOK_SUFFIXES:
+            recs, info = read_workbook(p, name, replace(ctx, as_of=rnd.as_of))
+        else:
+            msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
+            recs = [_base(name, mtime, None, "") | {"message": msg}]
+            info = {"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
+                    "problem": msg}
+        for r in recs:
+            r["round"] = rnd.name if rnd else None
+            r["round_as_of"] = rnd.as_of.isoformat() if rnd else None
+            _round_notes(r, rnd, ctx.as_of)
+        info["round"] = rnd.name if rnd else None
         records += recs
         files.append(info)
-    for p in refused:
-        name = p.relative_to(folder).as_posix()
-        mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
-        msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
-        records.append(_base(name, mtime, None, "") | {"message": msg})
-        files.append({"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
-                      "problem": msg})
+        if rnd is not None:
+            x = seen.setdefault(rnd.label, {"round": rnd.name, "label": rnd.label,
+                                            "as_of": rnd.as_of.isoformat(), "files": 0,
+                                            "units": []})
+            x["files"] += 1
+            if info.get("unit") and info["unit"] not in x["units"]:
+                x["units"].append(info["unit"])
+    cells = {"task": _col_letter(TASK_COLUMNS, "status"),
+             "target": _col_letter(TARGET_COLUMNS, "obs_value")}
+    conflicts = rounds_mod.settle_rounds(records, cells)
     df = pd.DataFrame(records, columns=RETURN_COLUMNS)
-    df = _mark_current(df)
+    df = rounds_mod.mark_current(df)
     df["row"] = df["row"].astype("Int64")
     df["task_id"] = df["task_id"].astype("Int64")
     df["year"] = df["year"].astype("Int64")
     df["value"] = df["value"].astype(float)
-    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other])
+    rounds = sorted(seen.values(), key=lambda x: (x["as_of"], x["round"]))
+    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other], rounds,
+                   list(bad.values()), sorted(later.values(), key=lambda x: x["as_of"]),
+                   conflicts)
 
 
-def _mark_current(df: pd.DataFrame) -> pd.DataFrame:
-    """The latest accepted report per (task, unit) and (target, unit, year) is current."""
-    df = df.copy()
-    recs = df.to_dict("records")
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, r in enumerate(recs):
-        r["current"] = False
-        if not r["accepted"]:
-            continue
-        key = ((r["kind"], r["unit"], r["task_id"]) if r["kind"] == "task"
-               else (r["kind"], r["unit"], r["target_id"], r["year"]))
-        groups.setdefault(key, []).append(i)
-    for idx in groups.values():
-        idx = sorted(idx, key=lambda i: (recs[i]["report_date"] or "", recs[i]["file_mtime"] or "",
-                                         recs[i]["file"], recs[i]["row"] or 0))
-        last = recs[idx[-1]]
-        last["current"] = True
-        for i in idx[:-1]:
-            recs[i]["superseded_by"] = f"{last['file']} {last['sheet']}!{last['row']}"
-    return pd.DataFrame(recs, columns=df.columns)
+def _col_letter(spec: tuple[Col, ...], key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(next(i for i, c in enumerate(spec, start=1) if c.key == key))
+
+
+def _round_notes(r: dict[str, Any], rnd: Any, run_as_of: dt.date) -> None:
+    """A row dated after its round's date is late (still counted); a row at the top of
+    progress/ dated after the run's as-of is kept but not counted at that as-of."""
+    r["late"] = False
+    r["counted"] = True
+    d = r.get("report_date")
+    if rnd is None or not r.get("accepted") or not d or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+        return
+    if rnd.name and d > rnd.as_of.isoformat():
+        r["late"] = True
+        r["message"] = "；".join(x for x in (r["message"], f"填报日期晚于本轮截止日期 {rnd.as_of}"
+                                              "（逾期报送，仍予采用）") if x)
+    elif not rnd.name and d > run_as_of.isoformat():
+        r["counted"] = False
+        r["message"] = "；".join(x for x in (r["message"], f"填报日期晚于评估日 {run_as_of}，"
+                                              "不计入截至该日的评估（仍保留）") if x)
 
 
 # --------------------------------------------------------------------------- figures
 
 
-def department_observations(ret: Returns, inputs: Inputs, geo: str | None) -> pd.DataFrame:
+def department_observations(ret: Returns | pd.DataFrame, inputs: Inputs,
+                            geo: str | None) -> pd.DataFrame:
     """Current accepted figures as observations tied to their target (the LINK columns of
     :mod:`greenlib.monitor.observations`, plus ``reported_by``, ``report_date``, ``owner``)."""
     from .indicator_map import CHANGE_COMPARATORS
     from .observations import LINK_COLUMNS
 
-    cur = ret.current
+    cur = ret.current if isinstance(ret, Returns) else ret
     cur = cur[(cur["kind"] == "target") & cur["value"].notna()]
     owner = dict(zip(inputs.owners["target_id"], inputs.owners["owner_unit"], strict=True))
     targets = {r["target_id"]: r for _, r in inputs.targets.iterrows()}
