@@ -73,13 +73,14 @@ def returns_of(data: Path) -> pd.DataFrame:
 def test_one_request_per_unit_named_in_chinese(requests_dir, built_data) -> None:
     units = set(pd.read_csv(built_data / contract.UNITS)["unit"])
     files = sorted(requests_dir.glob("*.xlsx"))
-    assert len(files) == 36
-    assert {f.stem for f in files} == units
+    # issue 16: the collective 全区各级各部门 gets no book (it was the 36th)
+    assert len(files) == 35
+    assert {f.stem for f in files} == units - {"全区各级各部门"}
 
 
 def test_cli_writes_the_requests(built_data, tmp_path) -> None:
     assert main(["requests", "--plan", DISTRICT.id, "--out", str(tmp_path)]) == 0
-    assert len(list(tmp_path.glob("*.xlsx"))) == 36
+    assert len(list(tmp_path.glob("*.xlsx"))) == 35
     assert (tmp_path / "区林业局.xlsx").exists()
 
 
@@ -88,6 +89,9 @@ def test_task_rows_are_exactly_the_annex_listing(requests_dir) -> None:
     assert len(truth) == 36
     role_word = {v: k for k, v in labels.ROLE.items()}
     for unit, tasks in truth.items():
+        if unit == "全区各级各部门":   # a collective: no book (issue 16)
+            assert not (requests_dir / f"{unit}.xlsx").exists()
+            continue
         ws = load_workbook(requests_dir / f"{unit}.xlsx")[rq.TASK_SHEET]
         got = {int(r[0]): role_word[r[2]] for r in ws.iter_rows(min_row=2, values_only=True)
                if r[0] is not None}
@@ -129,11 +133,13 @@ def test_workbook_as_excel_shows_it(requests_dir) -> None:
     assert wb.sheetnames[:3] == [rq.TASK_SHEET, rq.TARGET_SHEET, rq.HELP_SHEET]
     ws = wb[rq.TASK_SHEET]
     assert [c.value for c in ws[1]] == ["任务编号", "任务内容", "角色", "牵头单位", "目标年份",
-                                        "进展状态", "进展说明", "佐证材料", "填报日期"]
+                                        "进展状态", "进展说明", "佐证材料", "填报日期",
+                                        "上期信号灯及原因", "整改措施", "责任人", "整改时限"]
     # given columns grey and locked, fill-in columns yellow and unlocked; protection on
+    # (整改措施/责任人/整改时限 open only on a red item's row: none in a first round)
     assert ws.protection.sheet and not ws.protection.password
     for cell in ws[2]:
-        fill_in = cell.column >= 6
+        fill_in = 6 <= cell.column <= 9
         assert cell.protection.locked is (not fill_in), cell.coordinate
         assert cell.fill.fgColor.rgb.endswith(rq.YELLOW if fill_in else rq.GREY)
     # the dropdown: exactly the five words (常态化推进 added by issue 16), over every task row

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from greenlib import contract
+from greenlib.monitor import books as bk
 from greenlib.monitor import progress
 from greenlib.monitor import requests as rq
 from greenlib.monitor import run as monitor
@@ -152,3 +153,102 @@ def test_two_returns_in_one_round_later_date_wins_same_date_refused(books, built
     res = {c["task_id"]: c["resolution"] for c in q["returns"]["round_conflicts"]}
     assert res == {32: "取填报日期较晚的一份", 33: "同日内容不同，均退回"}
     assert MARK  # the fill tool marks every text cell 合成测试数据
+
+
+# --------------------------------------------------------------------------- two rounds
+
+HOUSING = "区住房城乡建委"   # co-unit of task 58 (led by 区交通局)
+
+
+@pytest.fixture(scope="module")
+def two_rounds(books, built_data, tmp_path_factory) -> dict[str, Path]:
+    """Round 2026-06-30: 区交通局 reports every task it leads 滞后, 区林业局 every task 已完成
+    (and one row for a task it does not carry: refused), 区住房城乡建委 a co-unit return.
+    The next round's books are written from that run; round 2026-10-31 is 区交通局's round-2
+    book with two rows changed (34 已完成, 32 推进中), the rest sent back as carried."""
+    tmp = tmp_path_factory.mktemp("two_rounds")
+    p = tmp / "progress"
+    r1 = p / "2026-06-30"
+    fill(books / f"{TRANSPORT}.xlsx", r1 / f"{TRANSPORT}_合成_synthetic.xlsx",
+         tasks={t: {"status": "滞后", "report_date": "2026-06-20"}
+                for t in led_by(built_data, TRANSPORT)})
+    fill(books / f"{FORESTRY}.xlsx", r1 / f"{FORESTRY}_合成_synthetic.xlsx",
+         tasks={**{t: {"status": "已完成", "evidence": f"{MARK}：验收文件",
+                       "report_date": "2026-06-21"} for t in led_by(built_data, FORESTRY)},
+                1: {"status": "推进中", "report_date": "2026-06-21"}})
+    fill(books / f"{HOUSING}.xlsx", r1 / f"{HOUSING}_合成_synthetic.xlsx",
+         tasks={58: {"status": "推进中", "progress": f"{MARK}：配合单位的说明",
+                     "report_date": "2026-06-22"}})
+    (tmp / "one").mkdir()
+    data1 = run_with(built_data, tmp / "one", p)
+    books2 = tmp / "books2"
+    inputs = rq.load_inputs(data1, DISTRICT.indicator_owners)
+    kw = dict(plan_id=DISTRICT.id, plan_title=DISTRICT.title, period=(2022, 2025),
+              as_of="2026-10-31", base_year=2020, cycle_days=183, log=lambda *_: None,
+              round_label="2026-10-31", previous=bk.load_previous(data1))
+    rq.write_requests(inputs, books2, **kw)
+    rq.write_requests(inputs, tmp / "books2_again", **kw)
+    fill(books2 / f"{TRANSPORT}.xlsx", p / "2026-10-31" / f"{TRANSPORT}_合成_synthetic.xlsx",
+         tasks={34: {"status": "已完成", "evidence": f"{MARK}：验收", "report_date": "2026-10-25"},
+                32: {"status": "推进中", "report_date": "2026-10-25"}})
+    (tmp / "two").mkdir()
+    data2 = run_with(built_data, tmp / "two", p)
+    return {"data1": data1, "data2": data2, "books2": books2, "again": tmp / "books2_again"}
+
+
+def test_reporting_all_done_ranks_behind_last_silent_unranked(two_rounds) -> None:
+    us = read(two_rounds["data1"], contract.UNIT_STATUS).set_index("unit")
+    assert us.loc[TRANSPORT, "rank"] == 1 and us.loc[FORESTRY, "rank"] == 2
+    assert us.loc[TRANSPORT, "behind"] == us.loc[TRANSPORT, "lead_tasks"]
+    assert us.loc[FORESTRY, "done"] == us.loc[FORESTRY, "lead_tasks"]
+    assert us.loc[FORESTRY, "refused_rows"] == 1
+    silent = us[us["submission"] == "missing"]
+    assert len(silent) >= 30 and silent["rank"].isna().all()
+    assert silent["rank_basis"].str.startswith("未报送").all() or \
+        silent["rank_basis"].str.contains("不参与排名").all()
+    # a co unit that reported only on others' tasks reported, but leads nothing ranked
+    assert us.loc[HOUSING, "submission"] == "on_time"
+
+
+def test_next_round_books_carry_forward_and_list_refusals(two_rounds) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(two_rounds["books2"] / f"{TRANSPORT}.xlsx")
+    ws = wb[rq.TASK_SHEET]
+    head = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows[33]["进展状态"] == "滞后" and rows[33]["进展说明"].startswith(MARK)
+    assert rows[33]["填报日期"] is None
+    assert rows[33]["上期信号灯及原因"].startswith("红灯：")
+    # 整改措施 opens on red rows only
+    r33 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == 33)
+    assert not ws.cell(row=r33, column=head.index("整改措施") + 1).protection.locked
+    info = {r[0]: r[1] for r in wb[bk.INFO_SHEET].iter_rows(values_only=True) if r[0]}
+    assert info["报送截止日期"] == "2026-10-31" and "填报人" in info and "审核人" in info
+    fw = load_workbook(two_rounds["books2"] / f"{FORESTRY}.xlsx")[bk.REFUSED_SHEET]
+    refused = [r for r in fw.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert len(refused) == 1 and refused[0][3] == "任务 1"
+    assert "区林业局不承担任务 1" in refused[0][4] and "A" in refused[0][2]
+    # byte-identical for identical inputs
+    for f in two_rounds["books2"].glob("*.xlsx"):
+        assert f.read_bytes() == (two_rounds["again"] / f.name).read_bytes(), f.name
+
+
+def test_history_shows_the_second_rounds_changes(two_rounds) -> None:
+    th = read(two_rounds["data2"], contract.TASK_HISTORY)
+    assert list(dict.fromkeys(th["round"])) == ["2026-06-30", "2026-10-31"]
+    t34 = th[th["task_id"] == 34].set_index("round")
+    assert t34.loc["2026-06-30", "status"] == "delayed"
+    assert t34.loc["2026-10-31", "status"] == "completed"
+    assert t34.loc["2026-10-31", "movement"] == "improved"
+    # rows sent back as carried are no new report: 33 stays 滞后 from round 1
+    t33 = th[th["task_id"] == 33].set_index("round")
+    assert t33.loc["2026-10-31", "status"] == "delayed"
+    ts = read(two_rounds["data2"], contract.TASK_STATUS).set_index("task_id")
+    # an open-ended task reported 推进中 after the period is not red
+    assert ts.loc[32, "status"] == "in_progress" and ts.loc[32, "light"] != "red"
+    assert pd.isna(ts.loc[32, "deadline_year"]) and "未写年份" in ts.loc[32, "deadline_text"]
+    tg = read(two_rounds["data2"], contract.TARGET_HISTORY)
+    assert set(tg["round"]) == {"2026-06-30", "2026-10-31"}
+    us = read(two_rounds["data2"], contract.UNIT_STATUS).set_index("unit")
+    assert us.loc[TRANSPORT, "movement"] == "improved"

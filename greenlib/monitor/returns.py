@@ -234,7 +234,8 @@ def _find_sheet(wb: Any, name: str, spec: tuple[Col, ...]) -> tuple[_Sheet | Non
         heads = {_text(ws.cell(row=r, column=j).value): j for j in range(1, ws.max_column + 1)}
         found = {want[h]: j for h, j in heads.items() if h in want}
         if spec[0].key in found:
-            missing = [c.header for c in spec if c.fill_in and c.key not in found]
+            missing = [c.header for c in spec if c.fill_in and not c.optional
+                       and c.key not in found]
             if missing:
                 return None, (f"{name}!{get_column_letter(1)}{r}: 表头缺少列 "
                               f"{'、'.join(missing)}（请勿改动表头）")
@@ -247,6 +248,30 @@ def _meta(wb: Any) -> dict[str, str]:
         return {}
     ws = wb[META_SHEET]
     return {_text(r[0].value): _text(r[1].value) for r in ws.iter_rows(max_col=2) if r[0].value}
+
+
+def _raw_meta(wb: Any, key: str) -> str:
+    """A _meta value exactly as written (no normalisation: carried texts are compared)."""
+    if META_SHEET not in wb.sheetnames:
+        return ""
+    for r in wb[META_SHEET].iter_rows(max_col=2, values_only=True):
+        if r and r[0] == key:
+            return "" if r[1] is None else str(r[1])
+    return ""
+
+
+def _info(wb: Any) -> dict[str, Any]:
+    """填报人 / 联系电话 / 审核人 of the 报送信息 sheet (None when absent)."""
+    from .books import INFO_FIELDS, INFO_SHEET
+
+    out: dict[str, Any] = {"filled_by": None, "phone": None, "reviewer": None}
+    if INFO_SHEET not in wb.sheetnames:
+        return out
+    label = {lab: key for key, lab, _ in INFO_FIELDS}
+    for r in wb[INFO_SHEET].iter_rows(max_col=2, values_only=True):
+        if r and r[0] in label and label[r[0]] in out:
+            out[label[r[0]]] = _keep(r[1]) or None
+    return out
 
 
 def _which_unit(wb: Any, path: Path, plan_id: str, units: list[str]
@@ -331,16 +356,27 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
     return None
 
 
-def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
+def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any], carried: str = ""
                ) -> tuple[list[dict[str, Any]], int]:
+    from .books import carried_unchanged
+
     ref = s.ref
     rows, unfilled = _filled_rows(s, TASK_COLUMNS)
     out = []
     for r, v in rows:
+        if not _filled(v.get("report_date")) and not any(
+                _filled(v.get(k)) for k in ("measures", "measures_owner", "measures_due")) \
+                and carried_unchanged(carried, _text(v.get("task_id")), _keep(v.get("status")),
+                                      _keep(v.get("progress")), _keep(v.get("evidence"))):
+            unfilled += 1  # sent back as the book carried it forward: no new report
+            continue
         problems: list[tuple[str, str]] = []
         rec = dict(base) | {"sheet": s.name, "row": r, "kind": "task",
                             "progress": _keep(v.get("progress")),
-                            "evidence": _keep(v.get("evidence"))}
+                            "evidence": _keep(v.get("evidence")),
+                            "measures": _keep(v.get("measures")),
+                            "measures_owner": _keep(v.get("measures_owner")),
+                            "measures_due": _keep(v.get("measures_due"))}
         raw_id = _text(v.get("task_id"))
         tid = int(raw_id) if raw_id.isdigit() else None
         if tid is None:
@@ -466,7 +502,8 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
     if not sheets and not sheet_problems:
         problem = problem or (f"不是填报表：没有“{TASK_SHEET}”或“{TARGET_SHEET}”工作表"
                               f"（现有：{'、'.join(wb.sheetnames)}）")
-    base = _base(name, mtime, unit, basis)
+    base = _base(name, mtime, unit, basis) | _info(wb)
+    info.update({k: base[k] for k in ("filled_by", "phone", "reviewer")})
     records: list[dict[str, Any]] = []
     for p in sheet_problems:
         records.append(base | {"sheet": p.split("!")[0].split(":")[0], "message": p})
@@ -487,7 +524,7 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
     else:
         assert unit is not None
         if TASK_SHEET in sheets:
-            recs, n = _task_rows(sheets[TASK_SHEET], unit, ctx, base)
+            recs, n = _task_rows(sheets[TASK_SHEET], unit, ctx, base, _raw_meta(wb, "carried"))
             records += recs
             info["unfilled_rows"] += n
         dates = [dt.date.fromisoformat(r["report_date"]) for r in records
