@@ -252,3 +252,75 @@ def test_history_shows_the_second_rounds_changes(two_rounds) -> None:
     assert set(tg["round"]) == {"2026-06-30", "2026-10-31"}
     us = read(two_rounds["data2"], contract.UNIT_STATUS).set_index("unit")
     assert us.loc[TRANSPORT, "movement"] == "improved"
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _page_text(page: str) -> str:
+    import html as html_mod
+    import re
+
+    page = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    return re.sub(r"\s+", " ", html_mod.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _build_pages(data: Path, root: Path, names: list[str]) -> dict[str, str]:
+    from greenlib.report import build
+
+    paths = build.Paths(params=DISTRICT.params, data=data, root=root)
+    reports, problems = build.load_reports(paths)
+    assert not problems
+    by = {r.name: r for r in reports}
+    out = {}
+    for name in names:
+        res = build.build_report(by[name], paths, pdf=False, docx=False)
+        assert res.ok, res.error
+        out[name] = _page_text((paths.site / f"{name}.html").read_text(encoding="utf-8"))
+    return out
+
+
+@pytest.mark.e2e
+def test_department_pages_feed_back(two_rounds, tmp_path) -> None:
+    pages = _build_pages(two_rounds["data1"], tmp_path, [
+        f"units/{FORESTRY}", f"units/{HOUSING}", f"units/{TRANSPORT}", "units/全区各级各部门"])
+    forestry = pages[f"units/{FORESTRY}"]
+    # the refused row with its reason and the cell to fix; no file name on the page
+    assert "三、被退回的填报" in forestry and "任务 1" in forestry
+    assert "区林业局不承担任务 1" in forestry and "单元格" in forestry
+    assert ".xlsx" not in forestry and "synthetic" not in forestry
+    assert "排第 2 位" in forestry
+    # the co unit's return is on its own page
+    housing = pages[f"units/{HOUSING}"]
+    assert "四、作为配合单位的填报" in housing and "配合单位的说明" in housing
+    transport = pages[f"units/{TRANSPORT}"]
+    assert "排第 1 位" in transport and "红灯" in transport and "填报“滞后”" in transport
+    assert "六、尚欠事项" in transport and "整改措施" in transport
+    assert "七、历次报送情况" in transport and "按时报送" in transport
+    for text in pages.values():
+        assert not any(code in text for code in ("deadline_passed", "no_report", "on_schedule"))
+    assert "统称" in pages["units/全区各级各部门"] and "不参与排名" in pages["units/全区各级各部门"]
+
+
+@pytest.mark.e2e
+def test_shipped_department_page_says_what_it_owes(built_data, tmp_path) -> None:
+    page = _build_pages(built_data, tmp_path, [f"units/{TRANSPORT}"])[f"units/{TRANSPORT}"]
+    assert "未报送" in page and "不参与排名" in page
+    assert "报送进展状态" in page          # what it owes, task by task
+    assert "排第" not in page
+
+
+def test_plan_index_lists_departments_bulletin_and_supervision(two_rounds, tmp_path) -> None:
+    from greenlib.report import build, site
+
+    paths = build.Paths(params=DISTRICT.params, data=two_rounds["data2"], root=tmp_path)
+    reports, _ = build.load_reports(paths)
+    paths.site.mkdir(parents=True)
+    site.write_plan_index(paths, reports, {}, pdf=False, rebuilt=True, full=True)
+    index = _page_text((paths.site / "index.html").read_text(encoding="utf-8"))
+    assert "本轮（2026-10-31）收到 1 份填报，退回 0 行" in index
+    assert "各责任单位任务落实情况" in index and "区交通局 按时报送 1 红灯" in index
+    assert "报送情况通报" in index and "未报送" in index and "报送率" in index
+    # 督办清单: task 34 was red and is green now: 销号; 33 is still red: 督办中
+    assert "督办清单" in index and "已销号" in index and "督办中" in index
+    assert "全区各级各部门 统称（共同职责）" in index

@@ -68,8 +68,11 @@ def _rank(rows: list[dict[str, Any]]) -> None:
         r["rank_basis"] = f"红灯 {r['red']} 项；红灯、黄灯和未填报任务占牵头任务 {share:.0%}"
     for r in rows:
         if r["rank"] is None:
-            r["rank_basis"] = ("无牵头任务，不参与排名" if not r["lead_tasks"] else
-                               f"未报送：{r['lead_tasks']} 项牵头任务均无有效填报，不参与排名")
+            r["rank_basis"] = (
+                "无牵头任务，不参与排名" if not r["lead_tasks"] else
+                f"已报送，但 {r['lead_tasks']} 项牵头任务均无有效填报，不参与排名"
+                if r["submission"] != "missing" else
+                f"未报送：{r['lead_tasks']} 项牵头任务均无有效填报，不参与排名")
 
 
 def unit_status(inputs: Inputs, ts: pd.DataFrame, rows: pd.DataFrame,

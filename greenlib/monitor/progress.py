@@ -152,7 +152,8 @@ def read_task_evidence(path: Path | None, task_ids: set[int]) -> pd.DataFrame:
 TASK_STATUS_EXTRA = ["status_label", "light_label", "light_code", "light_rule", "progress",
                      "deadline_year", "deadline_text", "elapsed_share", "days_since_report",
                      "stale", "report_file", "n_reports", "co_units", "co_reports", "co_missing",
-                     "shared_duty", "round", "public_evidence", "public_evidence_sources"]
+                     "shared_duty", "round", "measures", "measures_owner", "measures_due",
+                     "public_evidence", "public_evidence_sources"]
 
 
 def _elapsed(start: dt.date | None, deadline: int | None, day: dt.date) -> float | None:
@@ -186,8 +187,6 @@ def _reason(rule: LightRule, facts: Facts, who: str, own: int | None, since: int
         why += f"；时间进度 {facts.elapsed_share:.0%}，落后于序时进度"
     elif rule.code == "due_soon":
         why += f"；任务期限 {own} 年底在下一个填报周期内到期"
-    elif rule.code == "delayed":
-        why += "；自报滞后"
     return f"{why} → {labels.LIGHT[rule.light]}"
 
 
@@ -268,6 +267,8 @@ def build_task_status(inputs: Inputs, current: pd.DataFrame, history: pd.DataFra
                 for r in sorted(reps, key=lambda r: r.unit) if r.unit != lead),
             "co_missing": ";".join(u for u in co if u not in {r.unit for r in reps}),
             "shared_duty": shared, "round": round_name,
+            **{k: (getattr(mine, k, None) or "") if mine is not None else ""
+               for k in ("measures", "measures_owner", "measures_due")},
             "public_evidence": "；".join(e.note for e in ev.get(tid, [])),
             "public_evidence_sources": "；".join(
                 f"{e.source_title}（{e.source_url}）" if e.source_url else e.source_title
