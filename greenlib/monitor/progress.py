@@ -62,12 +62,12 @@ LIGHT_RULES: tuple[LightRule, ...] = (
               "原文未写年份的任务不因规划期结束而亮红灯", lambda f: f.deadline_passed),
     LightRule("stale", "yellow", "牵头单位最近一次填报距评估日超过 {cycle} 天（填报周期），情况可能已变",
               lambda f: f.stale),
-    LightRule("behind_schedule", "yellow", "填报“未启动”，而任务时间已过 {share}（落后于序时进度）",
+    LightRule("behind_schedule", "yellow", "填报“未启动”，而任务时间已过{share}（落后于序时进度）",
               lambda f: f.status == "not_started" and (f.elapsed_share or 0)
               > SCHEDULE["not_started_max_elapsed"]),
     LightRule("due_soon", "blue", "任务原文写明的期限在下一个填报周期（{cycle} 天）内到期，尚未完成",
               lambda f: f.due_soon),
-    LightRule("on_schedule", "green", "填报“推进中”或“常态化推进”，或任务时间未过 {share} 时填报"
+    LightRule("on_schedule", "green", "填报“推进中”或“常态化推进”，或任务时间未过{share}时填报"
               "“未启动”（符合序时进度）", lambda f: True),
 )
 

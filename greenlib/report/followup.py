@@ -111,7 +111,7 @@ def unit_standing(s: Scope, unit: str) -> str:
     if missing(r["rank"]):
         head = f"本轮不参与排名：{r['rank_basis']}。"
     else:
-        head = (f"在本轮已报送的 {n} 个责任单位中排第 {int(r['rank'])} 位（第 1 位最落后）；"
+        head = (f"在已报送进展的 {n} 个责任单位中排第 {int(r['rank'])} 位（第 1 位最落后）；"
                 f"{r['rank_basis']}。")
     rule = (s.t.monitor.get("round") or {}).get("rank_rule") or ""
     move = ""
@@ -344,7 +344,7 @@ def index_sections(s: Scope, unit_links: dict[str, str]) -> str:
         if u not in set(us["unit"]):
             rows.append(f"<tr><td><b>{esc(u)}</b></td><td>统称（共同职责）</td><td>—</td><td>—</td>"
                         f"<td>—</td><td class=\"nw\">{links}</td></tr>")
-    units = ("<h2>各责任单位任务落实情况</h2><p>按排名列出（第 1 名最落后，只对已报送的单位排名），"
+    units = ("<h2>各责任单位任务落实情况</h2><p>按排名列出（第 1 名最落后，只对已报送进展的单位排名），"
              "其后为未报送的单位。</p><table><thead><tr><th>责任单位</th><th>本轮报送</th>"
              "<th>排名</th><th>牵头任务信号灯</th><th>下一轮需报送</th><th>查看</th></tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")
