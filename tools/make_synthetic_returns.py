@@ -2,8 +2,9 @@
 
 Fills request workbooks (``make requests``, the latest round's books) by openpyxl as a
 department would, so the returns flow can be tested end to end. Every file written has
-``合成_synthetic`` in its name and every text cell says 合成测试数据. Never put the output into a plan's real ``progress/``
-folder (the command refuses); tests copy ``plans/`` to a temporary folder first.
+``合成_synthetic`` in its name and every text cell says 合成测试数据. Never put the output
+into a plan's real ``progress/`` folder (the command refuses); tests copy ``plans/`` to a
+temporary folder first.
 
     .venv/bin/python tools/make_synthetic_returns.py --plan qianjiang-2022-24 --units 5 \\
         --out /tmp/synthetic-progress

@@ -37,8 +37,10 @@ RANK_RULE: tuple[RankKey, ...] = (
             lambda r: (r["red"] + r["yellow"] + r["grey"]) / r["lead_tasks"]
             if r["lead_tasks"] else 0.0),
 )
-RANK_RULE_TEXT = ("只对已报送牵头任务进展（本轮或此前各轮有有效填报）的单位排名（第 1 名最落后）：先比" + "，再比".join(
-    k.text for k in RANK_RULE) + "；各项都相同的并列同一名次。未报送的单位不排名，列为“未报送”。")
+RANK_RULE_TEXT = (
+    "只对已报送牵头任务进展（本轮或此前各轮有有效填报）的单位排名（第 1 名最落后）：先比"
+    + "，再比".join(k.text for k in RANK_RULE)
+    + "；各项都相同的并列同一名次。未报送的单位不排名，列为“未报送”。")
 
 #: Order of lights from worst to best for the movement between rounds (grey is not compared).
 LIGHT_RANK = {"red": 0, "yellow": 1, "blue": 2, "green": 3}
