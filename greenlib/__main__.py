@@ -162,12 +162,13 @@ def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] 
 def cmd_requests(which: str | None, out: str | None, round_name: str | None = None) -> None:
     from .monitor import books
     from .monitor import requests as rq
-    from .monitor.rounds import bad_round_message, round_date
+    from .monitor.rounds import round_date
 
     label = (round_name or config.today()).strip()
     day = round_date(label)
     if day is None:
-        raise InputError(f"ROUND={label}: {bad_round_message(label)}")
+        raise InputError(f"ROUND={label} 不是日期：请写成 2026-10-31 或 2026-10（本轮的截止日期，"
+                         "也是 progress/ 下本轮文件夹的名称）")
 
     for p in plan_mod.load_all(which):
         data = p.build().data

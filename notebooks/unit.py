@@ -84,6 +84,9 @@ rh.show_table(fu.unit_owes(s, unit), empty="本单位没有尚欠事项，请按
 # %%
 rh.show_table(fu.unit_record(s, unit), empty="还没有报送轮次。")
 
+# %%
+charts.lights_by_round(fu.lights_by_round(s, unit), title=f"{unit}牵头任务各轮次信号灯")
+
 # %% [markdown]
 # ## 八、在全部责任单位中的位置
 

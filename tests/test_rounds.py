@@ -324,3 +324,21 @@ def test_plan_index_lists_departments_bulletin_and_supervision(two_rounds, tmp_p
     # 督办清单: task 34 was red and is green now: 销号; 33 is still red: 督办中
     assert "督办清单" in index and "已销号" in index and "督办中" in index
     assert "全区各级各部门 统称（共同职责）" in index
+
+
+@pytest.mark.e2e
+def test_second_round_page_shows_movement_and_lights_by_round(two_rounds, tmp_path) -> None:
+    from greenlib.report import followup as fu
+    from greenlib.report import helpers as rh
+
+    s = rh.scope(None, data_dir=two_rounds["data2"])
+    counts = fu.lights_by_round(s, TRANSPORT).pivot(index="round", columns="light", values="n")
+    assert counts.loc["2026-06-30", "red"] == len(led_by(two_rounds["data2"], TRANSPORT))
+    assert counts.loc["2026-10-31", "green"] >= 1         # 34 done, 32 推进中 no longer red
+    assert "改善" in fu.movement_text(s)
+    record = fu.unit_record(s, TRANSPORT).set_index("轮次")
+    assert record.loc["2026-10-31", "较上轮"].startswith("改善")
+    page = _build_pages(two_rounds["data2"], tmp_path, [f"units/{TRANSPORT}"])[f"units/{TRANSPORT}"]
+    assert "与上一轮相比：改善" in page
+    raw = (tmp_path / "site" / "units" / f"{TRANSPORT}.html").read_text(encoding="utf-8")
+    assert "牵头任务各轮次信号灯" in raw     # the chart's title (in its vega spec)

@@ -315,7 +315,7 @@ def round_update(s: Scope) -> str:
         return ""
     return (f"本轮（{rnd['current']}）收到 {int(rnd.get('files') or 0)} 份填报，退回 "
             f"{int(rnd.get('refused_rows') or 0)} 行；{int(rnd.get('units_reported') or 0)}/"
-            f"{int(rnd.get('units') or 0)} 个责任单位已报送。")
+            f"{int(rnd.get('units') or 0)} 个责任单位已报送。" + movement_text(s))
 
 
 def index_sections(s: Scope, unit_links: dict[str, str]) -> str:
@@ -357,3 +357,27 @@ def index_sections(s: Scope, unit_links: dict[str, str]) -> str:
              "转为绿灯后销号。</p>"
              + (table_html(sup) if len(sup) else "<p>本轮没有红灯任务。</p>"))
     return units + notice + board
+
+
+def lights_by_round(s: Scope, unit: str | None = None) -> pd.DataFrame:
+    """(round, light, n) of the tasks ``unit`` leads (all tasks when None), round by round."""
+    th = s.t.task_history
+    if th is None or th.empty:
+        return pd.DataFrame(columns=["round", "light", "n", "order"])
+    if unit is not None:
+        led = set(s.tasks.loc[s.tasks["lead_unit"] == unit, "task_id"].astype(int))
+        th = th[th["task_id"].astype(int).isin(led)]
+    order = {k: i for i, k in enumerate(labels.LIGHT)}
+    rows = [{"round": str(r), "light": k, "n": int((g["light"] == k).sum()), "order": order[k]}
+            for r, g in th.groupby("round", sort=False) for k in labels.LIGHT]
+    return pd.DataFrame(rows)
+
+
+def movement_text(s: Scope) -> str:
+    """“与上一轮相比：改善 N 项、持平 M 项、恶化 K 项。” for the current round ('' if first)."""
+    moves = ((s.t.monitor.get("round") or {}).get("movement") or {})
+    cur = moves.get(current_round(s)) or {}
+    if len(moves) < 2 or not any(cur.values()):
+        return ""
+    return "与上一轮相比：" + "、".join(f"{labels.MOVEMENT[k]} {int(cur.get(k, 0))} 项"
+                                   for k in labels.MOVEMENT) + "。"
