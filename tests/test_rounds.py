@@ -342,3 +342,16 @@ def test_second_round_page_shows_movement_and_lights_by_round(two_rounds, tmp_pa
     assert "与上一轮相比：改善" in page
     raw = (tmp_path / "site" / "units" / f"{TRANSPORT}.html").read_text(encoding="utf-8")
     assert "牵头任务各轮次信号灯" in raw     # the chart's title (in its vega spec)
+
+
+def test_shipped_data_every_department_owes_something(built_data) -> None:
+    from greenlib.report import followup as fu
+    from greenlib.report import helpers as rh
+
+    s = rh.scope(None, data_dir=built_data)
+    us = read(built_data, contract.UNIT_STATUS)
+    for u in us["unit"]:
+        owes = fu.unit_owes(s, u)
+        assert len(owes), u
+    assert set(read(built_data, contract.TASK_STATUS)["status_label"]) == {"未填报"}
+    assert not us["owes"].str.contains("按期更新进展").any()

@@ -104,6 +104,9 @@ def unit_status(inputs: Inputs, ts: pd.DataFrame, rows: pd.DataFrame,
         li = led["light"].value_counts()
         mine = this[this["unit"] == u]
         accepted = mine["accepted"].astype(bool)
+        co_done = (rows[(rows["unit"] == u) & rows["accepted"].astype(bool)
+                        & rows["current"].astype(bool) & (rows["role"] == "co")]["task_id"]
+                   .nunique() if len(rows) else 0)
         n_lead, reported = len(led), int((led["status"] != "no_report").sum())
         moves = [movement(before.get(int(t)), light) for t, light in
                  zip(led["task_id"], led["light"], strict=True)] if before else []
@@ -126,7 +129,8 @@ def unit_status(inputs: Inputs, ts: pd.DataFrame, rows: pd.DataFrame,
                          "improved" if up > down else "worse" if down > up else "same"),
             "improved": up, "worsened": down,
             "owes": owes_text(n_lead - reported, int(li.get("red", 0)),
-                              int((~accepted).sum()), targets_n.get(u, 0)),
+                              int((~accepted).sum()), targets_n.get(u, 0),
+                              int(co_n.get(u, 0)) - int(co_done)),
         }
         out.append(r)
     _rank(out)
@@ -136,11 +140,13 @@ def unit_status(inputs: Inputs, ts: pd.DataFrame, rows: pd.DataFrame,
     return df
 
 
-def owes_text(unreported: int, red: int, refused: int, targets: int) -> str:
+def owes_text(unreported: int, red: int, refused: int, targets: int, co_open: int = 0) -> str:
     """What a department owes next round, in Chinese."""
     parts = []
     if unreported:
         parts.append(f"报送 {unreported} 项牵头任务的进展")
+    if co_open > 0:
+        parts.append(f"报送 {co_open} 项配合任务的配合情况")
     if refused:
         parts.append(f"改正并重报被退回的 {refused} 行")
     if red:

@@ -108,7 +108,7 @@ def settle_rounds(recs: list[dict[str, Any]], cells: dict[str, str]) -> list[dic
             for r in top:
                 others = "、".join(_where(o, col) for o in top if o is not r)
                 r["accepted"] = False
-                msg = (f"{r['sheet']}!{col}{r['row']}: 本轮（{r['round'] or '未分轮次'}）{what}另有"
+                msg = (f"{r['sheet']}!{col}{r['row']}: 本轮（{r['round'] or '未分轮次'}）{what} 另有"
                        f"同一填报日期 {r['report_date']} 而内容不同的填报（{others}）：无法判断以哪份为准，"
                        "请核实后只报送一份")
                 r["message"] = "；".join(x for x in (msg, r["message"]) if x)

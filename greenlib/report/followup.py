@@ -197,6 +197,13 @@ def unit_owes(s: Scope, unit: str) -> pd.DataFrame:
         elif t["light"] == "yellow":
             rows.append({"事项": f"任务 {tid}", "下一轮需报送": "更新进展（已落后于序时进度或超过填报周期）",
                          "说明": _s(t.get("rule"))})
+    done_co = set(unit_co_returns(s, unit)["编号"].astype(int))
+    co = s.t.task_units[(s.t.task_units["unit"] == unit) & (s.t.task_units["role"] == "co")]
+    for tid in sorted(set(co["task_id"].astype(int)) - done_co):
+        lead = df.loc[df["task_id"] == tid, "lead_unit"]
+        rows.append({"事项": f"任务 {tid}（配合）",
+                     "下一轮需报送": "报送配合工作情况（附在牵头单位的进展之后）",
+                     "说明": f"牵头单位：{_s(lead.iloc[0]) if len(lead) else '—'}"})
     for _, r in unit_refused(s, unit).iterrows():
         rows.append({"事项": r["任务/目标"], "下一轮需报送": f"改正 {r['单元格']} 后重报",
                      "说明": r["退回原因"]})
