@@ -355,3 +355,18 @@ def test_shipped_data_every_department_owes_something(built_data) -> None:
         assert len(owes), u
     assert set(read(built_data, contract.TASK_STATUS)["status_label"]) == {"未填报"}
     assert not us["owes"].str.contains("按期更新进展").any()
+
+
+def test_cli_requests_for_a_round(built_data, tmp_path, capsys) -> None:
+    from greenlib.__main__ import main
+
+    assert main(["requests", "--plan", DISTRICT.id, "--round", "2026-13"]) == 1
+    assert "ROUND=2026-13 不是日期" in capsys.readouterr().err
+    out = tmp_path / "books"
+    assert main(["requests", "--plan", DISTRICT.id, "--round", "2026-12", "--out", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / f"{TRANSPORT}.xlsx")
+    info = {r[0]: r[1] for r in wb[bk.INFO_SHEET].iter_rows(values_only=True) if r[0]}
+    assert info["报送截止日期"] == "2026-12-31" and info["填报轮次"] == "2026-12"
+    assert wb.properties.created.date().isoformat() == "2026-12-31"
