@@ -370,3 +370,21 @@ def test_cli_requests_for_a_round(built_data, tmp_path, capsys) -> None:
     info = {r[0]: r[1] for r in wb[bk.INFO_SHEET].iter_rows(values_only=True) if r[0]}
     assert info["报送截止日期"] == "2026-12-31" and info["填报轮次"] == "2026-12"
     assert wb.properties.created.date().isoformat() == "2026-12-31"
+
+
+def test_rank_ties_share_a_rank_never_broken_by_name() -> None:
+    from greenlib.monitor import followup
+
+    def row(unit: str, red: int, yellow: int, grey: int, lead: int = 4, sub: str = "on_time"):
+        return {"unit": unit, "red": red, "yellow": yellow, "grey": grey, "lead_tasks": lead,
+                "reported_tasks": lead - grey, "submission": sub}
+
+    rows = [row("乙", 1, 0, 0), row("甲", 1, 0, 0), row("丙", 2, 0, 0), row("丁", 0, 1, 1),
+            row("戊", 0, 0, 4, sub="missing"), row("己", 0, 0, 0, lead=0)]
+    followup._rank(rows)
+    rank = {r["unit"]: r["rank"] for r in rows}
+    assert rank == {"丙": 1, "乙": 2, "甲": 2, "丁": 4, "戊": None, "己": None}
+    basis = {r["unit"]: r["rank_basis"] for r in rows}
+    assert basis["戊"].startswith("未报送") and "无牵头任务" in basis["己"]
+    assert contract.is_collective("全区各级各部门") and contract.is_collective("各乡镇街道")
+    assert not contract.is_collective("区林业局")
