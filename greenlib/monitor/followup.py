@@ -89,24 +89,31 @@ def unit_status(inputs: Inputs, ts: pd.DataFrame, rows: pd.DataFrame,
              if "kind" in inputs.units else {})
     tu = inputs.task_units
     co_n = tu[tu["role"] == "co"].drop_duplicates(["task_id", "unit"])["unit"].value_counts()
-    targets_n = {u: len(inputs.targets_of(u)) for u in inputs.unit_names}
+    targets_n: dict[str, int] = {}
+    for reps in inputs.owners["reporters"]:
+        for u in reps:
+            targets_n[u] = targets_n.get(u, 0) + 1
+    carriers = set(tu["unit"])
+    led_by = dict(tuple(ts.groupby("lead_unit", sort=False)))
+    ok = rows[rows["accepted"].astype(bool) & rows["current"].astype(bool)
+              & (rows["role"] == "co")] if len(rows) else rows
+    co_done_n = ok.groupby("unit")["task_id"].nunique().to_dict() if len(ok) else {}
     label = rows["round"].fillna("").where(rows["round"].fillna("") != "",
                                            rows["round_as_of"].fillna("")) if len(rows) else rows
     this = rows[label == current_round] if len(rows) and current_round else rows.iloc[0:0]
+    sent = dict(tuple(this.groupby("unit", sort=False))) if len(this) else {}
     before = (dict(zip(previous["task_id"].astype(int), previous["light"], strict=True))
               if previous is not None else {})
     out = []
     for u in inputs.unit_names:
-        if u in collective or not (u in set(tu["unit"]) or targets_n.get(u)):
+        if u in collective or not (u in carriers or targets_n.get(u)):
             continue
-        led = ts[ts["lead_unit"] == u]
+        led = led_by.get(u, ts.iloc[0:0])
         st = led["status"].value_counts()
         li = led["light"].value_counts()
-        mine = this[this["unit"] == u]
+        mine = sent.get(u, this.iloc[0:0])
         accepted = mine["accepted"].astype(bool)
-        co_done = (rows[(rows["unit"] == u) & rows["accepted"].astype(bool)
-                        & rows["current"].astype(bool) & (rows["role"] == "co")]["task_id"]
-                   .nunique() if len(rows) else 0)
+        co_done = int(co_done_n.get(u, 0))
         n_lead, reported = len(led), int((led["status"] != "no_report").sum())
         moves = [movement(before.get(int(t)), light) for t, light in
                  zip(led["task_id"], led["light"], strict=True)] if before else []
