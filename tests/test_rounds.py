@@ -388,3 +388,29 @@ def test_rank_ties_share_a_rank_never_broken_by_name() -> None:
     assert basis["戊"].startswith("未报送") and "无牵头任务" in basis["己"]
     assert contract.is_collective("全区各级各部门") and contract.is_collective("各乡镇街道")
     assert not contract.is_collective("区林业局")
+
+
+def test_reporter_fields_and_measures_are_read(two_rounds, built_data, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    p = tmp_path / "progress" / "2026-10-31"
+    out = fill(two_rounds["books2"] / f"{TRANSPORT}.xlsx", p / f"{TRANSPORT}_合成_synthetic.xlsx",
+               tasks={33: {"status": "滞后", "report_date": "2026-10-20"}})
+    wb = load_workbook(out)
+    ws, info = wb[rq.TASK_SHEET], wb[bk.INFO_SHEET]
+    head = [c.value for c in ws[1]]
+    r33 = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == 33)
+    for col, v in (("整改措施", f"{MARK}：加派人手"), ("责任人", "合成某某"), ("整改时限", "2026-12-31")):
+        ws.cell(row=r33, column=head.index(col) + 1, value=v)
+    for row in info.iter_rows(max_col=2):
+        if row[0].value in ("填报人", "联系电话", "审核人"):
+            row[1].value = f"合成{row[0].value}"
+    wb.save(out)
+    data = run_with(built_data, tmp_path, tmp_path / "progress")
+    ret = read(data, contract.RETURNS)
+    r = ret[ret["task_id"] == 33].iloc[0]
+    assert r["filled_by"] == "合成填报人" and r["reviewer"] == "合成审核人"
+    ts = read(data, contract.TASK_STATUS).set_index("task_id")
+    assert ts.loc[33, "measures"].endswith("加派人手") and ts.loc[33, "measures_due"] == "2026-12-31"
+    # rows sent back as carried were not read as reports
+    assert set(ret["task_id"]) == {33}

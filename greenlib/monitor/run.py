@@ -247,6 +247,14 @@ class _Department:
         r = self.returns.summary()
         for b in r["bad_rounds"]:
             log(f"  退回：{b['message']}（{len(b['files'])} 个文件）")
+        for x in r["later_rounds"]:
+            log(f"  轮次 {x['round']} 晚于评估日 {self.day}，本次不计入（{len(x['files'])} 个文件）")
+        us = self.unit_status
+        missing = us.loc[us["submission"] == "missing", "unit"].tolist()
+        if r["files"]:
+            log(f"greenlib monitor: 本轮（{self.current_round}）{len(us) - len(missing)}/{len(us)} "
+                f"个责任单位已报送；未报送：{'、'.join(missing[:10])}"
+                + (f" 等 {len(missing)} 个" if len(missing) > 10 else ""))
         if not r["rows"] and not r["files"]:
             return
         log(f"greenlib monitor: 部门填报 {len(r['files'])} 个文件，{r['rows']} 行：采用 "
