@@ -253,7 +253,7 @@ class _Department:
         missing = us.loc[us["submission"] == "missing", "unit"].tolist()
         if r["files"]:
             log(f"greenlib monitor: 本轮（{self.current_round}）{len(us) - len(missing)}/{len(us)} "
-                f"个责任单位已报送；未报送：{'、'.join(missing[:10])}"
+                f"个责任单位已报送" + (f"；未报送：{'、'.join(missing[:10])}" if missing else "")
                 + (f" 等 {len(missing)} 个" if len(missing) > 10 else ""))
         if not r["rows"] and not r["files"]:
             return
