@@ -79,6 +79,8 @@ def task_progress_table(s: Scope) -> pd.DataFrame:
                if "deadline_text" in df else df["years"].map(lambda v: "、".join(split_list(v)) or "—")),
         "进展状态": df["status"].map(lambda c: labels.TASK_STATUS.get(str(c), str(c))),
         "信号灯": df["light"].map(_light_word),
+        "信号灯依据": df["rule"].map(lambda v: "—" if missing(v) else str(v))
+        if "rule" in df else "—",
         "填报日期": df["report_date"].map(lambda v: "—" if missing(v) else str(v)[:10])
         if "report_date" in df else "—",
         "进展说明与佐证": [_evidence(r) for _, r in df.iterrows()],
