@@ -13,6 +13,7 @@ UPGRADE     ?=
 JOBS        ?= 2
 PLAN        ?=
 AS_OF       ?=
+ROUND       ?=
 DEST        ?=
 ENGINE      ?=
 PROFILE     ?=
@@ -92,8 +93,8 @@ publish: $(STAMP) ## Copy the built sites atomically to DEST (make publish DEST=
 monitoring-template: data ## build/<plan-id>/monitoring_template.xlsx: one row per target, ready to fill in
 	$(PY) -m greenlib monitoring-template $(PLAN_ARG)
 
-requests: data ## build/<plan-id>/requests/<unit>.xlsx: one progress workbook per responsible unit (docs/returns.md)
-	$(PY) -m greenlib requests $(PLAN_ARG)
+requests: data ## build/<plan-id>/requests/<round>/<unit>.xlsx: the next round's books (ROUND=YYYY-MM-DD, default today; docs/returns.md)
+	$(PY) -m greenlib requests $(PLAN_ARG) $(if $(ROUND),--round $(ROUND))
 
 check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator map
 	$(PY) -m greenlib check-monitoring $(PLAN_ARG)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import config, safety
 from . import plan as plan_mod
-from .errors import GreenlibError
+from .errors import GreenlibError, InputError
 
 PLAN_HELP = "plan id under plans/ (default: plans/plans.yaml's default; 'all' = every plan)"
 
@@ -54,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("requests", help="one progress workbook per responsible unit "
                        "(build/<plan-id>/requests/<unit>.xlsx)")
     q.add_argument("--plan", default=None, help=PLAN_HELP)
-    q.add_argument("--out", default=None, help="folder (default: build/<plan-id>/requests/)")
+    q.add_argument("--out", default=None,
+                   help="folder (default: build/<plan-id>/requests/<round>/)")
+    q.add_argument("--round", default=None,
+                   help="the round's date, YYYY-MM-DD or YYYY-MM (default: today); its "
+                        "报送截止日期 and the name of its folder under progress/")
 
     g = sub.add_parser("gather", help="copy a plan's shard (workflow engine) into its build "
                        "folder, changed files only")
@@ -163,8 +167,16 @@ def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] 
     return rc
 
 
-def cmd_requests(which: str | None, out: str | None) -> None:
+def cmd_requests(which: str | None, out: str | None, round_name: str | None = None) -> None:
+    from .monitor import books
     from .monitor import requests as rq
+    from .monitor.rounds import round_date
+
+    label = (round_name or config.today()).strip()
+    day = round_date(label)
+    if day is None:
+        raise InputError(f"ROUND={label} 不是日期：请写成 2026-10-31 或 2026-10（本轮的截止日期，"
+                         "也是 progress/ 下本轮文件夹的名称）")
 
     for p in plan_mod.load_all(which):
         data = p.build().data
@@ -174,11 +186,13 @@ def cmd_requests(which: str | None, out: str | None) -> None:
             pipeline.run(p, data)
         period = p.get("period")
         inputs = rq.load_inputs(data, p.indicator_owners if p.indicator_owners.exists() else None)
-        folder = p.build().requests if not out else Path(out) / p.id if which == "all" else Path(out)
+        folder = (p.build().requests / label if not out else Path(out) / p.id if which == "all"
+                  else Path(out))
         rq.write_requests(inputs, folder, plan_id=p.id,
                           plan_title=p.title, period=tuple(period) if period else None,
-                          as_of=p.as_of, base_year=p.base_year,
-                          cycle_days=int(p.get("reporting_cycle_days")))
+                          as_of=day.isoformat(), base_year=p.base_year,
+                          cycle_days=int(p.get("reporting_cycle_days")), round_label=label,
+                          previous=books.load_previous(data))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,7 +251,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         out = Path(args.out) if args.out else p.build().root / "monitoring_template.xlsx"
         write_template(out, p.build().data, p.geo, p.known_geos)
     elif args.command == "requests":
-        cmd_requests(args.plan, args.out)
+        cmd_requests(args.plan, args.out, args.round)
     elif args.command == "gather":
         from .report.atomic import write_json
         from .report.gather import gather_plan

@@ -26,10 +26,16 @@ RECOMMENDATIONS = "recommendations.md"
 #: Department returns (docs/returns.md): every row read, and the status of every task.
 RETURNS = "returns.csv"
 TASK_STATUS = "task_status.csv"
+#: The follow-up cycle (docs/returns.md): one row per department of the current round
+#: (reporting, lights, rank), and the status of every task and target in every round.
+UNIT_STATUS = "unit_status.csv"
+TASK_HISTORY = "task_history.csv"
+TARGET_HISTORY = "target_history.csv"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
-MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS)
+MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS,
+                 UNIT_STATUS, TASK_HISTORY, TARGET_HISTORY)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASKS: [
@@ -60,6 +66,11 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASK_STATUS: ["task_id", "as_of", "status", "light", "lead_unit", "reported_by",
                   "report_date", "evidence", "rule"],
     RETURNS: ["file", "sheet", "row", "unit", "task_id", "target_id", "accepted", "message"],
+    UNIT_STATUS: ["unit", "lead_tasks", "reported_tasks", "report_rate", "done", "ongoing",
+                  "behind", "not_started", "refused_rows", "red", "yellow", "blue", "green",
+                  "grey", "rank", "rank_basis"],
+    TASK_HISTORY: ["task_id", "round", "as_of", "status", "light", "reported_by"],
+    TARGET_HISTORY: ["target_id", "round", "as_of", "status", "light", "reported_by"],
 }
 #: Columns the monitor run adds to status.csv right after its required ones: the target's
 #: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
@@ -70,6 +81,22 @@ TARGET_SOURCES = ("main_targets", "body", "annex")
 STATUSES = ("achieved", "on_track", "off_track", "overdue", "no_data")
 ROLES = ("lead", "co")
 ALIGNMENTS = ("stricter", "equal", "looser", "missing", "not_comparable")
-#: A task's status as its lead unit reports it (no_report: no valid return).
-TASK_STATUSES = ("completed", "in_progress", "delayed", "not_started", "no_report")
-LIGHTS = ("green", "yellow", "red", "grey")
+#: A task's status as its lead unit reports it (no_report: no valid return; standing: a
+#: standing duty carried on as routine, 常态化推进).
+TASK_STATUSES = ("completed", "in_progress", "standing", "delayed", "not_started", "no_report")
+#: Three-colour supervision plus grey (not reported): red overdue or self-reported behind,
+#: yellow behind the 序时进度 or reported too long ago, blue a stated deadline within the next
+#: reporting cycle, green done or on schedule.
+LIGHTS = ("red", "yellow", "blue", "green", "grey")
+
+#: A unit of the registry that names many bodies at once (全区各级各部门, 各乡镇街道): its
+#: kind in units.csv, or generic words in its name. Such a unit gets no request workbook and
+#: no rank; its tasks are shared duties (docs/returns.md).
+COLLECTIVE_KIND = "统称"
+COLLECTIVE_WORDS = ("各级各部门", "各部门", "各单位", "各乡镇", "各街道", "各有关", "各级")
+
+
+def is_collective(unit: object, kind: object = None) -> bool:
+    """True for a collective name (kind 统称, or generic words such as 各级各部门)."""
+    name = "" if unit is None else str(unit)
+    return str(kind or "") == COLLECTIVE_KIND or any(w in name for w in COLLECTIVE_WORDS)

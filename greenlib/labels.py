@@ -59,25 +59,36 @@ COMPARATOR: dict[str, str] = {
 TASK_STATUS: dict[str, str] = {
     "completed": "已完成",
     "in_progress": "推进中",
+    "standing": "常态化推进",
     "delayed": "滞后",
     "not_started": "未启动",
     "no_report": "未填报",
 }
 TASK_STATUS_ORDER: tuple[str, ...] = contract.TASK_STATUSES
 #: The four words a department may write in 进展状态 (the request workbook's dropdown).
-TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "delayed", "not_started")
+TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "standing", "delayed",
+                                           "not_started")
+#: Other words a department writes for a reportable status (read as that status).
+TASK_STATUS_ALIASES: dict[str, str] = {"持续推进": "standing", "长期坚持": "standing",
+                                       "正在推进": "in_progress", "序时推进": "in_progress"}
 
 #: Traffic lights of tasks and targets (rules: greenlib.monitor.progress.LIGHT_RULES).
-LIGHT: dict[str, str] = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "灰灯"}
+LIGHT: dict[str, str] = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯",
+                         "grey": "灰灯"}
 LIGHT_MEANING: dict[str, str] = {
+    "red": "督办：写明的期限已过仍未完成，或自报滞后",
+    "yellow": "预警：落后于序时进度，或填报已超过填报周期",
+    "blue": "提醒：写明的期限在下一个填报周期内到期",
     "green": "正常：已完成，或按序时进度推进",
-    "yellow": "预警：落后于序时进度，或填报已过期",
-    "red": "告警：期限已过仍未完成，或自报滞后",
     "grey": "未知：未填报或没有数据",
 }
-LIGHT_COLORS: dict[str, str] = {"green": "#1b7837", "yellow": "#f1a340", "red": "#d73027",
-                                "grey": "#bdbdbd"}
+LIGHT_COLORS: dict[str, str] = {"red": "#d73027", "yellow": "#f1a340", "blue": "#2b8cbe",
+                                "green": "#1b7837", "grey": "#bdbdbd"}
 LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
+#: How a task's light moved since the round before (task_history ``movement``).
+MOVEMENT: dict[str, str] = {"improved": "改善", "same": "持平", "worse": "恶化"}
+#: A department's submission in a round (unit_status ``submission``; 报送情况通报).
+SUBMISSION: dict[str, str] = {"on_time": "按时报送", "late": "逾期报送", "missing": "未报送"}
 #: observations.csv ``source_kind``: published statistics or a department's return.
 SOURCE_KIND: dict[str, str] = {"public": "公开统计", "department": "部门填报"}
 
@@ -174,6 +185,9 @@ SHEETS: dict[str, str] = {
     contract.SECTORS: "领域",
     contract.TASK_STATUS: "任务进展",
     contract.RETURNS: "部门填报记录",
+    contract.UNIT_STATUS: "各单位落实情况",
+    contract.TASK_HISTORY: "任务历次进展",
+    contract.TARGET_HISTORY: "目标历次评级",
 }
 HEADERS: dict[str, dict[str, str]] = {
     contract.GOALS: {"goal_id": "编号", "year": "目标年份", "text": "目标表述", "source": "出处",
@@ -238,6 +252,10 @@ HEADERS: dict[str, dict[str, str]] = {
                            "co_units": "配合单位", "co_reports": "配合单位填报",
                            "co_missing": "未填报的配合单位",
                            "public_evidence": "公开资料佐证",
+                           "light_code": "规则代码", "deadline_text": "期限",
+                           "shared_duty": "共同职责（统称）", "round": "轮次",
+                           "measures": "整改措施", "measures_owner": "责任人",
+                           "measures_due": "整改时限",
                            "public_evidence_sources": "公开资料来源"},
     contract.RETURNS: {"file": "文件", "sheet": "工作表", "row": "行", "unit": "填报单位",
                        "task_id": "任务编号", "target_id": "目标编号", "accepted": "是否采用",
@@ -246,7 +264,26 @@ HEADERS: dict[str, dict[str, str]] = {
                        "evidence": "佐证材料", "report_date": "填报日期", "year": "数据年份",
                        "value": "数值", "value_unit": "单位", "source": "来源", "note": "备注",
                        "current": "当前有效", "superseded_by": "被替代于",
-                       "file_mtime": "文件修改时间", "unit_basis": "单位认定依据"},
+                       "file_mtime": "文件修改时间", "unit_basis": "单位认定依据",
+                       "round": "轮次", "round_as_of": "本轮评估日", "late": "逾期报送",
+                       "counted": "计入本次评估", "filled_by": "填报人", "phone": "联系电话",
+                       "reviewer": "审核人", "measures": "整改措施", "measures_owner": "责任人",
+                       "measures_due": "整改时限"},
+    contract.UNIT_STATUS: {"unit": "责任单位", "lead_tasks": "牵头任务", "reported_tasks": "已报送",
+                           "report_rate": "报送率", "done": "已完成", "ongoing": "推进中（含常态化）",
+                           "behind": "滞后", "not_started": "未启动", "refused_rows": "退回行数",
+                           "red": "红灯", "yellow": "黄灯", "blue": "蓝灯", "green": "绿灯",
+                           "grey": "灰灯", "rank": "排名（1 为最落后）", "rank_basis": "排名依据",
+                           "kind": "类型", "co_tasks": "配合任务", "targets": "负责目标",
+                           "submission": "本轮报送", "files": "本轮文件数",
+                           "late_rows": "逾期报送行数", "movement": "较上轮", "improved": "改善项数",
+                           "worsened": "恶化项数", "owes": "下轮需报送"},
+    contract.TASK_HISTORY: {"task_id": "任务编号", "round": "轮次", "as_of": "评估日",
+                            "status": "进展状态", "light": "信号灯", "reported_by": "填报单位",
+                            "light_code": "规则代码", "movement": "较上轮"},
+    contract.TARGET_HISTORY: {"target_id": "目标编号", "round": "轮次", "as_of": "评估日",
+                              "status": "进展评级", "light": "信号灯", "reported_by": "填报单位",
+                              "movement": "较上轮"},
 }
 
 

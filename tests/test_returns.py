@@ -73,13 +73,14 @@ def returns_of(data: Path) -> pd.DataFrame:
 def test_one_request_per_unit_named_in_chinese(requests_dir, built_data) -> None:
     units = set(pd.read_csv(built_data / contract.UNITS)["unit"])
     files = sorted(requests_dir.glob("*.xlsx"))
-    assert len(files) == 36
-    assert {f.stem for f in files} == units
+    # issue 16: the collective 全区各级各部门 gets no book (it was the 36th)
+    assert len(files) == 35
+    assert {f.stem for f in files} == units - {"全区各级各部门"}
 
 
 def test_cli_writes_the_requests(built_data, tmp_path) -> None:
     assert main(["requests", "--plan", DISTRICT.id, "--out", str(tmp_path)]) == 0
-    assert len(list(tmp_path.glob("*.xlsx"))) == 36
+    assert len(list(tmp_path.glob("*.xlsx"))) == 35
     assert (tmp_path / "区林业局.xlsx").exists()
 
 
@@ -88,6 +89,9 @@ def test_task_rows_are_exactly_the_annex_listing(requests_dir) -> None:
     assert len(truth) == 36
     role_word = {v: k for k, v in labels.ROLE.items()}
     for unit, tasks in truth.items():
+        if unit == "全区各级各部门":   # a collective: no book (issue 16)
+            assert not (requests_dir / f"{unit}.xlsx").exists()
+            continue
         ws = load_workbook(requests_dir / f"{unit}.xlsx")[rq.TASK_SHEET]
         got = {int(r[0]): role_word[r[2]] for r in ws.iter_rows(min_row=2, values_only=True)
                if r[0] is not None}
@@ -129,16 +133,18 @@ def test_workbook_as_excel_shows_it(requests_dir) -> None:
     assert wb.sheetnames[:3] == [rq.TASK_SHEET, rq.TARGET_SHEET, rq.HELP_SHEET]
     ws = wb[rq.TASK_SHEET]
     assert [c.value for c in ws[1]] == ["任务编号", "任务内容", "角色", "牵头单位", "目标年份",
-                                        "进展状态", "进展说明", "佐证材料", "填报日期"]
+                                        "进展状态", "进展说明", "佐证材料", "填报日期",
+                                        "上期信号灯及原因", "整改措施", "责任人", "整改时限"]
     # given columns grey and locked, fill-in columns yellow and unlocked; protection on
+    # (整改措施/责任人/整改时限 open only on a red item's row: none in a first round)
     assert ws.protection.sheet and not ws.protection.password
     for cell in ws[2]:
-        fill_in = cell.column >= 6
+        fill_in = 6 <= cell.column <= 9
         assert cell.protection.locked is (not fill_in), cell.coordinate
         assert cell.fill.fgColor.rgb.endswith(rq.YELLOW if fill_in else rq.GREY)
-    # the dropdown: exactly the four words, over every task row
+    # the dropdown: exactly the five words (常态化推进 added by issue 16), over every task row
     (dv,) = ws.data_validations.dataValidation
-    assert dv.type == "list" and dv.formula1 == '"已完成,推进中,滞后,未启动"'
+    assert dv.type == "list" and dv.formula1 == '"已完成,推进中,常态化推进,滞后,未启动"'
     assert str(dv.sqref) == f"F2:F{ws.max_row}"
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width >= 50 and ws["B2"].alignment.wrap_text
@@ -211,7 +217,9 @@ def test_synthetic_returns_set_status_lights_and_ratings(requests_dir, built_dat
                      "report_date": "2026-09-30"}})
     data = run_with(built_data, tmp_path, progress_dir)
     ts = read(data, contract.TASK_STATUS).set_index("task_id")
-    assert ts.loc[32, "status"] == "in_progress" and ts.loc[32, "light"] == "red"  # 2025 passed
+    # issue 16: task 32 names no year of its own; the period's end (2025) having passed does
+    # not make 推进中 red (it was red before)
+    assert ts.loc[32, "status"] == "in_progress" and ts.loc[32, "light"] == "green"
     assert ts.loc[34, "status"] == "completed" and ts.loc[34, "light"] == "green"
     assert ts.loc[34, "evidence"].startswith(MARK) and ts.loc[34, "report_date"] == "2026-10-08"
     assert ts.loc[58, "status"] == "delayed" and ts.loc[58, "reported_by"] == "区交通局"
@@ -237,7 +245,7 @@ def test_every_validation_error_names_file_sheet_row_and_column(requests_dir, bu
     fill(requests_dir / "区交通局.xlsx", progress_dir / name,
          tasks={32: {"status": "完成了", "report_date": "2026-10-08"},          # not a status
                 33: {"status": "已完成", "report_date": "2026-10-08"},          # no evidence
-                34: {"status": "推进中", "report_date": "2027-01-05"},          # future
+                34: {"status": "推进中", "report_date": "2099-01-05"},          # future
                 35: {"status": "推进中", "report_date": "2021-05-01"},          # before the plan
                 36: {"status": "推进中", "report_date": "2026-10-08"},          # good row
                 1: {"status": "推进中", "report_date": "2026-10-08"}},          # not its task
@@ -271,10 +279,11 @@ def test_every_validation_error_names_file_sheet_row_and_column(requests_dir, bu
 
     ws = load_workbook(requests_dir / "区交通局.xlsx")[rq.TASK_SHEET]
     row_of = {r[0].value: r[0].row for r in ws.iter_rows(min_row=2) if r[0].value}
-    assert f"False|重点任务!F{row_of[32]}: 进展状态“完成了”不在 已完成、推进中、滞后、未启动 之中" == \
+    assert f"False|重点任务!F{row_of[32]}: 进展状态“完成了”不在 已完成、推进中、常态化推进、滞后、未启动 之中" == \
         msg("重点任务", 32)
     assert f"重点任务!H{row_of[33]}: 填报“已完成”须写明佐证材料" in msg("重点任务", 33)
-    assert f"重点任务!I{row_of[34]}: 填报日期 2027-01-05 晚于评估日 {AS_OF}" in msg("重点任务", 34)
+    assert f"重点任务!I{row_of[34]}: 填报日期 2099-01-05 晚于今天" in msg("重点任务", 34)
+    assert "未来的日期" in msg("重点任务", 34)
     assert f"重点任务!I{row_of[35]}: 填报日期 2021-05-01 早于规划期开始（2022-01-01）" in \
         msg("重点任务", 35)
     assert msg("重点任务", 36).startswith("True|")
@@ -364,8 +373,11 @@ def test_lights_against_the_schedule(requests_dir, built_data, tmp_path, progres
                 36: {"status": "滞后", "report_date": "2024-06-01"}})
     data = run_with(built_data, tmp_path, progress_dir, as_of="2024-07-01")
     ts = read(data, contract.TASK_STATUS).set_index("task_id")
-    assert ts.loc[32, "light"] == "green" and "on_schedule" in ts.loc[32, "rule"]
-    assert ts.loc[33, "light"] == "yellow" and "behind_schedule" in ts.loc[33, "rule"]
+    assert ts.loc[32, "light"] == "green" and ts.loc[32, "light_code"] == "on_schedule"
+    assert ts.loc[33, "light"] == "yellow" and ts.loc[33, "light_code"] == "behind_schedule"
+    assert "落后于序时进度" in ts.loc[33, "rule"]
+    # reasons are Chinese only: the codes stay in light_code
+    assert not ts["rule"].str.contains(r"[A-Za-z_]{4,}", regex=True).any()
     assert ts.loc[35, "light"] == "yellow" and ts.loc[35, "stale"]
     assert ts.loc[36, "light"] == "red"
 

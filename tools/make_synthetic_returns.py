@@ -1,9 +1,10 @@
 """SYNTHETIC department returns for tests and demos — never real data.
 
-Fills request workbooks (``make requests``) by openpyxl as a department would, so the
-returns flow can be tested end to end. Every file written has ``synthetic`` in its name and
-every text cell says 合成测试数据. Never put the output into a plan's real ``progress/``
-folder (the command refuses); tests copy ``plans/`` to a temporary folder first.
+Fills request workbooks (``make requests``, the latest round's books) by openpyxl as a
+department would, so the returns flow can be tested end to end. Every file written has
+``合成_synthetic`` in its name and every text cell says 合成测试数据. Never put the output
+into a plan's real ``progress/`` folder (the command refuses); tests copy ``plans/`` to a
+temporary folder first.
 
     .venv/bin/python tools/make_synthetic_returns.py --plan qianjiang-2022-24 --units 5 \\
         --out /tmp/synthetic-progress
@@ -123,7 +124,7 @@ def demo(requests: Path, out: Path, n_units: int, as_of: dt.date) -> list[Path]:
         targets = [{"target_id": t, "year": min(int(y or as_of.year - 1), as_of.year - 1),
                     "value": float(str(v).split("~")[-1]), "report_date": date}
                    for t, v, y in tids]
-        written.append(fill(req, out / f"{req.stem}_synthetic.xlsx", tasks, targets))
+        written.append(fill(req, out / f"{req.stem}_合成_synthetic.xlsx", tasks, targets))
     return written
 
 
@@ -143,11 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"refused: {out} is inside plans/; synthetic returns never go into a real plan "
               "folder (copy plans/ to a temporary folder first)", file=sys.stderr)
         return 2
-    if not p.build().requests.exists():
+    books = p.build().requests
+    if books.exists() and not any(books.glob("*.xlsx")):   # one sub-folder per round
+        rounds = sorted(d for d in books.iterdir() if d.is_dir() and any(d.glob("*.xlsx")))
+        books = rounds[-1] if rounds else books
+    if not books.exists() or not any(books.glob("*.xlsx")):
         print("run `make requests` first", file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    for f in demo(p.build().requests, out, args.units, dt.date.fromisoformat(p.as_of)):
+    for f in demo(books, out, args.units, dt.date.fromisoformat(p.as_of)):
         print(f"wrote {f} ({MARK})")
     return 0
 

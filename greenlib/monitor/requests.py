@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import contract, labels
 from ..errors import InputError, ValidationError
+from . import books
 from .indicator_map import read_targets
 
 TASK_SHEET = "重点任务"
@@ -45,6 +46,8 @@ class Col:
     header: str
     width: float
     fill_in: bool = False
+    #: a fill-in column a returned book may lack (added in a later version of the books)
+    optional: bool = False
 
 
 TASK_COLUMNS: tuple[Col, ...] = (
@@ -52,7 +55,13 @@ TASK_COLUMNS: tuple[Col, ...] = (
     Col("lead_unit", "牵头单位", 16), Col("years", "目标年份", 10),
     Col("status", "进展状态", 11, True), Col("progress", "进展说明", 42, True),
     Col("evidence", "佐证材料", 30, True), Col("report_date", "填报日期", 12, True),
+    Col("last_light", "上期信号灯及原因", 30),
+    Col("measures", "整改措施", 30, True, True),
+    Col("measures_owner", "责任人", 10, True, True),
+    Col("measures_due", "整改时限", 12, True, True),
 )
+#: Fill-in columns of 重点任务 open only on a red item's row (督办).
+RED_ONLY = ("measures", "measures_owner", "measures_due")
 TARGET_COLUMNS: tuple[Col, ...] = (
     Col("target_id", "目标编号", 9), Col("indicator", "指标", 30), Col("value", "目标值", 9),
     Col("unit", "单位", 9), Col("comparator", "比较方式", 9), Col("year", "目标年份", 9),
@@ -145,6 +154,13 @@ class Inputs:
     def unit_names(self) -> list[str]:
         return list(self.units["unit"])
 
+    @property
+    def collectives(self) -> set[str]:
+        """Units that name many bodies at once (全区各级各部门): no book, no rank."""
+        kinds = self.units["kind"] if "kind" in self.units else [None] * len(self.units)
+        return {u for u, k in zip(self.units["unit"], kinds, strict=True)
+                if contract.is_collective(u, k)}
+
     def tasks_of(self, unit: str) -> pd.DataFrame:
         """Tasks where ``unit`` is listed (lead or co), with its role, in task order."""
         tu = self.task_units[self.task_units["unit"] == unit][["task_id", "role"]]
@@ -176,11 +192,12 @@ def load_inputs(data_dir: Path, owners_path: Path | None) -> Inputs:
 # --------------------------------------------------------------------------- display helpers
 
 
-def deadline_year(years: Any, period_end: int | None) -> int | None:
-    """A task's deadline: the latest year its text names, else the plan period's end."""
+def own_deadline(years: Any) -> int | None:
+    """A task's deadline: the latest year its text names; None when it names none (such a
+    task runs to the plan period's end for its 序时进度 but has no deadline of its own)."""
     ys = [int(y) for y in re.findall(r"\d{4}", "" if years is None or pd.isna(years) else
                                       str(years))]
-    return max(ys) if ys else period_end
+    return max(ys) if ys else None
 
 
 def target_value_text(t: pd.Series) -> str:
@@ -203,18 +220,23 @@ def safe_file_name(unit: str) -> str:
 
 def write_requests(inputs: Inputs, out_dir: Path, *, plan_id: str, plan_title: str,
                    period: tuple[int, int] | None, as_of: str, base_year: int,
-                   cycle_days: int, log: Any = print) -> list[Path]:
-    """Write one workbook per unit that carries a task or a target; returns the paths."""
+                   cycle_days: int, log: Any = print, round_label: str | None = None,
+                   previous: books.Previous | None = None) -> list[Path]:
+    """Write one workbook per unit that carries a task or a target (never a collective
+    such as 全区各级各部门); returns the paths. ``as_of`` is the round's date (its 报送截止日期);
+    ``previous`` what the books carry forward (:mod:`greenlib.monitor.books`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    prev = previous or books.Previous()
     paths = []
     for unit in inputs.unit_names:
         tasks, targets = inputs.tasks_of(unit), inputs.targets_of(unit)
-        if tasks.empty and targets.empty:
+        if (tasks.empty and targets.empty) or unit in inputs.collectives:
             continue
         path = out / f"{safe_file_name(unit)}.xlsx"
         write_request(path, unit, tasks, targets, plan_id=plan_id, plan_title=plan_title,
-                      period=period, as_of=as_of, base_year=base_year, cycle_days=cycle_days)
+                      period=period, as_of=as_of, base_year=base_year, cycle_days=cycle_days,
+                      round_label=round_label or as_of, previous=prev)
         paths.append(path)
     hint = ("" if paths else "（规划没有列明责任单位的任务，目标也没有在 reference/"
             "indicator_owners.csv 中指定责任单位）")
@@ -269,8 +291,9 @@ def _style_sheet(ws: Any, cols: tuple[Col, ...], n_rows: int, *, extra_rows: int
 
 def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFrame, *,
                   plan_id: str, plan_title: str, period: tuple[int, int] | None, as_of: str,
-                  base_year: int, cycle_days: int) -> Path:
-    """One unit's workbook (see the module docstring)."""
+                  base_year: int, cycle_days: int, round_label: str | None = None,
+                  previous: books.Previous | None = None) -> Path:
+    """One unit's workbook (see the module docstring and :mod:`greenlib.monitor.books`)."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -279,14 +302,28 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
     ws.title = TASK_SHEET
     ws.append([c.header for c in TASK_COLUMNS])
     end = period[1] if period else None
-    for _, t in tasks.iterrows():
-        dl = deadline_year(t.get("years"), end)
+    prev = previous or books.Previous()
+    carried: dict[int, dict[str, Any]] = {}
+    red_rows: list[int] = []
+    for i, (_, t) in enumerate(tasks.iterrows(), start=2):
+        tid = int(t["task_id"])
         years = (str(t["years"]).replace(";", "、") if isinstance(t.get("years"), str)
-                 and t["years"] else (f"{dl}（规划期末）" if dl else ""))
-        ws.append([int(t["task_id"]), t["text"], labels.ROLE.get(t["role"], t["role"]),
+                 and t["years"] else (f"未写年份（规划期至{end}年）" if end else "未写年份"))
+        last = prev.carry.get((unit, tid))
+        if last:
+            carried[tid] = last
+        light, _code, why = prev.lights.get(tid, ("", "", ""))
+        if light == "red" and t["role"] == "lead":
+            red_rows.append(i)
+        ws.append([tid, t["text"], labels.ROLE.get(t["role"], t["role"]),
                    t["lead_unit"] if isinstance(t["lead_unit"], str) else "", years,
-                   None, None, None, None])
+                   books.status_word(last["status"]) if last else None,
+                   last["progress"] or None if last else None,
+                   last["evidence"] or None if last else None, None,
+                   f"{labels.LIGHT[light]}：{why}" if light in labels.LIGHT and why else None,
+                   None, None, None])
     _style_sheet(ws, TASK_COLUMNS, len(tasks))
+    _red_only(ws, len(tasks), red_rows, prev.lights, tasks)
     letters = {c.key: ws.cell(row=1, column=j).column_letter
                for j, c in enumerate(TASK_COLUMNS, start=1)}
     words = [labels.TASK_STATUS[k] for k in labels.TASK_STATUS_REPORTABLE]
@@ -321,20 +358,39 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
     wh.page_setup.orientation = "landscape"
     wh.page_setup.paperSize = wh.PAPERSIZE_A4
 
+    books.add_info_sheet(wb, round_label or as_of, as_of)
+    books.add_refused_sheet(wb, prev.refused.get(unit, []))
     meta = wb.create_sheet(META_SHEET)
     for k, v in (("kind", META_KIND), ("plan_id", plan_id), ("unit", unit),
-                 ("generated", dt.date.today().isoformat()), ("as_of", as_of),
+                 ("generated", as_of), ("as_of", as_of), ("round", round_label or as_of),
                  ("tasks", ";".join(str(int(i)) for i in tasks["task_id"])),
-                 ("targets", ";".join(targets["target_id"].astype(str)))):
+                 ("targets", ";".join(targets["target_id"].astype(str))),
+                 ("carried", books.carried_json(carried))):
         meta.append([k, v])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    books.save_fixed(wb, path, dt.date.fromisoformat(as_of))
     return path
+
+
+def _red_only(ws: Any, n: int, red_rows: list[int], lights: dict[int, Any],
+              tasks: pd.DataFrame) -> None:
+    """整改措施 / 责任人 / 整改时限 open only on red rows; 上期信号灯 coloured by its light."""
+    from openpyxl.styles import Font, PatternFill, Protection
+
+    grey = PatternFill("solid", fgColor=GREY)
+    keys = [c.key for c in TASK_COLUMNS]
+    for i, tid in zip(range(2, n + 2), tasks["task_id"], strict=True):
+        for key in RED_ONLY:
+            if i not in red_rows:
+                cell = ws.cell(row=i, column=keys.index(key) + 1)
+                cell.fill = grey
+                cell.protection = Protection(locked=True)
+        light = (lights.get(int(tid)) or ("",))[0]
+        if light in labels.LIGHT_COLORS:
+            cell = ws.cell(row=i, column=keys.index("last_light") + 1)
+            cell.font = Font(color=labels.LIGHT_COLORS[light][1:], bold=light == "red")
 
 
 def request_help(unit: str, plan_title: str, period: tuple[int, int] | None, as_of: str,
@@ -362,6 +418,8 @@ def request_help(unit: str, plan_title: str, period: tuple[int, int] | None, as_
         "五、本表数据将与公开统计数据一并用于目标评级；两者不一致时均予列出，评级以公开统计数据为准。",
         f"六、填好后原样交回（可改文件名，勿删隐藏工作表）；每 {cycle_days} 天左右更新一次，"
         "超过这一周期未更新的任务将亮黄灯。",
-        "七、信号灯：已完成，或推进中且符合序时进度为绿灯；落后于序时进度或填报过期为黄灯；"
-        "期限已过仍未完成或自报滞后为红灯；未填报为灰灯。",
+        "七、信号灯：自报滞后，或原文写明的期限已过仍未完成为红灯；落后于序时进度或超过填报周期"
+        "未更新为黄灯；写明的期限在下一个填报周期内到期为蓝灯；已完成，或推进中、常态化推进且"
+        "符合序时进度为绿灯；未填报为灰灯。原文未写年份的任务不因规划期结束而亮红灯；"
+        "长期坚持、没有完成节点的工作请选“常态化推进”。",
     ]

@@ -18,7 +18,7 @@ rate a target next to the public statistics (docs/returns.md, docs/assumptions.m
 from __future__ import annotations
 
 import datetime as dt
-import math
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,11 +45,27 @@ from .requests import (
 RETURN_COLUMNS = [*contract.REQUIRED_COLUMNS[contract.RETURNS], "cells", "kind", "role",
                   "status", "progress", "evidence", "report_date", "year", "value",
                   "value_unit", "source", "note", "current", "superseded_by", "file_mtime",
-                  "unit_basis"]
+                  "unit_basis", "round", "round_as_of", "late", "counted", "filled_by",
+                  "phone", "reviewer", "measures", "measures_owner", "measures_due"]
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 #: Spreadsheet formats that cannot be read: listed as a refused file, never skipped quietly.
 REFUSED_SUFFIXES = (".xls", ".et", ".ods", ".csv", ".numbers", ".wps")
 STATUS_CODE = {labels.TASK_STATUS[k]: k for k in labels.TASK_STATUS_REPORTABLE}
+STATUS_READ = {**STATUS_CODE, **labels.TASK_STATUS_ALIASES}
+
+
+def status_word(v: Any) -> str:
+    """A 进展状态 cell as a simplified word without any space: 繁体 (推進中, 滯後) and
+    full-width or stray spaces (“推进　中”) read as the plain word."""
+    s = re.sub(r"\s+", "", _text(v))
+    return _t2s().convert(s) if s else s
+
+
+@functools.cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
 _MAGNITUDE = {"万", "亿", "千", "百", "十"}
 
 
@@ -60,6 +76,12 @@ class Returns:
     rows: pd.DataFrame
     files: list[dict[str, Any]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    #: rounds read, folders refused for their name, rounds after the as-of (not counted)
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    bad_rounds: list[dict[str, Any]] = field(default_factory=list)
+    later_rounds: list[dict[str, Any]] = field(default_factory=list)
+    #: two returns of one unit for one key in one round (rounds.settle_rounds)
+    round_conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def refused(self) -> pd.DataFrame:
@@ -74,6 +96,8 @@ class Returns:
         r = self.rows
         return {
             "files": self.files, "ignored_files": self.ignored, "rows": len(r),
+            "rounds": self.rounds, "bad_rounds": self.bad_rounds,
+            "later_rounds": self.later_rounds, "round_conflicts": self.round_conflicts,
             "accepted": int(r["accepted"].astype(bool).sum()),
             "refused": int((~r["accepted"].astype(bool)).sum()),
             "current": len(self.current),
@@ -209,7 +233,8 @@ def _find_sheet(wb: Any, name: str, spec: tuple[Col, ...]) -> tuple[_Sheet | Non
         heads = {_text(ws.cell(row=r, column=j).value): j for j in range(1, ws.max_column + 1)}
         found = {want[h]: j for h, j in heads.items() if h in want}
         if spec[0].key in found:
-            missing = [c.header for c in spec if c.fill_in and c.key not in found]
+            missing = [c.header for c in spec if c.fill_in and not c.optional
+                       and c.key not in found]
             if missing:
                 return None, (f"{name}!{get_column_letter(1)}{r}: 表头缺少列 "
                               f"{'、'.join(missing)}（请勿改动表头）")
@@ -222,6 +247,30 @@ def _meta(wb: Any) -> dict[str, str]:
         return {}
     ws = wb[META_SHEET]
     return {_text(r[0].value): _text(r[1].value) for r in ws.iter_rows(max_col=2) if r[0].value}
+
+
+def _raw_meta(wb: Any, key: str) -> str:
+    """A _meta value exactly as written (no normalisation: carried texts are compared)."""
+    if META_SHEET not in wb.sheetnames:
+        return ""
+    for r in wb[META_SHEET].iter_rows(max_col=2, values_only=True):
+        if r and r[0] == key:
+            return "" if r[1] is None else str(r[1])
+    return ""
+
+
+def _info(wb: Any) -> dict[str, Any]:
+    """填报人 / 联系电话 / 审核人 of the 报送信息 sheet (None when absent)."""
+    from .books import INFO_FIELDS, INFO_SHEET
+
+    out: dict[str, Any] = {"filled_by": None, "phone": None, "reviewer": None}
+    if INFO_SHEET not in wb.sheetnames:
+        return out
+    label = {lab: key for key, lab, _ in INFO_FIELDS}
+    for r in wb[INFO_SHEET].iter_rows(max_col=2, values_only=True):
+        if r and r[0] in label and label[r[0]] in out:
+            out[label[r[0]]] = _keep(r[1]) or None
+    return out
 
 
 def _which_unit(wb: Any, path: Path, plan_id: str, units: list[str]
@@ -277,6 +326,8 @@ class Context:
     as_of: dt.date
     earliest: dt.date | None
     overrides: dict[str, numbers.Bound]
+    #: the day the books are read: only a 填报日期 after it is "in the future"
+    today: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         tu = self.inputs.task_units
@@ -295,10 +346,8 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
         problems.append((ref, "填报日期为空（写成 2026-06-30 这样的日期）"))
     elif d is None:
         problems.append((ref, f"填报日期“{_keep(v)}”不是日期（写成 2026-06-30）"))
-    elif d > ctx.as_of:
-        later = ("未来的日期" if d > dt.date.today() else
-                 "评估日之后的填报不计入截至该日的评估")
-        problems.append((ref, f"填报日期 {d} 晚于评估日 {ctx.as_of}（{later}）"))
+    elif d > ctx.today:
+        problems.append((ref, f"填报日期 {d} 晚于今天 {ctx.today}（未来的日期）"))
     elif ctx.earliest and d < ctx.earliest:
         problems.append((ref, f"填报日期 {d} 早于规划期开始（{ctx.earliest}）"))
     else:
@@ -306,16 +355,27 @@ def _check_date(v: Any, ref: str, ctx: Context, problems: list[tuple[str, str]]
     return None
 
 
-def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
+def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any], carried: str = ""
                ) -> tuple[list[dict[str, Any]], int]:
+    from .books import carried_unchanged
+
     ref = s.ref
     rows, unfilled = _filled_rows(s, TASK_COLUMNS)
     out = []
     for r, v in rows:
+        if not _filled(v.get("report_date")) and not any(
+                _filled(v.get(k)) for k in ("measures", "measures_owner", "measures_due")) \
+                and carried_unchanged(carried, _text(v.get("task_id")), _keep(v.get("status")),
+                                      _keep(v.get("progress")), _keep(v.get("evidence"))):
+            unfilled += 1  # sent back as the book carried it forward: no new report
+            continue
         problems: list[tuple[str, str]] = []
         rec = dict(base) | {"sheet": s.name, "row": r, "kind": "task",
                             "progress": _keep(v.get("progress")),
-                            "evidence": _keep(v.get("evidence"))}
+                            "evidence": _keep(v.get("evidence")),
+                            "measures": _keep(v.get("measures")),
+                            "measures_owner": _keep(v.get("measures_owner")),
+                            "measures_due": _keep(v.get("measures_due"))}
         raw_id = _text(v.get("task_id"))
         tid = int(raw_id) if raw_id.isdigit() else None
         if tid is None:
@@ -330,14 +390,14 @@ def _task_rows(s: _Sheet, unit: str, ctx: Context, base: dict[str, Any]
         else:
             rec["role"] = ctx.roles[(tid, unit)]
         rec["task_id"] = tid
-        word = _text(v.get("status"))
+        word = status_word(v.get("status"))
         if not word:
             problems.append((ref("status", r), "进展状态为空"))
-        elif word not in STATUS_CODE:
-            problems.append((ref("status", r), f"进展状态“{word}”不在 "
+        elif word not in STATUS_READ:
+            problems.append((ref("status", r), f"进展状态“{_keep(v.get('status'))}”不在 "
                                                f"{'、'.join(STATUS_CODE)} 之中"))
         else:
-            rec["status"] = STATUS_CODE[word]
+            rec["status"] = STATUS_READ[word]
         if rec["status"] == "completed" and not rec["evidence"]:
             problems.append((ref("evidence", r), "填报“已完成”须写明佐证材料（文件名称、文号或网址）"))
         d = _check_date(v.get("report_date"), ref("report_date", r), ctx, problems)
@@ -441,7 +501,8 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
     if not sheets and not sheet_problems:
         problem = problem or (f"不是填报表：没有“{TASK_SHEET}”或“{TARGET_SHEET}”工作表"
                               f"（现有：{'、'.join(wb.sheetnames)}）")
-    base = _base(name, mtime, unit, basis)
+    base = _base(name, mtime, unit, basis) | _info(wb)
+    info.update({k: base[k] for k in ("filled_by", "phone", "reviewer")})
     records: list[dict[str, Any]] = []
     for p in sheet_problems:
         records.append(base | {"sheet": p.split("!")[0].split(":")[0], "message": p})
@@ -462,14 +523,14 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
     else:
         assert unit is not None
         if TASK_SHEET in sheets:
-            recs, n = _task_rows(sheets[TASK_SHEET], unit, ctx, base)
+            recs, n = _task_rows(sheets[TASK_SHEET], unit, ctx, base, _raw_meta(wb, "carried"))
             records += recs
             info["unfilled_rows"] += n
         dates = [dt.date.fromisoformat(r["report_date"]) for r in records
                  if r.get("accepted") and r.get("report_date")]
         fallback = ((max(dates), "本表“重点任务”最新填报日期") if dates
                     else (dt.date.fromisoformat(mtime[:10]), "文件修改日期"))
-        if fallback[0] > ctx.as_of:
+        if fallback[0] > ctx.today:
             fallback = (None, "")
         if TARGET_SHEET in sheets:
             recs, n = _target_rows(sheets[TARGET_SHEET], unit, ctx, base, fallback)
@@ -504,197 +565,100 @@ def progress_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
 
 
 def read_returns(folder: Path | None, ctx: Context) -> Returns:
-    """Read, validate and merge every return under ``folder`` (see the module docstring)."""
+    """Read, validate and merge every return under ``folder`` (see the module docstring and
+    :mod:`greenlib.monitor.rounds`)."""
+    from dataclasses import replace
+
+    from . import rounds as rounds_mod
+
     folder = Path(folder) if folder else Path("/nonexistent")
     books, refused, other = progress_files(folder)
     records: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
-    for p in books:
-        recs, info = read_workbook(p, p.relative_to(folder).as_posix(), ctx)
+    seen: dict[str, dict[str, Any]] = {}
+    bad: dict[str, dict[str, Any]] = {}
+    later: dict[str, dict[str, Any]] = {}
+    for p in [*books, *refused]:
+        name = p.relative_to(folder).as_posix()
+        rnd, problem = rounds_mod.round_of(name, ctx.as_of)
+        mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
+        if rnd is not None and rnd.as_of > ctx.as_of:
+            later.setdefault(rnd.name, {"round": rnd.name, "as_of": rnd.as_of.isoformat(),
+                                        "files": []})["files"].append(name)
+            continue
+        if rnd is None:
+            top = name.split("/")[0]
+            bad.setdefault(top, {"folder": top, "message": problem, "files": []})["files"].append(name)
+            recs = [_base(name, mtime, None, "") | {"message": problem}]
+            info = {"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
+                    "problem": problem}
+        elif p.suffix.lower() in WORKBOOK_SUFFIXES:
+            recs, info = read_workbook(p, name, replace(ctx, as_of=rnd.as_of))
+        else:
+            msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
+            recs = [_base(name, mtime, None, "") | {"message": msg}]
+            info = {"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
+                    "problem": msg}
+        for r in recs:
+            r["round"] = rnd.name if rnd else None
+            r["round_as_of"] = rnd.as_of.isoformat() if rnd else None
+            _round_notes(r, rnd, ctx.as_of)
+        info["round"] = rnd.name if rnd else None
         records += recs
         files.append(info)
-    for p in refused:
-        name = p.relative_to(folder).as_posix()
-        mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
-        msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
-        records.append(_base(name, mtime, None, "") | {"message": msg})
-        files.append({"file": name, "unit": None, "rows": 1, "accepted": 0, "refused": 1,
-                      "problem": msg})
+        if rnd is not None:
+            x = seen.setdefault(rnd.label, {"round": rnd.name, "label": rnd.label,
+                                            "as_of": rnd.as_of.isoformat(), "files": 0,
+                                            "units": []})
+            x["files"] += 1
+            if info.get("unit") and info["unit"] not in x["units"]:
+                x["units"].append(info["unit"])
+    cells = {"task": _col_letter(TASK_COLUMNS, "status"),
+             "target": _col_letter(TARGET_COLUMNS, "obs_value")}
+    conflicts = rounds_mod.settle_rounds(records, cells)
     df = pd.DataFrame(records, columns=RETURN_COLUMNS)
-    df = _mark_current(df)
+    df = rounds_mod.mark_current(df)
     df["row"] = df["row"].astype("Int64")
     df["task_id"] = df["task_id"].astype("Int64")
     df["year"] = df["year"].astype("Int64")
     df["value"] = df["value"].astype(float)
-    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other])
+    rounds = sorted(seen.values(), key=lambda x: (x["as_of"], x["round"]))
+    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other], rounds,
+                   list(bad.values()), sorted(later.values(), key=lambda x: x["as_of"]),
+                   conflicts)
 
 
-def _mark_current(df: pd.DataFrame) -> pd.DataFrame:
-    """The latest accepted report per (task, unit) and (target, unit, year) is current."""
-    df = df.copy()
-    recs = df.to_dict("records")
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, r in enumerate(recs):
-        r["current"] = False
-        if not r["accepted"]:
-            continue
-        key = ((r["kind"], r["unit"], r["task_id"]) if r["kind"] == "task"
-               else (r["kind"], r["unit"], r["target_id"], r["year"]))
-        groups.setdefault(key, []).append(i)
-    for idx in groups.values():
-        idx = sorted(idx, key=lambda i: (recs[i]["report_date"] or "", recs[i]["file_mtime"] or "",
-                                         recs[i]["file"], recs[i]["row"] or 0))
-        last = recs[idx[-1]]
-        last["current"] = True
-        for i in idx[:-1]:
-            recs[i]["superseded_by"] = f"{last['file']} {last['sheet']}!{last['row']}"
-    return pd.DataFrame(recs, columns=df.columns)
+def _col_letter(spec: tuple[Col, ...], key: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(next(i for i, c in enumerate(spec, start=1) if c.key == key))
 
 
-# --------------------------------------------------------------------------- figures
+def _round_notes(r: dict[str, Any], rnd: Any, run_as_of: dt.date) -> None:
+    """A row dated after its round's date is late (still counted); a row at the top of
+    progress/ dated after the run's as-of is kept but not counted at that as-of."""
+    r["late"] = False
+    r["counted"] = True
+    d = r.get("report_date")
+    if rnd is None or not r.get("accepted") or not d or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+        return
+    if rnd.name and d > rnd.as_of.isoformat():
+        r["late"] = True
+        r["message"] = "；".join(x for x in (r["message"], f"填报日期晚于本轮截止日期 {rnd.as_of}"
+                                              "（逾期报送，仍予采用）") if x)
+    elif not rnd.name and d > run_as_of.isoformat():
+        r["counted"] = False
+        r["message"] = "；".join(x for x in (r["message"], f"填报日期晚于评估日 {run_as_of}，"
+                                              "不计入截至该日的评估（仍保留）") if x)
 
 
-def department_observations(ret: Returns, inputs: Inputs, geo: str | None) -> pd.DataFrame:
-    """Current accepted figures as observations tied to their target (the LINK columns of
-    :mod:`greenlib.monitor.observations`, plus ``reported_by``, ``report_date``, ``owner``)."""
-    from .indicator_map import CHANGE_COMPARATORS
-    from .observations import LINK_COLUMNS
+# Figures of the returns (moved to figures.py; importable from here as before).
+from .figures import (  # noqa: E402
+    Merged,
+    department_observations,
+    mark_department,
+    merge_with_public,
+)
 
-    cur = ret.current
-    cur = cur[(cur["kind"] == "target") & cur["value"].notna()]
-    owner = dict(zip(inputs.owners["target_id"], inputs.owners["owner_unit"], strict=True))
-    targets = {r["target_id"]: r for _, r in inputs.targets.iterrows()}
-    rows = []
-    for r in cur.itertuples():
-        t = targets[r.target_id]
-        measure = "change" if t["comparator"] in CHANGE_COMPARATORS else "level"
-        quote = "；".join(x for x in (f"来源：{r.source}" if r.source else "",
-                                      f"备注：{r.note}" if r.note else "") if x)
-        rows.append({
-            "target_id": r.target_id, "indicator": t["indicator"],
-            "target_indicator": t["indicator"], "geo": geo or "", "year": int(r.year),
-            "value": float(r.value), "unit": t["unit"], "observed_value": float(r.value),
-            "observed_unit": t["unit"], "measure": measure, "partial_year": False,
-            "context": False,
-            "source_title": f"{r.unit}填报（{r.file}，{r.report_date or '日期未知'}）",
-            "source_url": "", "quote": quote, "file": f"progress/{r.file} [{r.sheet}]",
-            "row": int(r.row), "reported_by": r.unit, "report_date": r.report_date,
-            "owner": r.unit == owner.get(r.target_id),
-        })
-    cols = [*LINK_COLUMNS, "reported_by", "report_date", "owner"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["year"] = df["year"].astype("Int64")
-    return df
-
-
-@dataclass
-class Merged:
-    """Public and department figures together."""
-
-    rating: pd.DataFrame      # what rates the targets (build_status's ``linked``)
-    shown: pd.DataFrame       # every figure for observations.csv
-    conflicts: list[dict[str, Any]]
-    #: (file, row) of a department figure that does not rate → (usage, why)
-    not_rating: dict[tuple[str, int], tuple[str, str]]
-    #: (file, row) of every department figure → the unit that reported it
-    department: dict[tuple[str, int], str] = field(default_factory=dict)
-
-
-def _same(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-
-
-def merge_with_public(public: pd.DataFrame, dept: pd.DataFrame) -> Merged:
-    """Which department figures rate a target (docs/assumptions.md R3).
-
-    A public full-year figure of the plan's geo for the same target and year wins; the
-    department's is shown beside it and, if it differs, listed as a conflict. A department
-    figure of another measure than the public series (level vs cumulative change) does not
-    rate. Between departments for one target and year, the owner unit's figure wins, else
-    the latest report; differing values are conflicts too.
-    """
-    conflicts: list[dict[str, Any]] = []
-    not_rating: dict[tuple[str, int], tuple[str, str]] = {}
-    pub = public[~public["context"]] if len(public) else public
-    pub_at = {(r["target_id"], int(r["year"])): r for r in pub.to_dict("records")
-              if pd.notna(r["year"])}
-    keep = []
-    for (tid, year), g in dept.groupby(["target_id", "year"], sort=True):
-        pv = pub_at.get((tid, int(year)))
-        if pv is not None:
-            for r in g.itertuples():
-                differ = not _same(r.value, float(pv["value"]))
-                why = (f"与公开数据不一致（公开 {pv['value']:g}，{r.reported_by}填报 {r.value:g}）"
-                       if differ else "与公开数据一致") + "；同年有公开数据，评级采用公开数据"
-                not_rating[(r.file, r.row)] = ("参考（同年有公开数据）", why)
-                if differ:
-                    conflicts.append(_conflict(r, "public", pv["value"], pv["source_title"],
-                                               f"{pv['file']}, row {pv['row']}"))
-            continue
-        measures = {m for (t, _), x in pub_at.items() if t == tid for m in [x["measure"]]}
-        if measures and measures != set(g["measure"]):
-            for r in g.itertuples():
-                not_rating[(r.file, r.row)] = (
-                    "参考（口径不同）", f"公开数据口径为 {'/'.join(sorted(measures))}，本填报为 "
-                                     f"{r.measure}（累计变化量/水平值），不混合评级")
-            continue
-        g = g.sort_values(["owner", "report_date", "file", "row"], kind="stable")
-        win = g.iloc[-1]
-        keep.append(win)
-        for r in g.iloc[:-1].itertuples():
-            differ = not _same(r.value, float(win["value"]))
-            not_rating[(r.file, r.row)] = (
-                "参考（同年另有部门填报）",
-                f"同年采用{win['reported_by']}的填报（{win['value']:g}）"
-                + ("，两者不一致" if differ else ""))
-            if differ:
-                conflicts.append(_conflict(r, "department", win["value"], win["source_title"],
-                                           f"{win['file']}, row {win['row']}"))
-    chosen = pd.DataFrame(keep, columns=dept.columns) if keep else dept.iloc[0:0]
-    cols = list(public.columns)
-    rating = pd.concat([public, chosen[cols]], ignore_index=True) if len(chosen) else public
-    shown = pd.concat([public, dept[cols]], ignore_index=True) if len(dept) else public
-    for df in (rating, shown):
-        df["year"] = df["year"].astype("Int64")
-        df["partial_year"] = df["partial_year"].astype(bool)
-        df["context"] = df["context"].astype(bool)
-    who = {(f, int(r)): u for f, r, u in zip(dept["file"], dept["row"], dept["reported_by"],
-                                              strict=True)}
-    return Merged(rating, shown, conflicts, not_rating, who)
-
-
-def _conflict(r: Any, against: str, other_value: float, other_source: str,
-              other_where: str) -> dict[str, Any]:
-    return {"target_id": r.target_id, "indicator": r.target_indicator, "year": int(r.year),
-            "unit": r.unit, "reported_by": r.reported_by, "department_value": float(r.value),
-            "department_source": r.source_title, "department_where": f"{r.file}, row {r.row}",
-            "against": against, "other_value": float(other_value), "other_source": other_source,
-            "other_where": other_where,
-            "rated_with": "public" if against == "public" else "department (owner/latest)"}
-
-
-def mark_department(observations: pd.DataFrame, merged: Merged) -> pd.DataFrame:
-    """observations.csv with ``source_kind`` (public / department) and ``reported_by``, and
-    department figures that do not rate marked so, with the reason."""
-    df = observations.copy()
-    who = merged.department
-    kinds, by = [], []
-    for i, r in df.iterrows():
-        key = (str(r["file"]), int(r["row"])) if pd.notna(r["row"]) else None
-        if key in who:
-            kinds.append("department")
-            by.append(who[key])
-            if key in merged.not_rating:
-                usage, why = merged.not_rating[key]
-                df.at[i, "rated"] = False
-                df.at[i, "usage"] = usage
-                df.at[i, "why"] = why
-            elif df.at[i, "rated"]:
-                df.at[i, "usage"] = "评级（部门填报）"
-                df.at[i, "why"] = "部门填报的全年数据，同年无公开数据，用于评级"
-        else:
-            kinds.append("public")
-            by.append("")
-    df["source_kind"] = kinds
-    df["reported_by"] = by
-    return df
+__all__ = ["Context", "Merged", "Returns", "department_observations", "mark_department",
+           "merge_with_public", "read_returns", "read_workbook"]

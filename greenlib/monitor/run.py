@@ -8,6 +8,7 @@ to targets, rate), save outputs (``status.csv``, ``observations.csv``, ``alignme
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -25,6 +26,8 @@ from . import alignment as align_mod
 from . import progress as progress_mod
 from . import requests as requests_mod
 from . import returns as returns_mod
+from . import rounds as rounds_mod
+from .followup import RANK_RULE_TEXT, history_row, movement, movement_counts, unit_status
 from .indicator_map import read_targets
 from .observations import validate_all
 from .rating import build_status, rule_text
@@ -97,12 +100,17 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     """
     t0 = time.perf_counter()
     data = Path(data_dir)
+    folder = Path(progress) if progress is not None else plan.progress
     day = plan_mod.as_of_date(as_of or plan.as_of)
+    if as_of is None:  # the latest round's date is its as-of (a dated snapshot keeps its own)
+        latest = rounds_mod.latest_round(folder)
+        if latest is not None and latest.isoformat() > day:
+            day = latest.isoformat()
     targets = read_targets(data)
     imap = plan.indicator_map if plan.indicator_map.exists() else None
     obs, _, linked = validate_all(targets, plan.monitoring, imap, plan.geo, plan.known_geos,
                                   plan.plausibility_overrides)
-    dept = department_returns(plan, data, day, linked, progress)
+    dept = department_returns(plan, data, day, linked, folder)
     status = build_status(targets, day, geo=plan.geo, linked=dept.merged.rating,
                           base_year=plan.base_year)
     observations = returns_mod.mark_department(
@@ -111,7 +119,11 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     outputs: dict[str, pd.DataFrame] = {contract.STATUS: status,
                                         contract.OBSERVATIONS: observations,
                                         contract.TASK_STATUS: dept.task_status,
-                                        contract.RETURNS: dept.returns.rows}
+                                        contract.RETURNS: dept.returns.rows,
+                                        contract.UNIT_STATUS: dept.unit_status,
+                                        contract.TASK_HISTORY: dept.task_history,
+                                        contract.TARGET_HISTORY: dept.target_history(
+                                            plan, targets, linked)}
     parent = parent_targets(plan)
     if parent is not None:
         pid, ptargets = parent
@@ -140,24 +152,91 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
 
 
 class _Department:
-    """The department returns of one run: read, merged with public figures, task status."""
+    """The department returns of one run: read, merged with public figures, task status,
+    round by round (task_history), and every department's standing (unit_status)."""
 
     def __init__(self, inputs: requests_mod.Inputs, returns: returns_mod.Returns,
                  merged: returns_mod.Merged, task_status: pd.DataFrame, cycle: int,
-                 period_end: int | None, folder: Path) -> None:
+                 period: tuple[int, int] | None, folder: Path, evidence: pd.DataFrame,
+                 day: str) -> None:
         self.inputs, self.returns, self.merged = inputs, returns, merged
-        self.task_status, self.cycle, self.period_end = task_status, cycle, period_end
-        self.folder = folder
+        self.task_status, self.cycle = task_status, cycle
+        self.period, self.period_end = period, period[1] if period else None
+        self.folder, self.evidence, self.day = folder, evidence, day
+        self.rounds = rounds_mod.rounds_of_run(returns.rows, dt.date.fromisoformat(day))
+        self.task_history = self._task_history()
+        labels_ = list(dict.fromkeys(self.task_history["round"]))
+        prev = None
+        if len(labels_) > 1:
+            prev = self.task_history[self.task_history["round"] == labels_[-2]]
+        self.current_round = labels_[-1] if labels_ else None
+        self.task_status["round"] = self.current_round or ""
+        self.unit_status = unit_status(inputs, task_status, returns.rows, self.current_round, prev)
+
+    def _current_at(self, upto: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        rows = rounds_mod.mark_current(self.returns.rows, upto)
+        ok = rows[rows["accepted"].astype(bool)]
+        ok = ok[ok["round_as_of"].astype(str) <= upto.isoformat()]
+        return ok[ok["current"].astype(bool)], ok
+
+    def _task_history(self) -> pd.DataFrame:
+        out, prev = [], None
+        for rnd in self.rounds:
+            cur, hist = self._current_at(rnd.as_of)
+            ts = progress_mod.build_task_status(self.inputs, cur, hist, self.evidence,
+                                                rnd.as_of.isoformat(), self.period, self.cycle,
+                                                rnd.label)
+            h = history_row(ts, rnd.label, prev)
+            prev = dict(zip(h["task_id"], h["light"], strict=True))
+            out.append(h)
+        cols = [*contract.REQUIRED_COLUMNS[contract.TASK_HISTORY], "light_code", "movement"]
+        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+    def target_history(self, plan: plan_mod.Plan, targets: pd.DataFrame,
+                       linked: pd.DataFrame) -> pd.DataFrame:
+        """Every target's rating and light in every round (public figures as published,
+        department figures as they stood on the round's date)."""
+        out, prev = [], None
+        for rnd in self.rounds:
+            cur, _ = self._current_at(rnd.as_of)
+            dept = returns_mod.department_observations(cur, self.inputs, plan.geo)
+            merged = returns_mod.merge_with_public(linked, dept)
+            st = build_status(targets, rnd.as_of.isoformat(), geo=plan.geo,
+                              linked=merged.rating, base_year=plan.base_year)
+            light = st["status"].map(progress_mod.TARGET_LIGHT).fillna("grey")
+            who = dept.groupby("target_id")["reported_by"].agg(
+                lambda s: ";".join(sorted(set(s)))).to_dict() if len(dept) else {}
+            h = pd.DataFrame({"target_id": st["target_id"], "round": rnd.label,
+                              "as_of": rnd.as_of.isoformat(), "status": st["status"],
+                              "light": light, "reported_by": [who.get(t, "") for t in st["target_id"]]})
+            h["movement"] = [movement(prev.get(t), li) if prev else ""
+                             for t, li in zip(h["target_id"], h["light"], strict=True)]
+            prev = dict(zip(h["target_id"], h["light"], strict=True))
+            out.append(h)
+        cols = [*contract.REQUIRED_COLUMNS[contract.TARGET_HISTORY], "movement"]
+        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
 
     def summary(self, status: pd.DataFrame) -> dict[str, Any]:
-        ts = self.task_status
+        ts, us = self.task_status, self.unit_status
+        ret = self.returns.summary()
+        this = [f for f in ret["files"] if (f.get("round") or self.day) == self.current_round]
         return {
-            "returns": {**self.returns.summary(), "folder": str(self.folder),
-                        "conflicts": self.merged.conflicts},
+            "returns": {**ret, "folder": str(self.folder), "conflicts": self.merged.conflicts},
             "task_status": {
                 "counts": ts["status"].value_counts().to_dict(),
                 "lights": ts["light"].value_counts().to_dict(),
                 "with_public_evidence": int((ts["public_evidence"] != "").sum()),
+                "shared_duties": ts.loc[ts["shared_duty"].astype(bool), "task_id"].tolist(),
+            },
+            "round": {
+                "current": self.current_round, "as_of": self.day,
+                "rounds": [r.label for r in self.rounds],
+                "files": len(this),
+                "refused_rows": int(sum(f.get("refused") or 0 for f in this)),
+                "units_reported": int((us["submission"] != "missing").sum()),
+                "units": len(us),
+                "movement": movement_counts(self.task_history),
+                "rank_rule": RANK_RULE_TEXT,
             },
             "target_lights": status["light"].value_counts().to_dict(),
             "targets_without_owner": status.loc[status["owner_unit"] == "", "target_id"].tolist(),
@@ -166,6 +245,16 @@ class _Department:
 
     def log(self, log: Any) -> None:
         r = self.returns.summary()
+        for b in r["bad_rounds"]:
+            log(f"  退回：{b['message']}（{len(b['files'])} 个文件）")
+        for x in r["later_rounds"]:
+            log(f"  轮次 {x['round']} 晚于评估日 {self.day}，本次不计入（{len(x['files'])} 个文件）")
+        us = self.unit_status
+        missing = us.loc[us["submission"] == "missing", "unit"].tolist()
+        if r["files"]:
+            log(f"greenlib monitor: 本轮（{self.current_round}）{len(us) - len(missing)}/{len(us)} "
+                f"个责任单位已报送" + (f"；未报送：{'、'.join(missing[:10])}" if missing else "")
+                + (f" 等 {len(missing)} 个" if len(missing) > 10 else ""))
         if not r["rows"] and not r["files"]:
             return
         log(f"greenlib monitor: 部门填报 {len(r['files'])} 个文件，{r['rows']} 行：采用 "
@@ -178,11 +267,9 @@ class _Department:
 
 
 def department_returns(plan: plan_mod.Plan, data: Path, day: str, linked: pd.DataFrame,
-                       progress: str | Path | None = None) -> _Department:
+                       folder: Path) -> _Department:
     """Read the plan's returns (docs/returns.md), tie their figures to the public ones and
     work out every task's status and light."""
-    import datetime as dt
-
     from .. import numbers
 
     owners = plan.indicator_owners if plan.indicator_owners.exists() else None
@@ -193,7 +280,6 @@ def department_returns(plan: plan_mod.Plan, data: Path, day: str, linked: pd.Dat
                  if plan.plausibility_overrides.exists() else {})
     ctx = returns_mod.Context(inputs, plan.id, dt.date.fromisoformat(day),
                               dt.date(period[0], 1, 1) if period else None, overrides)
-    folder = Path(progress) if progress is not None else plan.progress
     ret = returns_mod.read_returns(folder, ctx)
     dept_obs = returns_mod.department_observations(ret, inputs, plan.geo)
     merged = returns_mod.merge_with_public(linked, dept_obs)
@@ -203,7 +289,7 @@ def department_returns(plan: plan_mod.Plan, data: Path, day: str, linked: pd.Dat
     cycle = int(plan.get("reporting_cycle_days"))
     ts = progress_mod.build_task_status(inputs, ret.current, accepted, evidence, day, period,
                                         cycle)
-    return _Department(inputs, ret, merged, ts, cycle, period[1] if period else None, folder)
+    return _Department(inputs, ret, merged, ts, cycle, period, folder, evidence, day)
 
 
 def _write(data: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any]) -> None:

@@ -413,3 +413,32 @@ def alignment_chart(counts: pd.DataFrame,
     text = base.mark_text(align="left", dx=4, fontSize=12).encode(text="n:Q")
     chart = (bars + text).properties(width=WIDTH - 200, height=alt.Step(26))
     return finish(chart, title, "项")
+
+
+def lights_by_round(counts: pd.DataFrame, title: str = "各轮次任务信号灯") -> alt.TopLevelMixin:
+    """Stacked bars: tasks per light in each round (``counts``: round, light, n; rounds in
+    their order), coloured as the lights are everywhere (labels.LIGHT_COLORS)."""
+    from .. import labels
+
+    if counts.empty or int(counts["n"].sum()) == 0:
+        return placeholder(title, "还没有报送轮次", unit="项")
+    df = counts.copy()
+    df["信号灯"] = df["light"].map(labels.LIGHT)
+    order = [labels.LIGHT[k] for k in labels.LIGHT]
+    rounds = list(dict.fromkeys(df["round"]))
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("round:N", sort=rounds, title="轮次", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("n:Q", title="任务数（项）", axis=alt.Axis(format="d", tickMinStep=1)),
+            color=alt.Color("信号灯:N", scale=alt.Scale(
+                domain=order, range=[labels.LIGHT_COLORS[k] for k in labels.LIGHT]),
+                title="信号灯"),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("round:N", title="轮次"), alt.Tooltip("信号灯:N"),
+                     alt.Tooltip("n:Q", title="任务数")],
+        )
+        .properties(width=min(WIDTH - 120, 120 * len(rounds) + 120), height=220)
+    )
+    return finish(chart, title, "项", source="各单位填报；信号灯按统一规则判定")

@@ -75,9 +75,12 @@ def task_progress_table(s: Scope) -> pd.DataFrame:
         "编号": df["task_id"].astype(int),
         "重点任务": _marked_text(df),
         "牵头单位": df["lead_unit"].map(lambda v: "—" if missing(v) else v),
-        "期限": df["years"].map(lambda v: "、".join(split_list(v)) or "—"),
+        "期限": (df["deadline_text"].map(lambda v: "—" if missing(v) else str(v))
+               if "deadline_text" in df else df["years"].map(lambda v: "、".join(split_list(v)) or "—")),
         "进展状态": df["status"].map(lambda c: labels.TASK_STATUS.get(str(c), str(c))),
         "信号灯": df["light"].map(_light_word),
+        "信号灯依据": df["rule"].map(lambda v: "—" if missing(v) else str(v))
+        if "rule" in df else "—",
         "填报日期": df["report_date"].map(lambda v: "—" if missing(v) else str(v)[:10])
         if "report_date" in df else "—",
         "进展说明与佐证": [_evidence(r) for _, r in df.iterrows()],
@@ -172,39 +175,34 @@ def _short(text: Any, n: int = 40) -> str:
 
 
 def unit_scorecard(s: Scope) -> pd.DataFrame:
-    """Per responsible unit: its led tasks by status and light, its targets by rating,
-    sorted with the units most behind first (red lights, then overdue targets, then the
-    share delivered)."""
-    tasks = _task_status_frame(s)
+    """Per department (unit_status.csv, the monitor stage's one ranking): its led tasks by
+    status and light, its targets by rating; ranked departments first by rank (1 = most
+    behind, only those that reported), then those that did not report (排名 “—”)."""
+    us = s.t.unit_status
+    if us is None or us.empty:
+        return pd.DataFrame()
     tg = status_frame(s)
     owner = (s.status.set_index("target_id")["owner_unit"].to_dict()
              if "owner_unit" in s.status.columns else {})
     tg = tg.assign(owner_unit=tg["target_id"].map(owner))
-    units = sorted(set(tasks["lead_unit"].dropna()) | {u for u in owner.values() if not missing(u)})
+    us = us.assign(_r=us["rank"].isna()).sort_values(["_r", "rank"], kind="stable")
     rows = []
-    for u in units:
-        led = tasks[tasks["lead_unit"] == u]
-        mine = tg[tg["owner_unit"] == u]
-        n = len(led)
-        done = int((led["status"] == "completed").sum())
-        row: dict[str, Any] = {"单位": u, "牵头任务": n}
-        for k in ("completed", "in_progress", "delayed", "not_started", "no_report"):
-            row[labels.TASK_STATUS[k]] = int((led["status"] == k).sum())
-        row["红灯"] = int((led["light"] == "red").sum())
-        row["黄灯"] = int((led["light"] == "yellow").sum())
-        row["完成率"] = f"{done / n:.0%}" if n else "—"
-        row["负责目标"] = len(mine)
-        row["目标已实现"] = int((mine["status"] == "achieved").sum())
-        row["目标逾期未实现"] = int((mine["status"] == "overdue").sum())
-        row["_done"] = done / n if n else 1.0
-        rows.append(row)
-    df = pd.DataFrame(rows)
-    if df.empty:
-        return df
-    df = df.sort_values(["红灯", "目标逾期未实现", "_done", "单位"],
-                        ascending=[False, False, True, True], kind="stable")
-    df.insert(0, "排名", range(1, len(df) + 1))
-    return df.drop(columns="_done").reset_index(drop=True)
+    for r in us.to_dict("records"):
+        mine = tg[tg["owner_unit"] == r["unit"]]
+        n = int(r["lead_tasks"])
+        rows.append({
+            "排名": "—" if missing(r["rank"]) else int(r["rank"]), "单位": r["unit"], "牵头任务": n,
+            labels.TASK_STATUS["completed"]: int(r["done"]),
+            labels.TASK_STATUS["in_progress"]: int(r["ongoing"]),
+            labels.TASK_STATUS["delayed"]: int(r["behind"]),
+            labels.TASK_STATUS["not_started"]: int(r["not_started"]),
+            labels.TASK_STATUS["no_report"]: n - int(r["reported_tasks"]),
+            **{labels.LIGHT[k]: int(r[k]) for k in ("red", "yellow", "blue")},
+            "完成率": f"{int(r['done']) / n:.0%}" if n else "—",
+            "负责目标": len(mine), "目标已实现": int((mine["status"] == "achieved").sum()),
+            "目标逾期未实现": int((mine["status"] == "overdue").sum()),
+        })
+    return pd.DataFrame(rows)
 
 
 def unit_rank(s: Scope, unit: str) -> str:
@@ -212,8 +210,10 @@ def unit_rank(s: Scope, unit: str) -> str:
     if card.empty or unit not in set(card["单位"]):
         return "—"
     r = card[card["单位"] == unit].iloc[0]
-    return (f"在 {len(card)} 个责任单位中排第 {int(r['排名'])} 位"
-            "（按红灯数、逾期目标数、任务完成率排序，靠前者更落后）")
+    if r["排名"] == "—":
+        return "本轮未报送，不参与排名"
+    n = int((card["排名"] != "—").sum())
+    return f"在 {n} 个已报送的责任单位中排第 {int(r['排名'])} 位（靠前者更落后）"
 
 
 # --------------------------------------------------------------------------- assessment

@@ -56,6 +56,11 @@ def _text(v: Any) -> str:
     return "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+#: The inline style of a light word in a table cell (labels.LIGHT_COLORS).
+_LIGHT_STYLE = {w: f"color:{labels.LIGHT_COLORS[k]};font-weight:bold;white-space:nowrap"
+                for k, w in labels.LIGHT.items()}
+
+
 def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     """A table without index; short columns do not wrap, numbers align right.
 
@@ -80,6 +85,8 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
         cells = []
         for c, cls in zip(shown, classes, strict=True):
             text = html.escape(_text(df[c].iat[i]))
+            if text in _LIGHT_STYLE:  # a light is coloured wherever a table shows it
+                text = f'<span style="{_LIGHT_STYLE[text]}">● {text}</span>'
             url = safe_url(df[links[c]].iat[i]) if c in links else None
             if url:
                 text = (f'<a href="{html.escape(url, quote=True)}" target="_blank" '

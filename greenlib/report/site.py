@@ -135,6 +135,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     title = f"{meta.get('short_title') or meta.get('title') or paths.root.name} · 分析报告"
     rows = []
     unit_rows = []
+    unit_links: dict[str, str] = {}
     # the whole-plan reports first, then the others in file-name order; department pages apart
     for r in sorted(reports, key=lambda r: ("sector" in r.parameters, r.name)):
         st = read_stamp(paths, r.name) or {}
@@ -153,6 +154,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
             state = ('<span class="bad">本次构建失败'
                      + ("，链接为上次成功的版本" if has_html else "") + "</span>")
         if r.group:
+            unit_links[str(r.parameters.get("unit"))] = links + ("<br>" + state if state else "")
             unit_rows.append(f"<tr><td><b>{_cell(r.parameters.get('unit'))}</b>"
                              f"{'<br>' + state if state else ''}</td>"
                              f"<td class=\"nw\">{links}</td></tr>")
@@ -181,9 +183,14 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
         items = "".join(f'<li><a href="{d}/index.html">截至 {d} 的评估</a></li>' for d in snapshots)
         dated = f"<h2>按其他截止日期生成的评估（快照）</h2><ul>{items}</ul>"
     units = ""
-    if unit_rows:
+    follow, update = _followup(paths.data, unit_links)
+    if follow:
+        units = follow
+    elif unit_rows:
         units = ("<h2>各责任单位任务落实情况</h2><table><thead><tr><th>责任单位</th><th>查看</th>"
                  f"</tr></thead><tbody>{''.join(unit_rows)}</tbody></table>")
+    if update and changed:
+        changed = [update, *changed]
     up = "../index.html" if _DATE.fullmatch(paths.site.name) else "../../index.html"
     back = "本规划当前报告" if up == "../index.html" else "全部规划"
     data_links = []
@@ -195,6 +202,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
              "整理出的重点任务、责任单位和量化目标，以及按公开监测数据对量化目标的进展评级。"
              "每份报告有网页版，并可下载 PDF（打印用）和 Word 版。</p>"
              + (f"<p>数据：{'｜'.join(data_links)}</p>" if data_links else ""))
+    if update and not changed:
+        about += f"<p>{html.escape(update)}</p>"
     if changed:
         about += ("<h2>本次更新</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in changed)
                   + "</ul>")
@@ -216,6 +225,18 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
 “目标年份已过”指目标年份的 12 月 31 日早于报告截止日期的量化目标。
 进展评级的方法见各报告中“如何阅读评级”一节。本站点不依赖互联网，可在内网直接打开。</div>"""
     return _page(title, body)
+
+
+def _followup(data_dir: Path, unit_links: dict[str, str]) -> tuple[str, str]:
+    """The follow-up sections of a plan's index and the 本次更新 line (empty without the
+    monitor stage's unit_status.csv)."""
+    if not (data_dir / contract.UNIT_STATUS).exists():
+        return "", ""
+    from . import followup
+    from .scope import scope
+
+    s = scope(None, data_dir=data_dir)
+    return followup.index_sections(s, unit_links), followup.round_update(s)
 
 
 def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf: bool,

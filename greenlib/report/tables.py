@@ -36,6 +36,10 @@ class Tables:
     #: department returns (monitor stage): the status of every task, and every row read
     task_status: pd.DataFrame | None = None
     returns: pd.DataFrame | None = None
+    #: the follow-up cycle (monitor stage): departments' standing, tasks/targets by round
+    unit_status: pd.DataFrame | None = None
+    task_history: pd.DataFrame | None = None
+    target_history: pd.DataFrame | None = None
     #: the analysts' 下一步工作建议 (markdown copied from the plan folder by the clean stage)
     recommendations: str = ""
     plan: dict[str, Any] = field(default_factory=dict)
@@ -91,6 +95,9 @@ def load(data_dir: str | Path | None = None) -> Tables:
         alignment=_read(d / contract.ALIGNMENT, required=False),
         task_status=_read(d / contract.TASK_STATUS, required=False),
         returns=_read(d / contract.RETURNS, required=False),
+        unit_status=_read(d / contract.UNIT_STATUS, required=False),
+        task_history=_read(d / contract.TASK_HISTORY, required=False),
+        target_history=_read(d / contract.TARGET_HISTORY, required=False),
         recommendations=(d / contract.RECOMMENDATIONS).read_text(encoding="utf-8")
         if (d / contract.RECOMMENDATIONS).exists() else "",
         plan=_json(d / contract.PLAN),
