@@ -35,18 +35,29 @@ UNITS = [
     "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "公吨",
     "%", "‰", "天", "个", "处", "家", "座", "亩",
     "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
+    # energy is not power: 1200千瓦时 is kWh, not kW (issue 18)
+    "千瓦时", "兆瓦时", "兆瓦", "吨标煤", "万吨标煤", "亿吨标煤", "克标准煤", "千克标准煤",
+    "毫克/升", "毫克/立方米", "平方公里", "万株", "株",
 ]
+#: Latin and mixed units (kWh, MW, 万kW, km): kept as written, only where no letter follows
+LATIN_UNITS = ["kWh", "MWh", "GWh", "kW", "MW", "GW", "km", "CO2e", "tCO2e", "tCO2"]
 #: Units that take a magnitude (万, 亿, 万亿): 亿吨标准煤, 万亿元, 亿千瓦, 万株, 万公顷 …
 MAGNITUDE_BASES = ["吨标准煤", "公吨", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
-                   "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤"]
+                   "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤", "台",
+                   "吨标煤", "吨CO2e"]
 MAGNITUDES = ["万亿", "亿", "万"]
 UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
 UNITS.sort(key=len, reverse=True)
 # 吨 written t (50亿t标准煤): only with a magnitude or before 标准煤, where it is clearly the unit
 _T_UNIT = r"(?:(?:万亿|亿|万)t(?:标准煤)?|t标准煤)(?![A-Za-z])"
-#: a rate keeps its base (万吨/年, 立方米/日, 立方米/亩, 吨标准煤/万元)
-_RATE = r"(?:/(?:年|日|天|亩|公顷|人|户|万元))?"
-_UNIT = "(?:(?:" + "|".join(re.escape(u) for u in UNITS) + "|" + _T_UNIT + ")" + _RATE + ")"
+#: a rate keeps its base (万吨/年, 立方米/日, 立方米/亩, 吨标准煤/万元, 克标准煤/千瓦时)
+_RATE = r"(?:/(?:年|日|天|亩|公顷|人|户|万元|千瓦时|kWh|吨|升|平方米|立方米))?"
+#: 亿方/万方 (cubic metres) only with a magnitude and not the start of 方案/方面/方式
+_FANG = r"(?:万亿|亿|万)方(?![案面式法向针])"
+_LATIN = r"(?:万亿|亿|万)?(?:" + "|".join(re.escape(u) for u in sorted(LATIN_UNITS, key=len, reverse=True)) \
+    + r")(?![A-Za-z])"
+_UNIT = ("(?:(?:" + "|".join(re.escape(u) for u in UNITS) + "|" + _T_UNIT + "|" + _FANG + "|" + _LATIN + ")"
+         + _RATE + ")")
 _NUM = r"\d+(?:\.\d+)?"
 #: a range 60%~65%, 3-5个: the low end is the value, the high end ``value_high``
 _RANGE = rf"(?:%?\s*[~～\-－—至]\s*(?P<high>{_NUM}))?"
@@ -54,7 +65,28 @@ _RANGE = rf"(?:%?\s*[~～\-－—至]\s*(?P<high>{_NUM}))?"
 
 def unit_name(unit: str) -> str:
     """The unit as the tables write it: 吨 for t (亿t标准煤 → 亿吨标准煤)."""
+    if re.search(r"[A-Za-z]{2}", unit):
+        return unit  # a Latin unit (kWh, MW, tCO2e) is kept as written
     return re.sub(r"t(?=标准煤|$|/)", "吨", unit)
+
+
+#: one spelling per quantity, for comparing and summing (the table keeps the unit as written)
+_NORMAL_UNITS = [("kWh", "千瓦时"), ("MWh", "兆瓦时"), ("GWh", "吉瓦时"), ("kW", "千瓦"), ("MW", "兆瓦"),
+                 ("GW", "吉瓦"), ("km", "公里"), ("千米", "公里"), ("吨标煤", "吨标准煤"), ("公吨", "吨"),
+                 ("tCO2e", "吨二氧化碳当量"), ("tCO2", "吨二氧化碳"), ("CO2e", "二氧化碳当量"),
+                 ("方", "立方米")]
+
+
+def normalise_unit(unit: str) -> str:
+    """The normalised spelling of ``unit`` (kWh → 千瓦时, 万kW → 万千瓦, 吨标煤/万元 → 吨标准煤/万元,
+    亿方 → 亿立方米); the magnitude (万, 亿) is kept, so no quantity turns into another."""
+    out = unit or ""
+    for a, b in _NORMAL_UNITS:
+        if a == "方":
+            out = re.sub(r"(?<=[万亿])方$", b, out)
+        else:
+            out = re.sub(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", b, out)
+    return out
 
 
 # verb → comparator (without a 以上/以下 suffix); longest first
@@ -73,10 +105,11 @@ VERBS: list[tuple[str, str]] = [
     ("压减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
     ("提高", "increase_by"), ("完成", "="), ("为", "="),
+    ("≥", ">="), ("≤", "<="), ("＞", ">"), ("＜", "<"),
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
-_BUILD_VERBS = ("(?:年均增加|新增|新建|建设|建成|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建"
+_BUILD_VERBS = ("(?:年均增加|新增|新建|建设|建成(?!区)|建立|创建|发展|培育|打造|完成|实施|改造|推广|新改建"
                 "|形成|实现)")
 #: verbs before the noun that state an amount reached, not a change from a baseline
 #: (完成造林300万亩, 实现节约能源1000万吨标准煤, 形成节能量5000万吨标准煤)
@@ -102,6 +135,15 @@ _P_NOVERB = re.compile(
 _P_BARE = re.compile(
     rf"^(?P<ind>[^，。；、\d]{{2,30}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX + "$"
 )
+#: a coefficient or an index has no unit: 利用系数达到0.57, 绿化覆盖指数达到0.7
+_P_COEF = re.compile(
+    rf"(?P<ind>[^，。；]{{1,40}}?(?:系数|指数))(?P<verb>{_VERB})\s*(?:约)?(?P<val>{_NUM})"
+    rf"(?P<suf>以上|以下|左右)?(?![\d.%‰]|{_UNIT})"
+)
+#: a value list without nouns after a target: 新开工49个、256万平方米、3.2万户 (one subject)
+_P_VALUE_NEXT = re.compile(rf"^、(?:约)?(?P<val>{_NUM})(?P<unit>{_UNIT})" + _SUFFIX)
+#: a price per unit split around the number: 每吨补贴30元 → 元/吨
+_PER = re.compile(r"每(吨|亩|人|户|千瓦时|度|平方米|立方米|公斤|辆|台|头)")
 _P_BUILD = re.compile(
     rf"(?P<verb>{_BUILD_VERBS})(?P<ind>[^，。；、\d]{{2,24}}?)(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})"
     + _SUFFIX
@@ -140,11 +182,17 @@ _HEAD = re.compile(
 )
 #: a noun that already names a measure (能耗, 排放, 浓度 …) takes no shared head
 _MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产值|收入|[率量比重额值数度积])$")
-_LIST_SEP = re.compile(r"和|、|与|及")
+_LIST_SEP = re.compile(r"和|、|与|及(?!以[上下])")
 
 _DIGIT = re.compile(r"\d")
 #: a year that can head a clause (到2025年, 2015年，…); plans of the 十一五/十二五 period count too
-_YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:前|底|末)?")
+_YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:底前|前|底|末)?")
+#: a period heading or range: 2018—2020年, 2018年至2020年, 2006年一2010年, 2020-2022年 → its end year
+_YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年?\s*(?:[—\-–~～一]{1,2}|至|到)\s*(20[0-6]\d)\s*年(?!\d)")
+#: a year named relative to the text's own date (今年, 明年); 本世纪中叶 is 2050
+_RELATIVE_YEAR = re.compile(r"(?<![去前])(今年|明年|本世纪中叶|21世纪中叶)")
+#: the text's own date (发布时间:2017/12/21, 2020-04-20, 2017年11月8日)
+_DOC_DATE = re.compile(r"(?<!\d)(20[0-6]\d)(?:[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|年\d{1,2}月\d{1,2}日)")
 _LEAD_STRIP = re.compile(
     r"^(?:(?:到|至)?20[0-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
     r"基本|累计|其中|同时|并|且|使|将|实现|持续|逐步|进一步|以上|，|,|\s)+"
@@ -168,6 +216,11 @@ class Target:
     region: int | None = None  # body key-task number or annex task id
     #: the high end of a range (60%~65% → value 60, value_high 65); None for one number
     value_high: float | None = None
+    #: how the year was found when the clause does not write it: "" (written or carried from
+    #: the passage), "date" (今年/明年 against the text's own date), "title" (set by the caller)
+    year_guess: str = ""
+    #: the unit was borrowed from the next value of a list (13.5、16%)
+    unit_guess: bool = False
 
 
 def _comparator(verb: str | None, suffix: str | None) -> str:
@@ -195,6 +248,8 @@ def clean_indicator(ind: str) -> str:
     if "把" in ind:
         # 把碳强度降低…: in a 把 construction the measure is the object after 把
         ind = ind[ind.rindex("把") + 1:]
+    # a heading before the list: 2018—2020年工作目标：…, 主要指标:…
+    ind = re.sub(r"^[^：:]*(?:年|目标|任务|指标)[^：:]*[：:]", "", ind)
     ind = _LEAD_STRIP.sub("", ind).strip("，,、：:（） ")
     if _BASE_SUBJECT.match(ind):
         return ""
@@ -240,11 +295,16 @@ def period_year(text: str, periods: dict[str, int] | None = None) -> int | None:
 #: a review of an earlier period: “十三五”期间/以来, 过去五年, 近年来, 截至2020年
 _RETRO = re.compile(
     r"“?(?P<period>十[一二三四五六七八九]?五)”?(?P<how>期间|时期|以来)|过去[一二三四五六七八九十\d]+年|"
-    r"近[一二三四五六七八九十\d]*年来|截至20\d\d年"
+    r"近[一二三四五六七八九十\d]*年来|截至20\d\d年|"
+    # progress already made and reviews (issue 18): 截至目前/截至9月/截至去年底, 目前, 据统计,
+    # 基本情况, 工作回顾, 一年来, 近3年
+    r"截至(?:目前|今年|去年|上年|年底|\d{1,2}月)|(?<![在从按照])目前|据统计|基本情况|工作回顾|一年来|"
+    r"过去一年|近[一二三四五六七八九十\d]+年(?!内)"
 )
 #: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
 _FORWARD = re.compile(
-    r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]")
+    r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]|"
+    r"(?<![去前])(?:今年|明年)(?!以来)|计划(?=完成|实施|新增|建设|推广|改造|投资|造林)")
 #: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
 _PAST_YEAR = re.compile(
     r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
@@ -297,18 +357,40 @@ def _has_verb(text: str) -> bool:
     return bool(re.search(_VERB, text) or re.search(_BUILD_VERBS, text))
 
 
+def doc_year(text: str) -> int | None:
+    """The year of the text's own date (发布时间:2017/12/21, 2017年11月8日), the first one given."""
+    m = _DOC_DATE.search(text)
+    return int(m.group(1)) if m else None
+
+
+def title_year(text: str) -> int | None:
+    """The one year a plan's title names (关于印发××县2021年秸秆综合利用工作方案): the first
+    non-empty line, or a 关于印发…的通知 line, when it names exactly one year."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    cands = [ln for ln in lines[:3] if re.search(r"方案|计划|规划|意见|要点|通知", ln)]
+    for ln in cands:
+        ys = set(re.findall(r"(?<!\d)(20[0-6]\d)年(?!\d{1,2}月)", ln))
+        if len(ys) == 1 and not _YEAR_RANGE.search(ln):
+            return int(ys.pop())
+    return None
+
+
 def extract(text: str, source: str, year: int | None = None, region: int | None = None,
-            periods: dict[str, int] | None = None, horizon: int | None = None) -> list[Target]:
+            periods: dict[str, int] | None = None, horizon: int | None = None,
+            today: int | None = None) -> list[Target]:
     """Targets in ``text`` (one passage: the main targets, a key task, an annex task).
 
     ``periods``: named periods and the year each ends (a plan's ``named_periods``);
     ``horizon``: the latest year the whole document plans for (default: this passage's),
-    which tells a review of an earlier period (“十三五”期间 in a 十四五 plan) from a target."""
+    which tells a review of an earlier period (“十三五”期间 in a 十四五 plan) from a target;
+    ``today``: the year of the text's own date, for 今年/明年 (default: the date in ``text``)."""
     periods = DEFAULT_PERIODS if periods is None else periods
     horizon = horizon if horizon is not None else horizon_year(text, periods)
+    today = today if today is not None else doc_year(text)
     period_rx = _period_re(tuple(periods))
     found: list[Target] = []
     cur_year = year
+    cur_guess = ""
     history = False
     #: the last target read: its indicator and comparator, and the sentence it is in
     last: dict[str, object] = {}
@@ -332,20 +414,35 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         if digits and horizon is not None and any(int(m.group("y")) < horizon
                                                   for m in _PAST_YEAR.finditer(clause)):
             continue
-        # the year context first: 到2025年 … / “十四五”期间 …
+        # the year context first: 到2025年 … / 2018—2020年 … / “十四五”期间 … / 明年 …
         ym = None
-        for m in _YEAR_RE.finditer(clause) if digits else ():
+        rng = _YEAR_RANGE.search(clause) if digits else None
+        for m in _YEAR_RE.finditer(clause) if digits and not rng else ():
             nxt = clause[m.end():m.end() + 1]
-            if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or m.start() == 0:
+            lead = not clause[:m.start()].strip()
+            if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or lead \
+                    or m.group(0).endswith("前"):
                 ym = m
                 break
         if ym and horizon is not None and int(ym.group(1)) < horizon \
-                and not ym.group(0).startswith(("到", "至")):
+                and not ym.group(0).startswith(("到", "至")) and not ym.group(0).endswith("前"):
+            if not clause[:ym.start()].strip():
+                # 2016年，全国共完成造林…: a clause headed by a year before the text's
+                # horizon reports the past, until the text turns forward again
+                history = True
+                continue
             ym = None  # 2015年，… in a plan to 2025: a past year, not the clause's target year
-        if ym:
-            cur_year = int(ym.group(1))
+        rel = _RELATIVE_YEAR.search(clause) if not (ym or rng) else None
+        if rng:
+            cur_year, cur_guess = int(rng.group(1)), ""
+        elif ym:
+            cur_year, cur_guess = int(ym.group(1)), ""
         elif period_rx and (pm := period_rx.search(clause)):
-            cur_year = int(periods[pm.group(1)])  # as period_year(clause, periods)
+            cur_year, cur_guess = int(periods[pm.group(1)]), ""  # as period_year(clause, periods)
+        elif rel and rel.group(1) in ("本世纪中叶", "21世纪中叶"):
+            cur_year, cur_guess = 2050, ""
+        elif rel and today is not None:
+            cur_year, cur_guess = today + (rel.group(1) == "明年"), "date"
         if not digits:
             continue
         taken: list[tuple[int, int]] = []
@@ -354,10 +451,17 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             return all(y <= p or x >= q for p, q in _taken)
 
         def add(ind: str, val: str, unit: str, cmp: str, s: int, e: int, rule: str,
-                high: str | None = None, inherit: bool = False,
+                high: str | None = None, inherit: bool = False, unit_guess: bool = False,
                 _a: int = a, _clause: str = clause, _year: int | None = cur_year,
+                _guess: str = cur_guess,
                 _sentence: int = sentence, _taken: list[tuple[int, int]] = taken) -> None:
+            if re.search(rf"第{re.escape(val)}(?!\d)", _clause[s:e]):
+                return  # 第99次, 第7位: an ordinal, not an amount
             ind = clean_indicator(ind)
+            if unit == "项" and re.search(r"指标$", ind):
+                return  # 设置重点指标17项: the size of the plan's indicator list
+            if unit == "元" and (per := _PER.search(_clause[max(0, s - 12):e])):
+                unit = f"元/{per.group(1)}"  # 每吨补贴30元: a price per unit split around the number
             if not ind and inherit and last.get("sentence") == _sentence:
                 # a second predicate without its own subject: 下降18%、控制在…; ，到2030年达到…
                 ind = str(last["indicator"])
@@ -376,13 +480,23 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 hv = None  # not a range (a dash between two unrelated numbers)
             found.append(Target(ind, float(val), unit_name(unit), cmp, _year, source,
                                 _clause[s:e].strip("，, "), _a + s, _a + e, rule=rule, region=region,
-                                value_high=hv))
+                                value_high=hv, year_guess=_guess if _year is not None else "",
+                                unit_guess=unit_guess))
             _taken.append((s, e))
             last.update(indicator=ind, comparator=cmp, sentence=_sentence)
 
+        def values_after(pos: int, ind: str, cmp: str, rule: str) -> int:
+            """新开工49个、256万平方米、3.2万户: values after a target with no noun of their own
+            share its subject (and its comparator); returns the end of the list."""
+            while n := _P_VALUE_NEXT.match(clause[pos:]):
+                c2 = _comparator(None, n.group("suf")) if cmp in ("=", ">=", "<=") else cmp
+                add(ind, n.group("val"), n.group("unit"), c2, pos + 1, pos + n.end(), rule)
+                pos += n.end()
+            return pos
+
         for m in _P_BUILD.finditer(clause):
             ind, verb = m.group("ind"), m.group("verb")
-            if re.search(_VERB, ind[-2:]):
+            if re.search(_VERB, ind[-2:]) or re.search(rf"(?:{_VERB})$", ind):
                 continue  # 建设…达到 N: the verb rule reads it better
             if ind.startswith(_LEVEL_BUILD_VERBS):
                 # 改造形成节能量约5000万吨: the verb next to the noun says what the amount is
@@ -402,7 +516,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 cmp = ">=" if suf.startswith("以") else "increase_by"
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "build_verb",
                 m.group("high"))
-            pos = m.end()
+            pos = values_after(m.end(), ind, cmp, "build_verb_values")
             while True:
                 n = _P_LIST_NEXT.match(clause[pos:])
                 if not n or _has_verb(n.group("ind")):
@@ -447,6 +561,14 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                     if not names and last.get("sentence") == sentence and last.get("names"):
                         # 比2010年的a、b分别减少…: the subject is the previous list of the sentence
                         names = list(last["names"])  # type: ignore[call-overload]
+                    if len(names) >= 2 and (not mv or len(vals) < 2):
+                        # A、B分别比2015年下降15%以上: one value for every noun
+                        for name in names:
+                            add(name, m.group("val"), m.group("unit"),
+                                _comparator(m.group("verb"), m.group("suf")), m.start(), m.end(),
+                                "respectively_one", m.group("high"))
+                        last["names"] = names
+                        continue
                     if mv and len(vals) >= 2 and len(names) == len(vals):
                         for i, (name, v) in enumerate(zip(names, vals, strict=True)):
                             unit = v.group("unit") or next(
@@ -454,7 +576,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                             if unit:
                                 add(name, v.group("val"), unit,
                                     _comparator(m.group("verb"), v.group("suf")),
-                                    m.start(), mv.end(), "respectively")
+                                    m.start(), mv.end(), "respectively",
+                                    unit_guess=not v.group("unit") and unit not in ("%", "‰"))
                         last["names"] = names
                         # the sub-targets in brackets stay free for the rules that follow
                         for x in _NOTE.finditer(mv.group(0)):
@@ -470,9 +593,19 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                             f"shared:{m.group('verb')}", m.group("high"))
                     continue
             cmp = _comparator(m.group("verb"), m.group("suf"))
+            parts = [x for x in clean_indicator(_NOTE.sub("", ind)).split("、") if x]
+            if not multi and len(parts) >= 2 and all(
+                    len(x) >= 3 and _MEASURE_END.search(x) and not re.search(r"分别|[均各都]|\d", x)
+                    for x in parts):
+                # 单位GDP用水量、单位工业增加值用水量比2015年降低20%: one value, each noun a measure
+                for x in parts:
+                    add(x, m.group("val"), m.group("unit"), cmp, m.start(), m.end(),
+                        f"shared_list:{m.group('verb')}", m.group("high"))
+                continue
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), f"verb:{m.group('verb')}",
                 m.group("high"), inherit=True)
-            pos = m.end()
+            pos = values_after(m.end(), clean_indicator(ind) or str(last.get("indicator", "")), cmp,
+                               "verb_values")
             while True:
                 # …利用率达到90%、…处理率85%以上: a list continues the verb without repeating it
                 n = _P_LIST_NEXT.match(clause[pos:])
@@ -482,6 +615,11 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                     _comparator(m.group("verb"), n.group("suf")), pos + 1, pos + n.end(),
                     "verb_list", n.group("high"))
                 pos += n.end()
+        for m in _P_COEF.finditer(clause):
+            if not free(m.start("val"), m.end("val")):
+                continue
+            add(m.group("ind"), m.group("val"), "", _comparator(m.group("verb"), m.group("suf")),
+                m.start(), m.end(), "coefficient")
         for m in _P_NOVERB.finditer(clause):
             if not free(m.start("val"), m.end("val")):
                 continue
