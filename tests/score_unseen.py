@@ -258,7 +258,7 @@ def _script(txt: Path) -> str:
     """'traditional' when more than 2% of the text's Han characters change under to_simplified."""
     text = txt.read_text(encoding="utf-8", errors="replace")
     han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    changed = sum(a != b for a, b in zip(text, to_simplified(text)) if "\u4e00" <= a <= "\u9fff")
+    changed = sum(a != b for a, b in zip(text, to_simplified(text), strict=False) if "\u4e00" <= a <= "\u9fff")
     return "traditional" if han and changed / len(han) > 0.02 else "simplified"
 
 

@@ -485,7 +485,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             _taken.append((s, e))
             last.update(indicator=ind, comparator=cmp, sentence=_sentence)
 
-        def values_after(pos: int, ind: str, cmp: str, rule: str) -> int:
+        def values_after(pos: int, ind: str, cmp: str, rule: str, clause: str = clause) -> int:
             """新开工49个、256万平方米、3.2万户: values after a target with no noun of their own
             share its subject (and its comparator); returns the end of the list."""
             while n := _P_VALUE_NEXT.match(clause[pos:]):
