@@ -102,7 +102,7 @@ VERBS: list[tuple[str, str]] = [
     ("不低于", ">="), ("不少于", ">="), ("不低", ">="), ("不高于", "<="), ("不超过", "<="),
     ("超过", ">"), ("高于", ">"), ("大于", ">"), ("低于", "<"), ("小于", "<"),
     ("减少", "reduce_by"), ("减低", "reduce_by"), ("下降", "reduce_by"), ("降低", "reduce_by"),
-    ("压减", "reduce_by"),
+    ("压减", "reduce_by"), ("削减", "reduce_by"), ("消减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
     ("提高", "increase_by"), ("完成", "="), ("为", "="),
     ("≥", ">="), ("≤", "<="), ("＞", ">"), ("＜", "<"),
@@ -113,7 +113,7 @@ _BUILD_VERBS = ("(?:年均增加|新增|新建|建设|建成(?!区)|建立|创�
                 "|形成|实现)")
 #: verbs before the noun that state an amount reached, not a change from a baseline
 #: (完成造林300万亩, 实现节约能源1000万吨标准煤, 形成节能量5000万吨标准煤)
-_LEVEL_BUILD_VERBS = ("完成", "形成", "实现")
+_LEVEL_BUILD_VERBS = ("完成", "形成", "实现", "实施", "推广")
 #: a noun that itself says the amount is a reduction: 减排二氧化碳1.3亿吨
 _REDUCING_NOUN = re.compile(r"^(?:减排|减少|削减|压减|降低)")
 _SUFFIX = r"(?P<suf>以[上卜止]|以下|以内|及以上|左右)?"
@@ -161,7 +161,8 @@ _P_PRE_NEXT = re.compile(
 _P_LIST_NEXT = re.compile(
     rf"^、(?P<ind>[^，。；、\d]{{2,30}}?)(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_UNIT})" + _SUFFIX
 )
-_P_SHARE = re.compile(rf"(?P<val>{_NUM})(?P<unit>%)(?P<suf>以上|以下)的?(?P<ind>[^，。；\d]{{2,30}})")
+_P_SHARE = re.compile(
+    rf"(?<![\d.])(?P<val>{_NUM})(?P<unit>%)(?:(?P<suf>以上|以下)的?|(?P<about>左右)?的)(?P<ind>[^，。；\d]{{2,30}})")
 #: a part of a whole: 自然保护地将占省陆域面积的8%
 _P_PART = re.compile(
     rf"(?P<ind>[^，。；\d]{{2,30}}?)占(?P<whole>[^，。；\d]{{2,20}}?)的(?P<val>{_NUM})(?P<unit>%)" + _SUFFIX
@@ -174,8 +175,9 @@ _P_MULTI_VALUES = re.compile(
     rf"(?:(?:、|和|及|，|,)(?:约)?{_NUM}(?:{_UNIT})?{_EACH_SUF}?{_NOTE_OPT})+"
 )
 _P_ONE_VALUE = re.compile(rf"(?P<val>{_NUM})(?P<unit>{_UNIT})?(?P<suf>{_EACH_SUF})?")
-#: 下降幅度达10% is a reduction; 提高幅度达 an increase
-_AMPLITUDE = re.compile(r"(?P<dir>下降|降低|减少|压减|提高|提升|增长|增加)幅度$")
+#: 下降幅度达10% is a reduction; 提高幅度达 an increase; so are 降幅(目标)为, 降低指标为
+_AMPLITUDE = re.compile(r"(?P<dir>下降|降低|减少|压减|提高|提升|增长|增加|降|增)幅度?(?:目标|指标)?$"
+                        r"|(?P<d2>下降|降低)(?:目标|指标)$")
 #: the measure noun a coordinated list shares (废纸、废钢利用量 → 废纸利用量, 废钢利用量)
 _HEAD = re.compile(
     r"(?:综合)?(?:利用量|利用率|处理率|覆盖率|产量|产值|总量|用量|比重|占比|消耗|排放|[率量])$"
@@ -250,6 +252,12 @@ def clean_indicator(ind: str) -> str:
         ind = ind[ind.rindex("把") + 1:]
     # a heading before the list: 2018—2020年工作目标：…, 主要指标:…
     ind = re.sub(r"^[^：:]*(?:年|目标|任务|指标)[^：:]*[：:]", "", ind)
+    # 国家下达到山西省的“十二五”时期单位生产总值…: the scope and the period before the noun
+    rest = re.sub(r'^.*?[“"]?十[一二三四五六七八九]?五[”"]?(?:时期|期间|末)', "", ind)
+    if len(rest) >= 2:
+        ind = rest
+    # 确定2011年全省…: the year and the scope before the noun
+    ind = re.sub(r"^(?:确定|明确|提出|要求)?(?:19|20)\d\d年(?:全省|全市|全县|全区|全国)", "", ind)
     ind = _LEAD_STRIP.sub("", ind).strip("，,、：:（） ")
     if _BASE_SUBJECT.match(ind):
         return ""
@@ -266,7 +274,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     """Clause spans: split at ，；。 (but not inside a number like 1,000)."""
     out = []
     start = 0
-    for m in re.finditer(r"[，；。;]|,(?!\d{3})|\.(?!\d)", text):
+    for m in re.finditer(r"[，；。;]|,(?!\d{3}(?!\d))|\.(?!\d)", text):
         if m.start() > start:
             out.append((start, m.start()))
         start = m.end()
@@ -280,7 +288,7 @@ def _period_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
     if not names:
         return None
     alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"“?({alt})”?(?:期间|时期|末)")
+    return re.compile(rf"[“\"]?({alt})[”\"]?(?:期间|时期|末|要|将)")
 
 
 def period_year(text: str, periods: dict[str, int] | None = None) -> int | None:
@@ -315,7 +323,8 @@ def horizon_year(text: str, periods: dict[str, int] | None = None) -> int | None
     """The earliest year ``text`` plans for (到2022年, “十四五”末 …): a period that ends
     before it (“十三五”期间 in a plan to 2025) is a review of the past."""
     periods = DEFAULT_PERIODS if periods is None else periods
-    ys = [int(m.group(1)) for m in re.finditer(r"(?<!截)(?:到|至)\s*(20\d\d)\s*年", text)]
+    ys = [int(m.group(1)) for m in re.finditer(r"(?<!截)(?:到|至)\s*(20\d\d)\s*年(?!的)", text)
+          if not re.search(r"从[^，。；]{0,16}$", text[max(0, m.start() - 16):m.start()])]
     rx = _period_re(tuple(periods))
     if rx:
         ys += [int(periods[m.group(1)]) for m in rx.finditer(text)
@@ -419,14 +428,15 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         rng = _YEAR_RANGE.search(clause) if digits else None
         for m in _YEAR_RE.finditer(clause) if digits and not rng else ():
             nxt = clause[m.end():m.end() + 1]
-            lead = not clause[:m.start()].strip()
+            lead = not re.split(r"[：:]", clause[:m.start()])[-1].strip()
+            planned = re.search(r"(?:计划|预计|力争|确保|确定|明确|要求)$", clause[:m.start()])
             if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or lead \
-                    or m.group(0).endswith("前"):
+                    or m.group(0).endswith("前") or planned:
                 ym = m
                 break
         if ym and horizon is not None and int(ym.group(1)) < horizon \
                 and not ym.group(0).startswith(("到", "至")) and not ym.group(0).endswith("前"):
-            if not clause[:ym.start()].strip():
+            if not re.split(r"[：:]", clause[:ym.start()])[-1].strip() and not fwd:
                 # 2016年，全国共完成造林…: a clause headed by a year before the text's
                 # horizon reports the past, until the text turns forward again
                 history = True
@@ -471,7 +481,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             amp = _AMPLITUDE.search(ind)
             if amp and cmp in ("=", ">=", ">"):
                 # 下降幅度达10%: the amount of the change, not a level
-                cmp = "reduce_by" if amp.group("dir") in ("下降", "降低", "减少", "压减") else "increase_by"
+                cmp = ("reduce_by" if (amp.group("dir") or amp.group("d2")) in ("下降", "降低", "减少", "压减", "降")
+                       else "increase_by")
                 ind = ind[:amp.start()].strip() or ind
             if unit in (":1", "：1"):
                 unit = "比值"
@@ -489,7 +500,9 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             """新开工49个、256万平方米、3.2万户: values after a target with no noun of their own
             share its subject (and its comparator); returns the end of the list."""
             while n := _P_VALUE_NEXT.match(clause[pos:]):
-                c2 = _comparator(None, n.group("suf")) if cmp in ("=", ">=", "<=") else cmp
+                suf = n.group("suf") or ""
+                c2 = (">=" if suf.startswith("以上") or suf == "及以上" else "<=" if suf in ("以下", "以内")
+                      else cmp) if cmp in ("=", ">=", "<=") else cmp
                 add(ind, n.group("val"), n.group("unit"), c2, pos + 1, pos + n.end(), rule)
                 pos += n.end()
             return pos
@@ -561,6 +574,19 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                     if not names and last.get("sentence") == sentence and last.get("names"):
                         # 比2010年的a、b分别减少…: the subject is the previous list of the sentence
                         names = list(last["names"])  # type: ignore[call-overload]
+                    span = _YEAR_RANGE.search(text, max(0, a - 200), a + m.start())
+                    if len(names) == 1 and mv and len(vals) >= 2 and span and \
+                            int(span.group(1)) - int(span.group(0)[:4]) + 1 == len(vals):
+                        # 2020-2022年…占比将分别达65%、70%、80%: one value per year of the period
+                        y0 = int(span.group(0)[:4])
+                        for i, v in enumerate(vals):
+                            unit = v.group("unit") or next(
+                                (w.group("unit") for w in vals[i + 1:] if w.group("unit")), None)
+                            if unit:
+                                add(names[0], v.group("val"), unit,
+                                    _comparator(m.group("verb"), v.group("suf")), m.start(), mv.end(),
+                                    "respectively_years", _year=y0 + i)
+                        continue
                     if len(names) >= 2 and (not mv or len(vals) < 2):
                         # A、B分别比2015年下降15%以上: one value for every noun
                         for name in names:
@@ -639,7 +665,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 continue
             who = re.sub(r"^的", "", m.group("ind"))
             ind = f"{who}的比例"
-            cmp = ">=" if m.group("suf") == "以上" else "<="
+            # 75%的园区…, 90%左右的村庄… (no bound): a share reached
+            cmp = {"以上": ">=", "以下": "<="}.get(m.group("suf") or "", "=")
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "share")
         if not taken and cur_year is not None:
             # a verb-less item of a list of targets: 非化石能源占比15%; 其中现代林业产业基地200万亩
