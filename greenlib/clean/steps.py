@@ -234,7 +234,8 @@ def find_targets(w: Work) -> None:
 #: surer than a verb-less list item); lowered for a guessed year or unit, a missing year, an
 #: odd indicator. Rows under REVIEW_BELOW are for the analyst to confirm.
 RULE_CONFIDENCE = {
-    "verb": 0.9, "respectively": 0.9, "respectively_years": 0.75, "shared": 0.85, "respectively_one": 0.85, "shared_list": 0.8,
+    "verb": 0.9, "respectively": 0.9, "respectively_years": 0.75, "shared": 0.85,
+    "respectively_one": 0.85, "shared_list": 0.8,
     "verb_list": 0.85, "build_verb": 0.8, "build_verb_list": 0.8, "build_count": 0.75,
     "build_count_list": 0.75, "coefficient": 0.8, "no_verb": 0.75, "part_of": 0.75, "share": 0.7,
     "list_item": 0.65, "verb_values": 0.7, "build_verb_values": 0.7,

@@ -481,8 +481,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             amp = _AMPLITUDE.search(ind)
             if amp and cmp in ("=", ">=", ">"):
                 # 下降幅度达10%: the amount of the change, not a level
-                cmp = ("reduce_by" if (amp.group("dir") or amp.group("d2")) in ("下降", "降低", "减少", "压减", "降")
-                       else "increase_by")
+                down = amp.group("dir") or amp.group("d2")
+                cmp = "reduce_by" if down in ("下降", "降低", "减少", "压减", "降") else "increase_by"
                 ind = ind[:amp.start()].strip() or ind
             if unit in (":1", "：1"):
                 unit = "比值"
