@@ -10,7 +10,7 @@ Each text goes through ``greenlib.clean.pipeline.clean_document(read_plan(p), pl
 Matching (one expected row ↔ at most one extracted row):
   same unit (both through ``to_simplified``; t ≡ 吨 as in 亿t标准煤), value within 1e-9, ``value_high`` too when the
   expected row has one and the output has that column, equal years when both have one, and
-  ``fuzz.partial_ratio`` of the indicators ≥ 60.
+  ``fuzz.partial_ratio`` of the indicators (case-folded: gdp ≡ GDP) ≥ 60.
 
 Measures, per file and overall:
   recall            expected rows matched / expected rows
@@ -126,7 +126,8 @@ def read_expected(path: Path) -> pd.DataFrame:
 
 
 def _indicator_score(a: str, b: str) -> float:
-    return fuzz.partial_ratio(to_simplified(str(a)), to_simplified(str(b)))
+    """Similarity of two indicators in simplified script, case-folded (单位gdp能耗 ≡ 单位GDP能耗)."""
+    return fuzz.partial_ratio(to_simplified(str(a)).casefold(), to_simplified(str(b)).casefold())
 
 
 def _same_year(a, b) -> bool:

@@ -105,7 +105,7 @@ VERBS: list[tuple[str, str]] = [
     ("压减", "reduce_by"), ("削减", "reduce_by"), ("消减", "reduce_by"),
     ("新增", "increase_by"), ("增加", "increase_by"), ("增长", "increase_by"),
     ("提高", "increase_by"), ("完成", "="), ("为", "="),
-    ("≥", ">="), ("≤", "<="), ("＞", ">"), ("＜", "<"),
+    ("≥", ">="), ("≤", "<="), ("＞", ">"), ("＜", "<"), ("超", ">"),
 ]
 _VERB = "(?:" + "|".join(re.escape(v) for v, _ in VERBS) + ")"
 _VERB_CMP = dict(VERBS)
@@ -150,9 +150,12 @@ _P_BUILD = re.compile(
 )
 #: a count before the noun: 建设50个大宗固废综合利用基地和50个工业资源综合利用基地, 建成3-5个示范区
 _COUNT_UNIT = "(?:个|家|座|处|所|条|项|套|台)"
+#: an area or a length before the noun: 完成5万亩人工造林, 新建12公里绿道 (10平方公里以上的片区
+#: is a scope: its noun starts with 的 and is skipped)
+_SIZE_UNIT = "(?:(?:万)?亩|(?:万)?公顷|平方公里|(?:万)?平方米|公里|千米|(?:万|亿)?株)"
 _P_BUILD_PRE = re.compile(
-    rf"(?P<verb>{_BUILD_VERBS})(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT})(?P<suf>以上|左右)?"
-    rf"(?P<ind>[^，。；、和及\d]{{2,30}})"
+    rf"(?P<verb>{_BUILD_VERBS})(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT}|{_SIZE_UNIT})"
+    rf"(?P<suf>以上|左右)?(?P<ind>[^，。；、和及\d]{{2,30}})"
 )
 _P_PRE_NEXT = re.compile(
     rf"^(?:、|和|及)(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT})(?P<suf>以上|左右)?"
@@ -191,6 +194,8 @@ _DIGIT = re.compile(r"\d")
 _YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:底前|前|底|末)?")
 #: a period heading or range: 2018—2020年, 2018年至2020年, 2006年一2010年, 2020-2022年 → its end year
 _YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年?\s*(?:[—\-–~～一]{1,2}|至|到)\s*(20[0-6]\d)\s*年(?!\d)")
+#: a year after these words is the year planned for: 计划2020年推广…, 确定2011年全省…
+_PLANNED = re.compile(r"(?:计划|预计|力争|确保|确定|明确|要求)$")
 #: a year named relative to the text's own date (今年, 明年); 本世纪中叶 is 2050
 _RELATIVE_YEAR = re.compile(r"(?<![去前])(今年|明年|本世纪中叶|21世纪中叶)")
 #: the text's own date (发布时间:2017/12/21, 2020-04-20, 2017年11月8日)
@@ -377,11 +382,14 @@ def title_year(text: str) -> int | None:
     non-empty line, or a 关于印发…的通知 line, when it names exactly one year."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     cands = [ln for ln in lines[:3] if re.search(r"方案|计划|规划|意见|要点|通知", ln)]
+    # the opening formula: 为切实做好2017年…工作，…特制定本方案
+    head = re.search(r"为[^。]{0,30}?做好[^。\d]{0,3}(20[0-6]\d)年[^。]{0,60}?制[定订][^。]{0,12}"
+                     r"(?:方案|计划)", "\n".join(lines[:12]))
     for ln in cands:
         ys = set(re.findall(r"(?<!\d)(20[0-6]\d)年(?!\d{1,2}月)", ln))
         if len(ys) == 1 and not _YEAR_RANGE.search(ln):
             return int(ys.pop())
-    return None
+    return int(head.group(1)) if head else None
 
 
 def extract(text: str, source: str, year: int | None = None, region: int | None = None,
@@ -429,13 +437,14 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         for m in _YEAR_RE.finditer(clause) if digits and not rng else ():
             nxt = clause[m.end():m.end() + 1]
             lead = not re.split(r"[：:]", clause[:m.start()])[-1].strip()
-            planned = re.search(r"(?:计划|预计|力争|确保|确定|明确|要求)$", clause[:m.start()])
+            planned = _PLANNED.search(clause[:m.start()])
             if nxt in ("", "，", ",") or m.group(0).startswith(("到", "至")) or lead \
                     or m.group(0).endswith("前") or planned:
                 ym = m
                 break
         if ym and horizon is not None and int(ym.group(1)) < horizon \
-                and not ym.group(0).startswith(("到", "至")) and not ym.group(0).endswith("前"):
+                and not ym.group(0).startswith(("到", "至")) and not ym.group(0).endswith("前") \
+                and not _PLANNED.search(clause[:ym.start()]):
             if not re.split(r"[：:]", clause[:ym.start()])[-1].strip() and not fwd:
                 # 2016年，全国共完成造林…: a clause headed by a year before the text's
                 # horizon reports the past, until the text turns forward again
@@ -476,8 +485,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 # a second predicate without its own subject: 下降18%、控制在…; ，到2030年达到…
                 ind = str(last["indicator"])
                 rule += "+subject"
-            if not ind or re.fullmatch(r"[\d.%]+", ind):
-                return
+            if not ind or re.fullmatch(r"[\d.%]+", ind) or re.fullmatch(r"(?:分别|均|各|都|同比|其中)+", ind):
+                return  # no subject: 分别为16%, 同比增长8% (a report's comparison)
             amp = _AMPLITUDE.search(ind)
             if amp and cmp in ("=", ">=", ">"):
                 # 下降幅度达10%: the amount of the change, not a level
@@ -543,9 +552,10 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                     "build_verb_list", n.group("high"))
                 pos += n.end()
         for m in _P_BUILD_PRE.finditer(clause):
-            if not free(m.start("val"), m.end("val")):
-                continue
-            cmp = ">=" if m.group("suf") == "以上" else "increase_by"
+            if not free(m.start("val"), m.end("val")) or m.group("ind").startswith("的"):
+                continue  # 建设10万平方米以上的商场: the number sets a scope
+            cmp = (">=" if m.group("suf") == "以上" else "=" if m.group("verb") in _LEVEL_BUILD_VERBS
+                   else "increase_by")
             add(m.group("ind"), m.group("val"), m.group("unit"), cmp, m.start(), m.end(),
                 "build_count", m.group("high"))
             pos = m.end()
