@@ -17,9 +17,9 @@ from .work import Work, __version__
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name",
               "text_doubt", "text_doubtful", "part_name"]
-#: the last two (confidence, rule) stay at the end: what made each row and how sure it is
-TARGET_EXTRA = ["sources", "body_task", "raw_start", "raw_end", "value_high", "unit_normalised",
-                "year_guessed", "unit_guessed", "confidence", "rule"]
+#: the review columns (… confidence, rule) stay at the end: what made each row and how sure it is
+TARGET_EXTRA = ["sources", "body_task", "raw_start", "raw_end", "value_high",
+                *contract.TARGET_REVIEW_COLUMNS]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
 
