@@ -589,3 +589,12 @@ def test_unseen4_scores() -> None:
     for level, g in rep["by_level"].items():
         if g["expected"] >= 20:
             assert g["recall_comparator"] >= 0.85, (level, g["recall_comparator"])
+
+
+def test_roc_years_and_amounts_in_chinese_numerals() -> None:
+    text = normalize("合成縣計畫至民國一一九年累積減碳十二·五萬噸，每年新增志工兩千人，"
+                     "至一一九年，綠色商店將達一千二百家；實現一個目標。").text
+    assert "2030年" in text and "12.5万吨" in text and "2000人" in text and "1200家" in text
+    assert "一个目标" in text  # a numeral without 十/百/千 stays words
+    got = rows(text)
+    assert ("绿色商店", 1200.0, "家", "=", 2030) in got
