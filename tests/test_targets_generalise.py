@@ -598,3 +598,9 @@ def test_roc_years_and_amounts_in_chinese_numerals() -> None:
     assert "一个目标" in text  # a numeral without 十/百/千 stays words
     got = rows(text)
     assert ("绿色商店", 1200.0, "家", "=", 2030) in got
+
+
+def test_a_sentence_reporting_work_done_gives_no_target() -> None:
+    text = ("日前，省里通报了全省节能情况，我县去年单位增加值能耗降低6.2%，圆满完成了下达的下降4%的任务。"
+            "到2025年，单位增加值能耗下降15%。")
+    assert rows(text) == [("单位增加值能耗", 15.0, "%", "reduce_by", 2025)]

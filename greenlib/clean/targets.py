@@ -318,6 +318,8 @@ _RETRO = re.compile(
 _FORWARD = re.compile(
     r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]|"
     r"(?<![去前])(?:今年|明年)(?!以来)|计划(?=完成|实施|新增|建设|推广|改造|投资|造林)")
+#: a sentence that reports work done (通报了…，…圆满完成了…) states results, not targets
+_DONE = re.compile(r"(?:圆满|超额)完成了|通报了")
 #: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
 _PAST_YEAR = re.compile(
     r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
@@ -412,6 +414,9 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
     #: the last target read: its indicator and comparator, and the sentence it is in
     last: dict[str, object] = {}
     sentence, counted = 0, 0  # sentences before the clause, counted incrementally (linear)
+    # sentences that report work done and do not turn forward: their numbers are results
+    done_spans = [(m.start(), m.end()) for m in re.finditer(r"[^。\n]+", text)
+            if _DONE.search(m.group(0)) and not _FORWARD.search(m.group(0))]
     for a, b in _clauses(text):
         clause = text[a:b]
         if a > counted:
@@ -424,7 +429,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             history = True
         elif fwd:
             history = False
-        if history:
+        if history or any(p <= a < q for p, q in done_spans):
             continue
         # a year and every rule below read a number (most clauses have none)
         digits = _DIGIT.search(clause) is not None
