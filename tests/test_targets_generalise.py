@@ -260,8 +260,8 @@ def test_unseen2_scores() -> None:
 
 def test_unseen3_scores() -> None:
     o = _score(HERE / "fixtures" / "unseen3")
-    assert o["recall"] >= 0.90
-    assert o["recall_comparator"] >= 0.88
+    assert o["recall"] >= 0.96
+    assert o["recall_comparator"] >= 0.95
     assert o["precision"] >= 0.98
     assert o["magnitude_errors"] == 0
     assert o["refused"] == []
@@ -547,6 +547,8 @@ def test_comparators_of_ceilings_floors_and_strict_bounds() -> None:
         "据统计，2021年全县秸秆产生量约52万吨，综合利用率达到90%。",
         # a plan to 2025 opening with the year before: a report of it
         "2019年，全市新建公园12个，建成绿道40公里。到2025年，新建公园30个。",
+        # a figure for months of the year is progress reported
+        "全县资源回收率至2023年1-10月份，回收率为55%。",
         # site chrome: page counters, ordinals, the size of the indicator list
         "浏览次数：544 发布日期：2023-05-06\n经市政府第12次常务会议审议通过，规划设置重点指标17项。",
     ],
@@ -582,13 +584,13 @@ def test_unseen4_scores() -> None:
         sys.path.remove(str(HERE))
     rep = score_folder(folder)
     o = rep["overall"]
-    assert o["recall_comparator"] >= 0.92
-    assert o["precision"] >= 0.92
+    assert o["recall_comparator"] >= 0.95
+    assert o["precision"] >= 0.96
     assert o["magnitude_errors"] == 0
     assert o["refused"] == []
     for level, g in rep["by_level"].items():
-        if g["expected"] >= 20:
-            assert g["recall_comparator"] >= 0.85, (level, g["recall_comparator"])
+        if g["expected"] >= 20:  # county, city, province, national
+            assert g["recall_comparator"] >= 0.90, (level, g["recall_comparator"])
 
 
 def test_roc_years_and_amounts_in_chinese_numerals() -> None:
@@ -604,3 +606,14 @@ def test_a_sentence_reporting_work_done_gives_no_target() -> None:
     text = ("日前，省里通报了全省节能情况，我县去年单位增加值能耗降低6.2%，圆满完成了下达的下降4%的任务。"
             "到2025年，单位增加值能耗下降15%。")
     assert rows(text) == [("单位增加值能耗", 15.0, "%", "reduce_by", 2025)]
+
+
+def test_a_time_span_is_not_a_subject() -> None:
+    got = rows("到2025年，全区年均下降率要求达到4.5%，5年内下降幅度要达到20%。")
+    assert [g[0] for g in got] == ["年均下降率要求"]
+
+
+def test_one_count_in_a_chinese_numeral_after_a_build_verb() -> None:
+    assert rows("到2024年底，各街道至少建成一个垃圾分类示范小区，新建两个口袋公园。") == [
+        ("垃圾分类示范小区", 1.0, "个", ">=", 2024), ("口袋公园", 2.0, "个", "increase_by", 2024)]
+    assert rows("到2024年，力争实现一个翻番、两个突破。") == []  # slogans, not counts

@@ -237,7 +237,8 @@ RULE_CONFIDENCE = {
     "verb": 0.9, "respectively": 0.9, "respectively_years": 0.75, "shared": 0.85,
     "respectively_one": 0.85, "shared_list": 0.8,
     "verb_list": 0.85, "build_verb": 0.8, "build_verb_list": 0.8, "build_count": 0.75,
-    "build_count_list": 0.75, "coefficient": 0.8, "no_verb": 0.75, "part_of": 0.75, "share": 0.7,
+    "build_count_list": 0.75, "build_count_cn": 0.65, "coefficient": 0.8, "no_verb": 0.75,
+    "part_of": 0.75, "share": 0.7,
     "list_item": 0.65, "verb_values": 0.7, "build_verb_values": 0.7,
 }
 REVIEW_BELOW = 0.7

@@ -153,6 +153,14 @@ _COUNT_UNIT = "(?:个|家|座|处|所|条|项|套|台)"
 #: an area or a length before the noun: 完成5万亩人工造林, 新建12公里绿道 (10平方公里以上的片区
 #: is a scope: its noun starts with 的 and is skipped)
 _SIZE_UNIT = "(?:(?:万)?亩|(?:万)?公顷|平方公里|(?:万)?平方米|公里|千米|(?:万|亿)?株)"
+#: one count in a Chinese numeral after a build verb: 各区至少建成一个示范片区 (实现一个翻番 is not
+#: a count: 实现/形成 are left out)
+_CN_ONE = {"一": "1", "两": "2", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+           "八": "8", "九": "9"}
+_P_BUILD_ONE = re.compile(
+    r"(?P<pre>至少)?(?:基本)?(?P<verb>建成|建设|新建|创建|打造|培育|新增|改造)(?P<val>[一两二三四五六七八九])"
+    rf"(?P<unit>{_COUNT_UNIT})(?P<ind>[^，。；、和及\d]{{2,30}})"
+)
 _P_BUILD_PRE = re.compile(
     rf"(?P<verb>{_BUILD_VERBS})(?:约)?(?P<val>{_NUM}){_RANGE}(?P<unit>{_COUNT_UNIT}|{_SIZE_UNIT})"
     rf"(?P<suf>以上|左右)?(?P<ind>[^，。；、和及\d]{{2,30}})"
@@ -312,7 +320,9 @@ _RETRO = re.compile(
     # progress already made and reviews (issue 18): 截至目前/截至9月/截至去年底, 目前, 据统计,
     # 基本情况, 工作回顾, 一年来, 近3年
     r"截至(?:目前|今年|去年|上年|年底|\d{1,2}月)|(?<![在从按照])目前|据统计|基本情况|工作回顾|一年来|"
-    r"过去一年|近[一二三四五六七八九十\d]+年(?!内)"
+    r"过去一年|近[一二三四五六七八九十\d]+年(?!内)|"
+    # a figure to a month or for months of the year (至109年1-10月份, 1—9月): progress reported
+    r"(?<!\d)\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月份?"
 )
 #: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
 _FORWARD = re.compile(
@@ -432,7 +442,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         if history or any(p <= a < q for p, q in done_spans):
             continue
         # a year and every rule below read a number (most clauses have none)
-        digits = _DIGIT.search(clause) is not None
+        digits = _DIGIT.search(clause) is not None or _P_BUILD_ONE.search(clause) is not None
         if digits and horizon is not None and any(int(m.group("y")) < horizon
                                                   for m in _PAST_YEAR.finditer(clause)):
             continue
@@ -490,14 +500,17 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 # a second predicate without its own subject: 下降18%、控制在…; ，到2030年达到…
                 ind = str(last["indicator"])
                 rule += "+subject"
-            if not ind or re.fullmatch(r"[\d.%]+", ind) or re.fullmatch(r"(?:分别|均|各|都|同比|其中)+", ind):
-                return  # no subject: 分别为16%, 同比增长8% (a report's comparison)
+            if not ind or re.fullmatch(r"[\d.%]+|\d+年(?:内|间|来)", ind) \
+                    or re.fullmatch(r"(?:分别|均|各|都|同比|其中)+", ind):
+                return  # no subject: 分别为16%, 同比增长8% (a report's comparison), 5年内 (a span)
             amp = _AMPLITUDE.search(ind)
             if amp and cmp in ("=", ">=", ">"):
                 # 下降幅度达10%: the amount of the change, not a level
                 down = amp.group("dir") or amp.group("d2")
                 cmp = "reduce_by" if down in ("下降", "降低", "减少", "压减", "降") else "increase_by"
                 ind = ind[:amp.start()].strip() or ind
+                if re.fullmatch(r"\d+年(?:内|间|来)", ind):
+                    return  # 5年内下降幅度达到21%: a span, not a subject (the sentence named it)
             if unit in (":1", "：1"):
                 unit = "比值"
             hv = float(high) if high is not None else None
@@ -559,8 +572,8 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
         for m in _P_BUILD_PRE.finditer(clause):
             if not free(m.start("val"), m.end("val")) or m.group("ind").startswith("的"):
                 continue  # 建设10万平方米以上的商场: the number sets a scope
-            cmp = (">=" if m.group("suf") == "以上" else "=" if m.group("verb") in _LEVEL_BUILD_VERBS
-                   else "increase_by")
+            cmp = (">=" if m.group("suf") == "以上" or re.search(r"至少(?:基本)?$", clause[:m.start()])
+                   else "=" if m.group("verb") in _LEVEL_BUILD_VERBS else "increase_by")
             add(m.group("ind"), m.group("val"), m.group("unit"), cmp, m.start(), m.end(),
                 "build_count", m.group("high"))
             pos = m.end()
@@ -569,6 +582,10 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
                 add(n.group("ind"), n.group("val"), n.group("unit"), cmp2, pos, pos + n.end(),
                     "build_count_list", n.group("high"))
                 pos += n.end()
+        for m in _P_BUILD_ONE.finditer(clause):
+            if free(m.start("val"), m.end("val")) and not m.group("ind").startswith("的"):
+                add(m.group("ind"), _CN_ONE[m.group("val")], m.group("unit"),
+                    ">=" if m.group("pre") else "increase_by", m.start(), m.end(), "build_count_cn")
         for m in _P_VERB.finditer(clause):
             if not free(m.start("val"), m.end("val")):
                 continue
