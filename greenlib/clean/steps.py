@@ -241,7 +241,7 @@ RULE_CONFIDENCE = {
     "part_of": 0.75, "share": 0.7,
     "list_item": 0.65, "verb_values": 0.7, "build_verb_values": 0.7,
 }
-REVIEW_BELOW = 0.7
+REVIEW_BELOW = 0.8
 
 
 def confidence(t: tg.Target) -> float:
