@@ -265,7 +265,7 @@ def clean_indicator(ind: str) -> str:
         ind = ind[ind.rindex("把") + 1:]
     # a heading before the list: 2018—2020年工作目标：…, 主要指标:…
     ind = re.sub(r"^[^：:]*(?:年|目标|任务|指标)[^：:]*[：:]", "", ind)
-    # 国家下达到山西省的“十二五”时期单位生产总值…: the scope and the period before the noun
+    # 国家下达到某省的“十二五”时期单位生产总值…: the scope and the period before the noun
     rest = re.sub(r'^.*?[“"]?十[一二三四五六七八九]?五[”"]?(?:时期|期间|末)', "", ind)
     if len(rest) >= 2:
         ind = rest
