@@ -49,7 +49,7 @@ MAGNITUDES = ["万亿", "亿", "万"]
 UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
 UNITS.sort(key=len, reverse=True)
 # 吨 written t (50亿t标准煤): only with a magnitude or before 标准煤, where it is clearly the unit
-_T_UNIT = r"(?:(?:万亿|亿|万)t(?:标准煤)?|t标准煤)(?![A-Za-z])"
+_T_UNIT = r"(?:(?:万亿|亿|万)?t(?:标准煤)?)(?![A-Za-z])"
 #: a rate keeps its base (万吨/年, 立方米/日, 立方米/亩, 吨标准煤/万元, 克标准煤/千瓦时)
 _RATE = r"(?:/(?:年|日|天|亩|公顷|人|户|万元|千瓦时|kWh|吨|升|平方米|立方米))?"
 #: 亿方/万方 (cubic metres) only with a magnitude and not the start of 方案/方面/方式
@@ -420,6 +420,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
     found: list[Target] = []
     cur_year = year
     cur_guess = ""
+    qizhong = False  # the previous clause was only 其中 (其中，社区公园8公顷)
     history = False
     #: the last target read: its indicator and comparator, and the sentence it is in
     last: dict[str, object] = {}
@@ -429,6 +430,7 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             if _DONE.search(m.group(0)) and not _FORWARD.search(m.group(0))]
     for a, b in _clauses(text):
         clause = text[a:b]
+        after_qizhong, qizhong = qizhong, clause.strip() == "其中"
         if a > counted:
             sentence += text.count("。", counted, a) + text.count("\n", counted, a)
             counted = a
@@ -701,15 +703,21 @@ def extract(text: str, source: str, year: int | None = None, region: int | None 
             cmp = {"以上": ">=", "以下": "<="}.get(m.group("suf") or "", "=")
             add(ind, m.group("val"), m.group("unit"), cmp, m.start(), m.end(), "share")
         if not taken and cur_year is not None:
-            # a verb-less item of a list of targets: 非化石能源占比15%; 其中现代林业产业基地200万亩
+            # verb-less items of a list of targets: 非化石能源占比15%; 其中现代林业产业基地200万亩;
+            # 其中人工造林3万亩、封山育林2万亩 (each item; 其中 may stand in its own clause)
             core = clause.strip()
             off = clause.find(core[:1]) if core else 0
-            bm = _P_BARE.match(core)
-            if bm and not _has_verb(bm.group("ind")):
-                sub = core.startswith("其中") and last.get("sentence") == sentence
-                cmp = str(last["comparator"]) if sub else _comparator(None, bm.group("suf"))
-                add(bm.group("ind"), bm.group("val"), bm.group("unit"), cmp, off, off + bm.end(),
-                    "list_item", bm.group("high"))
+            sub = (core.startswith("其中") or after_qizhong) and last.get("sentence") == sentence
+            pos = 0
+            for part in core.split("、") if sub else [core]:
+                bm = _P_BARE.match(part)
+                if bm and not _has_verb(bm.group("ind")):
+                    cmp = str(last["comparator"]) if sub else _comparator(None, bm.group("suf"))
+                    if _REDUCING_NOUN.match(clean_indicator(bm.group("ind"))):
+                        cmp = "reduce_by"  # 减排二氧化碳1.2万吨: an amount of reduction
+                    add(bm.group("ind"), bm.group("val"), bm.group("unit"), cmp, off + pos,
+                        off + pos + bm.end(), "list_item", bm.group("high"))
+                pos += len(part) + 1
     found.sort(key=lambda t: t.start)
     return found
 
