@@ -626,3 +626,10 @@ def test_verbless_items_after_qizhong_and_the_tonne_symbol() -> None:
         "社区公园", 8.0, "公顷", "increase_by", 2025)
     assert rows("到2025年，垃圾处理能力达到500t/日，减排二氧化碳1.2万t。") == [
         ("垃圾处理能力", 500.0, "吨/日", "=", 2025), ("减排二氧化碳", 1.2, "万吨", "reduce_by", 2025)]
+
+
+def test_a_repeated_copy_gives_one_row(tmp_path: Path) -> None:
+    res = _clean(tmp_path, "repeat", "合成测试文本。某区垃圾分类实施方案\n到2025年，生活垃圾回收利用率达到40%以上。\n"
+                 "一、工作目标\n到2025年，生活垃圾回收利用率达到40%以上，厨余垃圾分类覆盖率达到100%。")
+    t = res.tables["targets.csv"]
+    assert sorted(t["value"]) == [40.0, 100.0]

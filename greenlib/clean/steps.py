@@ -300,8 +300,12 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
     for t in sorted(found, key=lambda x: _SOURCE_RANK[x.source]):
         bucket = buckets.setdefault((t.unit, round(float(t.value), 6)), [])
         for o in bucket:
-            if tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
-                                         and o.task_ids != t.task_ids)):
+            # a copy of the same words (a headline repeating the body) is one row too
+            copy = (o.source == t.source and o.quote == t.quote and o.indicator == t.indicator
+                    and o.comparator == t.comparator and o.year == t.year
+                    and o.value_high == t.value_high and o.task_ids == t.task_ids)
+            if copy or (tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
+                                                  and o.task_ids != t.task_ids))):
                 o.task_ids = sorted(set(o.task_ids) | set(t.task_ids))
                 o.sources = list(dict.fromkeys([*(o.sources or [o.source]), t.source]))
                 if o.year is None:
