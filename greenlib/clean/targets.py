@@ -22,72 +22,37 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .. import config
 from .ingest import match_key
-
-DEFAULT_PERIODS: dict[str, int] = dict(config.DEFAULTS["named_periods"])
-
-UNITS = [
-    "微克/立方米", "万吨标准煤", "吨标准煤", "万千瓦时", "亿千瓦时", "万平方米", "平方米",
-    "万立方米", "立方米", "万千瓦", "千瓦", "兆瓦", "亿元", "万元", "万吨", "万亩", "公顷",
-    "公里", "千米", "万辆", "万人", "万户", "万个", "万座", "万套", "万家", "个百分点", "百分点", "公吨",
-    "%", "‰", "天", "个", "处", "家", "座", "亩",
-    "吨", "辆", "项", "条", "所", "户", "人", "台", "套", "次", "元",
-    # energy is not power: 1200千瓦时 is kWh, not kW (issue 18)
-    "千瓦时", "兆瓦时", "兆瓦", "吨标煤", "万吨标煤", "亿吨标煤", "克标准煤", "千克标准煤",
-    "毫克/升", "毫克/立方米", "平方公里", "万株", "株",
-]
-#: Latin and mixed units (kWh, MW, 万kW, km): kept as written, only where no letter follows
-LATIN_UNITS = ["kWh", "MWh", "GWh", "kW", "MW", "GW", "km", "CO2e", "tCO2e", "tCO2"]
-#: Units that take a magnitude (万, 亿, 万亿): 亿吨标准煤, 万亿元, 亿千瓦, 万株, 万公顷 …
-MAGNITUDE_BASES = ["吨标准煤", "公吨", "吨", "千瓦时", "千瓦", "立方米", "平方米", "元", "亩", "公顷", "株",
-                   "人次", "人", "户", "辆", "个", "座", "套", "家", "公里", "千米", "标准煤", "台",
-                   "吨标煤", "吨CO2e"]
-MAGNITUDES = ["万亿", "亿", "万"]
-UNITS += [p + b for p in MAGNITUDES for b in MAGNITUDE_BASES if p + b not in UNITS]
-UNITS.sort(key=len, reverse=True)
-# 吨 written t (50亿t标准煤): only with a magnitude or before 标准煤, where it is clearly the unit
-_T_UNIT = r"(?:(?:万亿|亿|万)?t(?:标准煤)?)(?![A-Za-z])"
-#: a rate keeps its base (万吨/年, 立方米/日, 立方米/亩, 吨标准煤/万元, 克标准煤/千瓦时)
-_RATE = r"(?:/(?:年|日|天|亩|公顷|人|户|万元|千瓦时|kWh|吨|升|平方米|立方米))?"
-#: 亿方/万方 (cubic metres) only with a magnitude and not the start of 方案/方面/方式
-_FANG = r"(?:万亿|亿|万)方(?![案面式法向针])"
-_LATIN = r"(?:万亿|亿|万)?(?:" + "|".join(re.escape(u) for u in sorted(LATIN_UNITS, key=len, reverse=True)) \
-    + r")(?![A-Za-z])"
-_UNIT = ("(?:(?:" + "|".join(re.escape(u) for u in UNITS) + "|" + _T_UNIT + "|" + _FANG + "|" + _LATIN + ")"
-         + _RATE + ")")
-_NUM = r"\d+(?:\.\d+)?"
-#: a range 60%~65%, 3-5个: the low end is the value, the high end ``value_high``
-_RANGE = rf"(?:%?\s*[~～\-－—至]\s*(?P<high>{_NUM}))?"
-
-
-def unit_name(unit: str) -> str:
-    """The unit as the tables write it: 吨 for t (亿t标准煤 → 亿吨标准煤)."""
-    if re.search(r"[A-Za-z]{2}", unit):
-        return unit  # a Latin unit (kWh, MW, tCO2e) is kept as written
-    return re.sub(r"t(?=标准煤|$|/)", "吨", unit)
-
-
-#: one spelling per quantity, for comparing and summing (the table keeps the unit as written)
-_NORMAL_UNITS = [("kWh", "千瓦时"), ("MWh", "兆瓦时"), ("GWh", "吉瓦时"), ("kW", "千瓦"), ("MW", "兆瓦"),
-                 ("GW", "吉瓦"), ("km", "公里"), ("千米", "公里"), ("吨标煤", "吨标准煤"), ("公吨", "吨"),
-                 ("tCO2e", "吨二氧化碳当量"), ("tCO2", "吨二氧化碳"), ("CO2e", "二氧化碳当量"),
-                 ("方", "立方米")]
-
-
-def normalise_unit(unit: str) -> str:
-    """The normalised spelling of ``unit`` (kWh → 千瓦时, 万kW → 万千瓦, 吨标煤/万元 → 吨标准煤/万元,
-    亿方 → 亿立方米); the magnitude (万, 亿) is kept, so no quantity turns into another."""
-    out = unit or ""
-    for a, b in _NORMAL_UNITS:
-        if a == "方":
-            out = re.sub(r"(?<=[万亿])方$", b, out)
-        else:
-            out = re.sub(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", b, out)
-    return out
-
+from .target_units import (  # noqa: F401  (re-exported: the units are part of this module's API)
+    _NUM,
+    _RANGE,
+    _UNIT,
+    LATIN_UNITS,
+    MAGNITUDE_BASES,
+    MAGNITUDES,
+    UNITS,
+    normalise_unit,
+    unit_name,
+)
+from .target_years import (  # noqa: F401  (re-exported)
+    _DOC_DATE,
+    _DONE,
+    _FORWARD,
+    _PAST_YEAR,
+    _PLANNED,
+    _RELATIVE_YEAR,
+    _RETRO,
+    _YEAR_RANGE,
+    _YEAR_RE,
+    DEFAULT_PERIODS,
+    _is_retro,
+    _period_re,
+    doc_year,
+    horizon_year,
+    period_year,
+    title_year,
+)
 
 # verb → comparator (without a 以上/以下 suffix); longest first
 VERBS: list[tuple[str, str]] = [
@@ -198,16 +163,6 @@ _MEASURE_END = re.compile(r"(?:耗|排放|强度|浓度|面积|容量|规模|产
 _LIST_SEP = re.compile(r"和|、|与|及(?!以[上下])")
 
 _DIGIT = re.compile(r"\d")
-#: a year that can head a clause (到2025年, 2015年，…); plans of the 十一五/十二五 period count too
-_YEAR_RE = re.compile(r"(?:到|至|在|于)?(20[0-6]\d)年(?:底前|前|底|末)?")
-#: a period heading or range: 2018—2020年, 2018年至2020年, 2006年一2010年, 2020-2022年 → its end year
-_YEAR_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年?\s*(?:[—\-–~～一]{1,2}|至|到)\s*(20[0-6]\d)\s*年(?!\d)")
-#: a year after these words is the year planned for: 计划2020年推广…, 确定2011年全省…
-_PLANNED = re.compile(r"(?:计划|预计|力争|确保|确定|明确|要求)$")
-#: a year named relative to the text's own date (今年, 明年); 本世纪中叶 is 2050
-_RELATIVE_YEAR = re.compile(r"(?<![去前])(今年|明年|本世纪中叶|21世纪中叶)")
-#: the text's own date (发布时间:2017/12/21, 2020-04-20, 2017年11月8日)
-_DOC_DATE = re.compile(r"(?<!\d)(20[0-6]\d)(?:[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)|年\d{1,2}月\d{1,2}日)")
 _LEAD_STRIP = re.compile(
     r"^(?:(?:到|至)?20[0-6]\d年(?:前|底|末)?|“?十[一二三四五六七八九]?五”?(?:期间|时期|末)|力争|确保|全区|全市|全县|"
     r"基本|累计|其中|同时|并|且|使|将|实现|持续|逐步|进一步|以上|，|,|\s)+"
@@ -296,68 +251,6 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=16)
-def _period_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not names:
-        return None
-    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"[“\"]?({alt})[”\"]?(?:期间|时期|末|要|将)")
-
-
-def period_year(text: str, periods: dict[str, int] | None = None) -> int | None:
-    """The year a named period in ``text`` ends (“十四五”期间 → 2025), from ``periods``
-    (default: the library's :data:`greenlib.config.DEFAULTS` named periods)."""
-    periods = DEFAULT_PERIODS if periods is None else periods
-    rx = _period_re(tuple(periods))
-    m = rx.search(text) if rx else None
-    return int(periods[m.group(1)]) if m else None
-
-
-#: a review of an earlier period: “十三五”期间/以来, 过去五年, 近年来, 截至2020年
-_RETRO = re.compile(
-    r"“?(?P<period>十[一二三四五六七八九]?五)”?(?P<how>期间|时期|以来)|过去[一二三四五六七八九十\d]+年|"
-    r"近[一二三四五六七八九十\d]*年来|截至20\d\d年|"
-    # progress already made and reviews (issue 18): 截至目前/截至9月/截至去年底, 目前, 据统计,
-    # 基本情况, 工作回顾, 一年来, 近3年
-    r"截至(?:目前|今年|去年|上年|年底|\d{1,2}月)|(?<![在从按照])目前|据统计|基本情况|工作回顾|一年来|"
-    r"过去一年|近[一二三四五六七八九十\d]+年(?!内)|"
-    # a figure to a month or for months of the year (至109年1-10月份, 1—9月): progress reported
-    r"(?<!\d)\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月份?"
-)
-#: words that turn a text back to what is planned: 到2025年, 2025年底前, 今后, 面向“十四五”
-_FORWARD = re.compile(
-    r"(?<!截)(?:到|至)\s*20\d\d\s*年|20\d\d年(?:底)?前|今后|未来|面向|展望|力争|规划期|目标[是为]|"
-    r"(?<![去前])(?:今年|明年)(?!以来)|计划(?=完成|实施|新增|建设|推广|改造|投资|造林)")
-#: a sentence that reports work done (通报了…，…圆满完成了…) states results, not targets
-_DONE = re.compile(r"(?:圆满|超额)完成了|通报了")
-#: a past point in time in a clause that reports it done: 2020年…已…, 2020年…提高了…
-_PAST_YEAR = re.compile(
-    r"(?<![到至比较于与])(?P<y>20\d\d)年(?!底?前|末|底)(?=[^，。；]*(?:已|(?<!为)了(?!解)))"
-)
-
-
-def horizon_year(text: str, periods: dict[str, int] | None = None) -> int | None:
-    """The earliest year ``text`` plans for (到2022年, “十四五”末 …): a period that ends
-    before it (“十三五”期间 in a plan to 2025) is a review of the past."""
-    periods = DEFAULT_PERIODS if periods is None else periods
-    ys = [int(m.group(1)) for m in re.finditer(r"(?<!截)(?:到|至)\s*(20\d\d)\s*年(?!的)", text)
-          if not re.search(r"从[^，。；]{0,16}$", text[max(0, m.start() - 16):m.start()])]
-    rx = _period_re(tuple(periods))
-    if rx:
-        ys += [int(periods[m.group(1)]) for m in rx.finditer(text)
-               if re.match(r"(?:到|至)", text[max(0, m.start() - 1):m.start()])]
-    return min(ys) if ys else None
-
-
-def _is_retro(m: re.Match[str], periods: dict[str, int], horizon: int | None) -> bool:
-    if not m.group("period"):
-        return True
-    if m.group("how") == "以来":
-        return True
-    y = periods.get(m.group("period"))
-    return y is not None and horizon is not None and y < horizon
-
-
 def _with_head(names: list[str]) -> list[str]:
     """Coordinated nouns share the last one's measure noun: 废纸、废钢利用量 → 废纸利用量,
     废钢利用量. Parallel conjuncts (废塑料、废橡胶回收量) give the head as the last one's
@@ -381,27 +274,6 @@ def _with_head(names: list[str]) -> list[str]:
 
 def _has_verb(text: str) -> bool:
     return bool(re.search(_VERB, text) or re.search(_BUILD_VERBS, text))
-
-
-def doc_year(text: str) -> int | None:
-    """The year of the text's own date (发布时间:2017/12/21, 2017年11月8日), the first one given."""
-    m = _DOC_DATE.search(text)
-    return int(m.group(1)) if m else None
-
-
-def title_year(text: str) -> int | None:
-    """The one year a plan's title names (关于印发××县2021年秸秆综合利用工作方案): the first
-    non-empty line, or a 关于印发…的通知 line, when it names exactly one year."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    cands = [ln for ln in lines[:3] if re.search(r"方案|计划|规划|意见|要点|通知", ln)]
-    # the opening formula: 为切实做好2017年…工作，…特制定本方案
-    head = re.search(r"为[^。]{0,30}?做好[^。\d]{0,3}(20[0-6]\d)年[^。]{0,60}?制[定订][^。]{0,12}"
-                     r"(?:方案|计划)", "\n".join(lines[:12]))
-    for ln in cands:
-        ys = set(re.findall(r"(?<!\d)(20[0-6]\d)年(?!\d{1,2}月)", ln))
-        if len(ys) == 1 and not _YEAR_RANGE.search(ln):
-            return int(ys.pop())
-    return int(head.group(1)) if head else None
 
 
 def extract(text: str, source: str, year: int | None = None, region: int | None = None,
