@@ -168,7 +168,8 @@ def _magnitude_error(w: pd.Series, g: pd.Series) -> int | None:
 
 
 def _row(r: pd.Series) -> dict:
-    keys = ["indicator", "value", "unit", "comparator", "year", "value_high", "source", "quote"]
+    keys = ["indicator", "value", "unit", "comparator", "year", "value_high", "source", "quote",
+            "confidence", "rule"]
     out = {}
     for k in keys:
         if k in r.index:
@@ -349,7 +350,8 @@ def format_misses(report: dict) -> str:
                        f"want {m['expected']['comparator']} got {m['got']['comparator']}")
         for g in f["false_positives"]:
             out.append(f"FP   {f['name']}: {g['indicator']} {g['value']} {g['unit']} {g['comparator']} "
-                       f"{g['year']} «{str(g.get('quote', ''))[:60]}»")
+                       f"{g['year']} «{str(g.get('quote', ''))[:60]}» [{g.get('rule', '')} "
+                       f"{g.get('confidence', '')}]")
         for m in f["magnitude_errors"]:
             out.append(f"MAG  {f['name']}: want {m['expected']['value']} {m['expected']['unit']} got "
                        f"{m['got']['value']} {m['got']['unit']} (10^{m['factor_pow10']})")
