@@ -33,7 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "period": None,
     "base_year": 2020,        # the 14th five-year period is measured from 2020 figures
     # Five-year periods by their usual names → the year they end (national calendar).
-    "named_periods": {"十三五": 2020, "十四五": 2025, "十五五": 2030},
+    "named_periods": {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025,
+                      "十五五": 2030},
     "vision_year": None,
     "as_of": None,            # None: today
     "parent": None,

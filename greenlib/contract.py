@@ -72,6 +72,10 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASK_HISTORY: ["task_id", "round", "as_of", "status", "light", "reported_by"],
     TARGET_HISTORY: ["target_id", "round", "as_of", "status", "light", "reported_by"],
 }
+#: The last columns of targets.csv (after the required ones and the clean stage's other extras):
+#: the unit's normalised form, whether the year or the unit was guessed, how sure the row is
+#: (0–1) and the rule that made it — confidence and rule always last (docs/assumptions.md T22).
+TARGET_REVIEW_COLUMNS = ["unit_normalised", "year_guessed", "unit_guessed", "confidence", "rule"]
 #: Columns the monitor run adds to status.csv right after its required ones: the target's
 #: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
 STATUS_PROGRESS_COLUMNS = ["light", "owner_unit"]

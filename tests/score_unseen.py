@@ -10,7 +10,7 @@ Each text goes through ``greenlib.clean.pipeline.clean_document(read_plan(p), pl
 Matching (one expected row ↔ at most one extracted row):
   same unit (both through ``to_simplified``; t ≡ 吨 as in 亿t标准煤), value within 1e-9, ``value_high`` too when the
   expected row has one and the output has that column, equal years when both have one, and
-  ``fuzz.partial_ratio`` of the indicators ≥ 60.
+  ``fuzz.partial_ratio`` of the indicators (case-folded: gdp ≡ GDP) ≥ 60.
 
 Measures, per file and overall:
   recall            expected rows matched / expected rows
@@ -126,7 +126,8 @@ def read_expected(path: Path) -> pd.DataFrame:
 
 
 def _indicator_score(a: str, b: str) -> float:
-    return fuzz.partial_ratio(to_simplified(str(a)), to_simplified(str(b)))
+    """Similarity of two indicators in simplified script, case-folded (单位gdp能耗 ≡ 单位GDP能耗)."""
+    return fuzz.partial_ratio(to_simplified(str(a)).casefold(), to_simplified(str(b)).casefold())
 
 
 def _same_year(a, b) -> bool:
@@ -167,7 +168,8 @@ def _magnitude_error(w: pd.Series, g: pd.Series) -> int | None:
 
 
 def _row(r: pd.Series) -> dict:
-    keys = ["indicator", "value", "unit", "comparator", "year", "value_high", "source", "quote"]
+    keys = ["indicator", "value", "unit", "comparator", "year", "value_high", "source", "quote",
+            "confidence", "rule"]
     out = {}
     for k in keys:
         if k in r.index:
@@ -239,22 +241,69 @@ def score_file(txt: Path) -> FileScore:
     return score_tables(name, want, got)
 
 
-def score_folder(folder: Path) -> dict:
-    """Scores of every ``*.txt`` in ``folder`` plus the totals."""
-    files = [score_file(p) for p in sorted(folder.glob("*.txt"))]
+def _total(files: list[FileScore]) -> dict:
     tot = FileScore(name="ALL", expected=sum(f.expected for f in files))
     for f in files:
         tot.extracted += f.extracted
         tot.matched += f.matched
         tot.matched_comparator += f.matched_comparator
         tot.extracted_correct += f.extracted_correct
+    return {**{k: v for k, v in tot.as_dict().items()
+               if k not in ("magnitude_errors", "misses", "wrong_comparator",
+                            "false_positives", "status", "message", "name")},
+            "texts": len(files),
+            "magnitude_errors": sum(len(f.magnitude_errors) for f in files),
+            "refused": [f.name for f in files if f.status != "ok"]}
+
+
+def _script(txt: Path) -> str:
+    """'traditional' when more than 2% of the text's Han characters change under to_simplified."""
+    text = txt.read_text(encoding="utf-8", errors="replace")
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    changed = sum(a != b for a, b in zip(text, to_simplified(text), strict=False) if "\u4e00" <= a <= "\u9fff")
+    return "traditional" if han and changed / len(han) > 0.02 else "simplified"
+
+
+def text_groups(folder: Path) -> dict[str, dict[str, str]]:
+    """Each text's level and script: from ``index.csv`` (file,level,script) when the folder has one,
+    else the level column of the README's file table and the script measured on the text."""
+    out: dict[str, dict[str, str]] = {}
+    index = folder / "index.csv"
+    if index.exists():
+        for r in pd.read_csv(index, dtype=str, keep_default_na=False).itertuples():
+            out[r.file] = {"level": r.level, "script": r.script}
+        return out
+    levels: dict[str, str] = {}
+    readme = folder / "README.md"
+    if readme.exists():
+        col = None
+        for line in readme.read_text(encoding="utf-8").splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if "file" in cells and "level" in cells:
+                col = cells.index("level")
+                continue
+            if col is not None and len(cells) > col and cells[0].startswith("`"):
+                levels[cells[0].strip("`")] = cells[col]
+    for txt in sorted(folder.glob("*.txt")):
+        name = txt.name[: -len(".txt")]
+        out[name] = {"level": levels.get(name, "?"), "script": _script(txt)}
+    return out
+
+
+def score_folder(folder: Path) -> dict:
+    """Scores of every ``*.txt`` in ``folder``, the totals, and the totals by level and by script."""
+    files = [score_file(p) for p in sorted(folder.glob("*.txt"))]
+    groups = text_groups(folder)
+    by: dict[str, dict[str, dict]] = {}
+    for key in ("level", "script"):
+        names = sorted({groups.get(f.name, {}).get(key, "?") for f in files})
+        by[key] = {n: _total([f for f in files if groups.get(f.name, {}).get(key, "?") == n])
+                   for n in names}
     return {
         "folder": str(folder),
-        "overall": {**{k: v for k, v in tot.as_dict().items()
-                       if k not in ("magnitude_errors", "misses", "wrong_comparator",
-                                    "false_positives", "status", "message", "name")},
-                    "magnitude_errors": sum(len(f.magnitude_errors) for f in files),
-                    "refused": [f.name for f in files if f.status != "ok"]},
+        "overall": _total(files),
+        "by_level": by["level"],
+        "by_script": by["script"],
         "files": [f.as_dict() for f in files],
     }
 
@@ -275,6 +324,18 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def format_groups(report: dict) -> str:
+    """The totals by level and by script, one line each."""
+    lines = [f"{'group':24} {'texts':>5} {'exp':>4} {'got':>4} {'hit':>4} {'recall':>6} {'r_cmp':>6} "
+             f"{'prec':>6} {'mag':>4}  refused"]
+    for key in ("by_level", "by_script"):
+        for name, g in report.get(key, {}).items():
+            lines.append(f"{key[3:] + ':' + name:24} {g['texts']:5d} {g['expected']:4d} {g['extracted']:4d} "
+                         f"{g['matched']:4d} {_fmt(g['recall']):>6} {_fmt(g['recall_comparator']):>6} "
+                         f"{_fmt(g['precision']):>6} {g['magnitude_errors']:4d}  {len(g['refused'])}")
+    return "\n".join(lines)
+
+
 def format_misses(report: dict) -> str:
     out = []
     for f in report["files"]:
@@ -289,7 +350,8 @@ def format_misses(report: dict) -> str:
                        f"want {m['expected']['comparator']} got {m['got']['comparator']}")
         for g in f["false_positives"]:
             out.append(f"FP   {f['name']}: {g['indicator']} {g['value']} {g['unit']} {g['comparator']} "
-                       f"{g['year']} «{str(g.get('quote', ''))[:60]}»")
+                       f"{g['year']} «{str(g.get('quote', ''))[:60]}» [{g.get('rule', '')} "
+                       f"{g.get('confidence', '')}]")
         for m in f["magnitude_errors"]:
             out.append(f"MAG  {f['name']}: want {m['expected']['value']} {m['expected']['unit']} got "
                        f"{m['got']['value']} {m['got']['unit']} (10^{m['factor_pow10']})")
@@ -306,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     report = score_folder(a.folder)
     print(format_table(report))
+    print(format_groups(report))
     if a.misses:
         print(format_misses(report))
     if a.json:

@@ -149,7 +149,7 @@ def test_correction_to_an_unknown_unit_is_refused(tmp_path):
 def test_validation_names_table_row_and_field(cleaned):
     tables = {k: v.copy() for k, v in cleaned.tables.items()}
     tables[contract.TASK_UNITS].loc[3, "unit"] = "区不存在局"
-    tables[contract.TARGETS].loc[0, "year"] = 1999
+    tables[contract.TARGETS].loc[0, "year"] = 1899  # outside 1990–2100 (a year before 2020 is valid: T16)
     with pytest.raises(ValidationError) as e:
         validate_tables(tables, set(Registry.load().units), {"industry", "agriculture", "energy",
                                                              "urban", "transport", "logistics",

@@ -260,8 +260,8 @@ def test_unseen2_scores() -> None:
 
 def test_unseen3_scores() -> None:
     o = _score(HERE / "fixtures" / "unseen3")
-    assert o["recall"] >= 0.90
-    assert o["recall_comparator"] >= 0.88
+    assert o["recall"] >= 0.96
+    assert o["recall_comparator"] >= 0.95
     assert o["precision"] >= 0.98
     assert o["magnitude_errors"] == 0
     assert o["refused"] == []
@@ -384,3 +384,252 @@ def test_a_level_verb_before_the_noun_states_an_amount_reached() -> None:
     got = rows("到2026年，园区循环化改造形成节水量约60万立方米、减排化学需氧量约2万吨。")
     assert [(g[0], g[1], g[3]) for g in got] == [("节水量", 60.0, "="),
                                                  ("减排化学需氧量", 2.0, "reduce_by")]
+
+
+# issue 18: targets that hold on texts never seen (held-out set unseen4) -------------------
+# Sentences are invented for these tests in the genre's style (synthetic), not quotes of a
+# fixture; each pins one kind of failure the issue lists.
+
+
+def _clean(tmp_path: Path, name: str, text: str):
+    p = tmp_path / f"synthetic_{name}.txt"
+    p.write_text(text, encoding="utf-8")
+    return clean_document(read_plan(p), plan=None)
+
+
+def test_a_target_year_before_2020_never_refuses_the_file(tmp_path: Path) -> None:
+    from greenlib.clean.pipeline import validate
+
+    res = _clean(tmp_path, "old_plan", "合成测试文本。某县“十二五”节能工作方案\n一、主要目标\n"
+                 "到2015年，全县单位生产总值能耗比2010年下降16%，新建污水处理厂3座。"
+                 "到2025年，森林覆盖率达到45%。")
+    t = res.tables["targets.csv"]
+    assert sorted(t["year"].astype(int)) == [2015, 2015, 2025]
+    validate(res)  # years 1990–2100 pass: no "year outside 2020–2060"
+    notes = [w["detail"] for w in res.quality["warnings"] if w["kind"] == "target_year"]
+    assert len(notes) == 2 and all("早于2020年" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a period heading and a range give their end year
+        ("2018—2020年工作目标：全县秸秆综合利用率达到90%。", ("秸秆综合利用率", 90.0, "%", "=", 2020)),
+        ("2018年至2020年，全区累计实现节能量5万吨标准煤。", ("节能量", 5.0, "万吨标准煤", "=", 2020)),
+        # 本世纪中叶 is 2050
+        ("到本世纪中叶，全市森林覆盖率达到60%。", ("森林覆盖率", 60.0, "%", "=", 2050)),
+        # the year on the line above the list
+        ("到2022年底：\n城市生活垃圾回收利用率达到35%；\n厨余垃圾处理能力达到200吨/日。",
+         ("厨余垃圾处理能力", 200.0, "吨/日", "=", 2022)),
+        # a year heading its paragraph with 底前, after a colon, after 计划/确定
+        ("方案提出：\n2019年底前，畜禽粪污综合利用率达到85%以上。", ("畜禽粪污综合利用率", 85.0, "%", ">=", 2019)),
+        ("全县计划2021年推广节水器具800套。", ("节水器具", 800.0, "套", "=", 2021)),
+    ],
+)
+def test_a_year_written_elsewhere_than_daozhi(text: str, want: tuple) -> None:
+    assert want in rows(text)
+
+
+def test_jinnian_mingnian_read_against_the_texts_own_date() -> None:
+    ts = extract("发布时间：2023-03-08\n今年，全县新建污水管网12公里；明年，污水处理率达到96%。", "body")
+    assert [(t.indicator, t.year, t.year_guess) for t in ts] == [("污水管网", 2023, "date"),
+                                                                ("污水处理率", 2024, "date")]
+    # without a date in the text 今年 gives no year
+    assert [t.year for t in extract("今年，全县新建污水管网12公里。", "body")] == [None]
+
+
+def test_a_year_only_in_the_title_is_used_and_flagged(tmp_path: Path) -> None:
+    res = _clean(tmp_path, "title_year", "关于印发合成县2021年秸秆综合利用工作方案的通知\n"
+                 "一、工作目标\n全县秸秆综合利用率达到92%，秸秆离田利用量不少于3万吨。\n"
+                 "二、工作措施\n加快推进秸秆收储体系建设，实施方案由县农业农村局负责。")
+    t = res.tables["targets.csv"]
+    assert list(t["year"].astype(int)) == [2021, 2021]
+    assert t["year_guessed"].all()
+    assert (t["confidence"] < 0.8).all()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # energy is not power
+        ("到2025年，年售电量达到1500万千瓦时。", ("年售电量", 1500.0, "万千瓦时", "=", 2025)),
+        ("到2025年，新增充电桩容量3000千瓦。", ("充电桩容量", 3000.0, "千瓦", "increase_by", 2025)),
+        # compound rate units keep their base
+        ("到2025年，火电供电煤耗降至295克标准煤/千瓦时。",
+         ("火电供电煤耗", 295.0, "克标准煤/千瓦时", "<=", 2025)),
+        ("到2025年，万元工业增加值能耗控制在0.5吨标准煤/万元以内。",
+         ("万元工业增加值能耗", 0.5, "吨标准煤/万元", "<=", 2025)),
+        ("到2025年，万元GDP用水量下降到40立方米/万元。", ("万元GDP用水量", 40.0, "立方米/万元", "<=", 2025)),
+        ("到2017年，单位GDP能耗保持在0.8吨标煤/万元以下。", ("单位GDP能耗", 0.8, "吨标煤/万元", "<=", 2017)),
+        ("到2025年，推广高效电机12万台。", ("高效电机", 12.0, "万台", "=", 2025)),
+        # Latin and mixed units, as written
+        ("到2025年，光伏装机达到80MW。", ("光伏装机", 80.0, "MW", "=", 2025)),
+        ("到2025年，风电装机达到20萬kW。", ("风电装机", 20.0, "万kW", "=", 2025)),
+        ("到2025年，新建绿道35km。", ("绿道", 35.0, "km", "increase_by", 2025)),
+        # a unit split around the number
+        ("到2024年，秸秆收购每吨补贴不低于40元。", ("秸秆收购每吨补贴", 40.0, "元/吨", ">=", 2024)),
+        ("到2025年，天然气利用总量达到3.5亿方。", ("天然气利用总量", 3.5, "亿方", "=", 2025)),
+    ],
+)
+def test_units_as_written(sentence: str, want: tuple) -> None:
+    assert rows(normalize(sentence).text) == [want]
+
+
+def test_each_unit_has_a_normalised_form_that_keeps_its_magnitude() -> None:
+    from greenlib.clean.targets import normalise_unit
+
+    got = [normalise_unit(u) for u in ("万kW", "亿kWh", "MW", "km", "吨标煤/万元", "亿方", "万吨", "%", "")]
+    assert got == ["万千瓦", "亿千瓦时", "兆瓦", "公里", "吨标准煤/万元", "亿立方米", "万吨", "%", ""]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        # one value for two nouns, with and without 分别
+        ("到2025年，单位产值能耗、单位产值水耗比2020年降低12%。",
+         [("单位产值能耗", 12.0, "%", "reduce_by", 2025), ("单位产值水耗", 12.0, "%", "reduce_by", 2025)]),
+        ("到2025年，二氧化硫、氮氧化物排放量分别比2020年降低8%。",
+         [("二氧化硫排放量", 8.0, "%", "reduce_by", 2025), ("氮氧化物排放量", 8.0, "%", "reduce_by", 2025)]),
+        # verb-first items after 其中
+        ("到2026年，新建绿地1200亩，其中新建口袋公园12万平方米、改造街头绿地3万平方米。",
+         [("绿地", 1200.0, "亩", "increase_by", 2026), ("口袋公园", 12.0, "万平方米", "increase_by", 2026),
+          ("街头绿地", 3.0, "万平方米", "increase_by", 2026)]),
+        # number-first items: an area before the noun
+        ("到2026年，完成3万亩人工造林，完成1.5万亩退化林修复。",
+         [("人工造林", 3.0, "万亩", "=", 2026), ("退化林修复", 1.5, "万亩", "=", 2026)]),
+        # verb-first counts
+        ("到2026年，改造30个老旧小区，建成5个海绵示范片区。",
+         [("老旧小区", 30.0, "个", "increase_by", 2026), ("海绵示范片区", 5.0, "个", "increase_by", 2026)]),
+        # the half after a semicolon (no verb) keeps the year
+        ("到2025年，城市污水处理率达到97%；县城污水处理率95%以上。",
+         [("城市污水处理率", 97.0, "%", "=", 2025), ("县城污水处理率", 95.0, "%", ">=", 2025)]),
+        # values with no noun of their own share the subject
+        ("2021年全市城镇老旧小区改造新开工52个、260万平方米。",
+         [("新开工", 52.0, "个", "increase_by", 2021), ("新开工", 260.0, "万平方米", "increase_by", 2021)]),
+        # a period's values one per year
+        ("2021—2023年新增公交车全部为新能源车，其中新能源公交车占比分别达60%、70%、85%。",
+         [("新能源公交车占比", 60.0, "%", "=", 2021), ("新能源公交车占比", 70.0, "%", "=", 2022),
+          ("新能源公交车占比", 85.0, "%", "=", 2023)]),
+    ],
+)
+def test_lists(sentence: str, want: list) -> None:
+    assert rows(sentence) == want
+
+
+def test_coefficients_and_indices_have_no_unit() -> None:
+    assert rows("到2025年，农田灌溉水有效利用系数达到0.58，城市绿化覆盖指数达到0.75以上。") == [
+        ("农田灌溉水有效利用系数", 0.58, "", "=", 2025), ("城市绿化覆盖指数", 0.75, "", ">=", 2025)]
+
+
+def test_an_area_before_the_noun_sets_a_scope_not_a_target() -> None:
+    assert rows("到2025年，5平方公里以上的工业园区绿化覆盖率达到30%以上。") == [
+        ("5平方公里以上的工业园区绿化覆盖率", 30.0, "%", ">=", 2025)]
+    assert rows("到2025年，建设10万平方米以上的商业综合体。") == []
+
+
+def test_comparators_of_ceilings_floors_and_strict_bounds() -> None:
+    got = rows("到2025年，煤炭消费量控制在800万吨以内，可再生能源装机超120万千瓦，"
+               "年植树不少于200万株，PM2.5浓度小于35微克/立方米，黑臭水体比例≤5%。")
+    assert [(g[0], g[3]) for g in got] == [("煤炭消费量", "<="), ("可再生能源装机", ">"), ("年植树", ">="),
+                                           ("PM2.5浓度", "<"), ("黑臭水体比例", "<=")]
+    # 地级及以上 is one noun, and 建成区 is a place, not a build verb
+    assert rows("到2025年，地级及以上城市建成区黑臭水体均控制在8%以内。") == [
+        ("地级及以上城市建成区黑臭水体", 8.0, "%", "<=", 2025)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "截至目前，全县秸秆综合利用率达到88%，累计完成造林2.1万亩。",
+        "截至9月底，全区已新建公园6个，污水处理率达到91%。",
+        "一、2022年工作回顾\n预计全年实现地区生产总值210亿元，同比增长6.5%。",
+        "近3年，我县共争取林业投入5.6亿元，完成营造林32万亩。",
+        "据统计，2021年全县秸秆产生量约52万吨，综合利用率达到90%。",
+        # a plan to 2025 opening with the year before: a report of it
+        "2019年，全市新建公园12个，建成绿道40公里。到2025年，新建公园30个。",
+        # a figure for months of the year is progress reported
+        "全县资源回收率至2023年1-10月份，回收率为55%。",
+        # site chrome: page counters, ordinals, the size of the indicator list
+        "浏览次数：544 发布日期：2023-05-06\n经市政府第12次常务会议审议通过，规划设置重点指标17项。",
+    ],
+)
+def test_progress_history_and_page_chrome_are_not_targets(text: str) -> None:
+    got = rows(text)
+    assert got in ([], [("公园", 30.0, "个", "increase_by", 2025)]), got
+
+
+def test_each_target_row_says_which_rule_made_it_and_how_sure_it_is(tmp_path: Path) -> None:
+    from greenlib import contract
+
+    res = _clean(tmp_path, "confidence", "合成测试文本。某县绿色发展实施方案\n一、主要目标\n"
+                 "到2025年，全县森林覆盖率达到46%，城市污水处理率95%以上，新建绿道12公里。"
+                 "到2025年，农田灌溉水有效利用系数达到0.6。")
+    t = res.tables["targets.csv"]
+    req = contract.REQUIRED_COLUMNS[contract.TARGETS]
+    assert list(t.columns[:len(req)]) == req
+    assert list(t.columns[-2:]) == ["confidence", "rule"]
+    assert {"unit_normalised", "year_guessed", "unit_guessed"} <= set(t.columns)
+    assert t["confidence"].between(0, 1).all() and t["rule"].str.len().gt(0).all()
+    by = dict(zip(t["indicator"], t["confidence"], strict=True))
+    assert by["森林覆盖率"] > by["城市污水处理率"]  # a verb is surer than a verb-less item
+
+
+def test_unseen4_scores() -> None:
+    """The fourth held-out set (county and district plans, older plans, topics beyond energy)."""
+    folder = HERE / "fixtures" / "unseen4"
+    sys.path.insert(0, str(HERE))
+    try:
+        from score_unseen import score_folder
+    finally:
+        sys.path.remove(str(HERE))
+    rep = score_folder(folder)
+    o = rep["overall"]
+    assert o["recall_comparator"] >= 0.95
+    assert o["precision"] >= 0.96
+    assert o["magnitude_errors"] == 0
+    assert o["refused"] == []
+    for level, g in rep["by_level"].items():
+        if g["expected"] >= 20:  # county, city, province, national
+            assert g["recall_comparator"] >= 0.90, (level, g["recall_comparator"])
+
+
+def test_roc_years_and_amounts_in_chinese_numerals() -> None:
+    text = normalize("合成縣計畫至民國一一九年累積減碳十二·五萬噸，每年新增志工兩千人，"
+                     "至一一九年，綠色商店將達一千二百家；實現一個目標。").text
+    assert "2030年" in text and "12.5万吨" in text and "2000人" in text and "1200家" in text
+    assert "一个目标" in text  # a numeral without 十/百/千 stays words
+    got = rows(text)
+    assert ("绿色商店", 1200.0, "家", "=", 2030) in got
+
+
+def test_a_sentence_reporting_work_done_gives_no_target() -> None:
+    text = ("日前，省里通报了全省节能情况，我县去年单位增加值能耗降低6.2%，圆满完成了下达的下降4%的任务。"
+            "到2025年，单位增加值能耗下降15%。")
+    assert rows(text) == [("单位增加值能耗", 15.0, "%", "reduce_by", 2025)]
+
+
+def test_a_time_span_is_not_a_subject() -> None:
+    got = rows("到2025年，全区年均下降率要求达到4.5%，5年内下降幅度要达到20%。")
+    assert [g[0] for g in got] == ["年均下降率要求"]
+
+
+def test_one_count_in_a_chinese_numeral_after_a_build_verb() -> None:
+    assert rows("到2024年底，各街道至少建成一个垃圾分类示范小区，新建两个口袋公园。") == [
+        ("垃圾分类示范小区", 1.0, "个", ">=", 2024), ("口袋公园", 2.0, "个", "increase_by", 2024)]
+    assert rows("到2024年，力争实现一个翻番、两个突破。") == []  # slogans, not counts
+
+
+def test_verbless_items_after_qizhong_and_the_tonne_symbol() -> None:
+    assert rows("到2025年，完成造林5万亩，其中人工造林3万亩、封山育林2万亩。") == [
+        ("造林", 5.0, "万亩", "=", 2025), ("人工造林", 3.0, "万亩", "=", 2025), ("封山育林", 2.0, "万亩", "=", 2025)]
+    assert rows("到2025年，新增绿地面积30公顷；其中，社区公园8公顷。")[1] == (
+        "社区公园", 8.0, "公顷", "increase_by", 2025)
+    assert rows("到2025年，垃圾处理能力达到500t/日，减排二氧化碳1.2万t。") == [
+        ("垃圾处理能力", 500.0, "吨/日", "=", 2025), ("减排二氧化碳", 1.2, "万吨", "reduce_by", 2025)]
+
+
+def test_a_repeated_copy_gives_one_row(tmp_path: Path) -> None:
+    res = _clean(tmp_path, "repeat", "合成测试文本。某区垃圾分类实施方案\n到2025年，生活垃圾回收利用率达到40%以上。\n"
+                 "一、工作目标\n到2025年，生活垃圾回收利用率达到40%以上，厨余垃圾分类覆盖率达到100%。")
+    t = res.tables["targets.csv"]
+    assert sorted(t["value"]) == [40.0, 100.0]

@@ -1,4 +1,4 @@
-"""The held-out sets tests/fixtures/unseen2 and unseen3 are well formed (they score nothing: see
+"""The held-out sets tests/fixtures/unseen2, unseen3 and unseen4 are well formed (they score nothing: see
 tests/score_unseen.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from tests.score_unseen import ALLOWED_COMPARATORS, EXPECTED_COLUMNS
 
-SETS = [Path(__file__).parent / "fixtures" / name for name in ("unseen2", "unseen3")]
+SETS = [Path(__file__).parent / "fixtures" / name for name in ("unseen2", "unseen3", "unseen4")]
 TEXTS = sorted(p for s in SETS for p in s.glob("*.txt"))
 
 
@@ -46,3 +46,14 @@ def test_expected_rows_are_well_formed(txt: Path):
 def test_texts_are_utf8_and_not_empty():
     for p in TEXTS:
         assert len(p.read_text(encoding="utf-8").strip()) > 100, p.name
+
+
+def test_unseen4_index_names_every_text_with_its_level_and_script():
+    folder = Path(__file__).parent / "fixtures" / "unseen4"
+    with (folder / "index.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["file"] for r in rows} == {p.stem for p in folder.glob("*.txt")}
+    assert {r["level"] for r in rows} <= {"county", "district", "city", "province", "national"}
+    assert {r["script"] for r in rows} <= {"simplified", "traditional"}
+    assert all(r["source"].startswith("http") for r in rows)
+    assert sum(r["level"] in ("county", "district") for r in rows) >= 14

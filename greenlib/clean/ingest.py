@@ -17,6 +17,9 @@ What is normalised (each step is a rule with a name, counted for the quality rep
 * ``pinyin``: pinyin glosses that mirror sites insert, with tone marks (``達(dá)到``) or
   without (``達(da)(da)到(dao)``, only when a text has several).
 * ``cn_year``: a year in Chinese numerals (``二〇三〇年``) becomes digits, one per character.
+* ``roc_year``: a 民國 year (``民國一二四年``, ``至一一○年``) becomes the common era (2035年, 2021年).
+* ``cn_number``: an amount in Chinese numerals before a unit (``三千五百處``, ``三十萬人``,
+  ``廿七·五萬噸``) becomes digits; only numerals with 十/百/千/廿 or a decimal point (一個 stays).
 * ``traditional``: 繁体 characters become simplified (OpenCC t2s, character by
   character so offsets stay one-to-one).
 
@@ -49,6 +52,55 @@ _SPACE_EATERS = _FULL_SET | set(_PUNCT_FULL)
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 #: a year of this century written in Chinese numerals: 二〇二五年, 二○三○年 (○ is a circle, 零 too)
 _CN_YEAR_RE = re.compile(r"(二[〇○零][〇○零一二三四五六七八九]{2})年")
+#: a 民國 year: after 民國, or a 1xx year after 至/於/在/到 (Taiwan texts)
+_ROC_YEAR_RE = re.compile(r"(?:(?P<roc>民[國国])|(?<=[至於于在到]))"
+                          r"(?P<y>一[〇○零一二三四五][〇○零一二三四五六七八九]|[八九][〇○零一二三四五六七八九])年")
+_CN_NUM = "一二三四五六七八九两兩"
+#: an amount in Chinese numerals right before a unit (with a magnitude char or a decimal point)
+_CN_AMOUNT_RE = re.compile(
+    rf"(?<![第{_CN_NUM}〇○零十百千廿])(?P<n>(?:[{_CN_NUM}][千仟])?(?:[{_CN_NUM}][百佰])?(?:[{_CN_NUM}]?十)?"
+    rf"(?:廿)?[{_CN_NUM}]?)(?:[·．.点點](?P<d>[〇○零{_CN_NUM}]+))?"
+    r"(?=[萬万億亿]?(?:噸|吨|人|處|处|個|个|公頃|公顷|畝|亩|公里|株|戶|户|座|家|輛|辆|台|套))"
+)
+_CN_VAL = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "两": 2, "兩": 2}
+
+
+def _cn_amount(n: str, d: str | None) -> str | None:
+    """三千五百 → 3500, 三十 → 30, 廿七 → 27, 廿七·五 → 27.5; None unless the numeral has a
+    magnitude character (十/百/千/廿) or a decimal part."""
+    if not n or not (re.search("[十百千仟佰廿]", n) or d):
+        return None
+    total, cur = 0, 0
+    for c in n:
+        if c in _CN_VAL:
+            cur = _CN_VAL[c]
+        elif c in "千仟":
+            total, cur = total + (cur or 1) * 1000, 0
+        elif c in "百佰":
+            total, cur = total + (cur or 1) * 100, 0
+        elif c == "十":
+            total, cur = total + (cur or 1) * 10, 0
+        elif c == "廿":
+            total, cur = total + 20, 0
+    total += cur
+    return str(total) + ("." + "".join(str(_CN_VAL[c]) for c in d) if d else "")
+
+
+def _replace(text: str, offs: list[int], subs: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+    """``text`` with each span (a, b) replaced by its new string; a new character takes the
+    offset of the one it replaces (extra ones that of the span's last character)."""
+    out: list[str] = []
+    new_offs: list[int] = []
+    pos = 0
+    for a, b, new in sorted(subs):
+        out.append(text[pos:a])
+        new_offs += offs[pos:a]
+        out.append(new)
+        new_offs += [offs[min(a + i, b - 1)] for i in range(len(new))]
+        pos = b
+    out.append(text[pos:])
+    new_offs += offs[pos:]
+    return "".join(out), new_offs
 
 
 @dataclass
@@ -424,6 +476,20 @@ def normalize(raw: str) -> Normalized:
         return "".join(_CN_DIGITS[c] for c in m.group(1)) + "年"
 
     text = _CN_YEAR_RE.sub(_cn_year, text)
+
+    # 民國 years and amounts in Chinese numerals (Taiwan and older texts); offsets re-mapped.
+    subs: list[tuple[int, int, str]] = []
+    for m in _ROC_YEAR_RE.finditer(text):
+        y = int("".join(str(_CN_VAL[c]) for c in m.group("y"))) + 1911
+        subs.append((m.start(), m.end(), f"{y}年"))
+        rules["roc_year"] += 1
+    for m in _CN_AMOUNT_RE.finditer(text):
+        v = _cn_amount(m.group("n"), m.group("d"))
+        if v and not any(a < m.end() and m.start() < b for a, b, _ in subs):
+            subs.append((m.start(), m.end(), v))
+            rules["cn_number"] += 1
+    if subs:
+        text, offs = _replace(text, offs, subs)
 
     # Width, punctuation, spaces and 繁体, character by character.
     text, offs, trad = _chars(text, offs, rules)

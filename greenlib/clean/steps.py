@@ -157,9 +157,11 @@ def find_targets(w: Work) -> None:
     text, plan, periods = w.text, w.plan, w.inputs.periods
     # the year the whole text plans from: what ends before it is a review, not a target
     horizon = tg.horizon_year(text, periods)
+    today = tg.doc_year(text)  # the text's own date, for 今年/明年
 
     def extract(passage: str, source: str, region: int | None = None) -> list[tg.Target]:
-        return tg.extract(passage, source, region=region, periods=periods, horizon=horizon)
+        return tg.extract(passage, source, region=region, periods=periods, horizon=horizon,
+                          today=today)
 
     found: list[tg.Target] = []
     if plan.main_targets:
@@ -194,7 +196,10 @@ def find_targets(w: Work) -> None:
             else:
                 x.start, x.end = -1, -1
             found.append(x)
+    titled = tg.title_year(text)
     for x in merge_targets(found):
+        if x.year is None and titled is not None:
+            x.year, x.year_guess = titled, "title"  # 关于印发××县2021年…工作方案: the title's year
         rs, re_ = w.norm.raw_span(x.start, x.end) if x.start >= 0 else (None, None)
         w.targets.append({
             "indicator": x.indicator, "value": x.value, "unit": x.unit, "comparator": x.comparator,
@@ -203,6 +208,9 @@ def find_targets(w: Work) -> None:
             "sources": ";".join(dict.fromkeys(x.sources or [x.source])), "rule": x.rule,
             "body_task": x.region if x.source == "body" else None,
             "raw_start": rs, "raw_end": re_, "value_high": x.value_high,
+            "unit_normalised": tg.normalise_unit(x.unit),
+            "year_guessed": bool(x.year_guess), "unit_guessed": x.unit_guess,
+            "confidence": confidence(x),
         })
     log = corrections.apply_target_corrections(
         w.targets, w.inputs.corrections,
@@ -213,12 +221,67 @@ def find_targets(w: Work) -> None:
     w.correction_log += log
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
+    check_target_years(w)
     for r in w.targets:
         if r.get("year") in (None, "") or pd.isna(r.get("year")):
             ids = [int(i) for i in str(r["task_ids"] or "").split(";") if i.isdigit()]
             w.unresolved.append({"kind": "target_without_year", "task_id": ids[0] if ids else None,
                                  "raw": r["quote"], "detail": f"{r['target_id']}：原文未写明目标年份"})
     w.unresolved += magnitude.suspects(w.targets)
+
+
+#: how sure each rule is of what it reads (a target read by the verb rule from a full clause is
+#: surer than a verb-less list item); lowered for a guessed year or unit, a missing year, an
+#: odd indicator. Rows under REVIEW_BELOW are for the analyst to confirm.
+RULE_CONFIDENCE = {
+    "verb": 0.9, "respectively": 0.9, "respectively_years": 0.75, "shared": 0.85,
+    "respectively_one": 0.85, "shared_list": 0.8,
+    "verb_list": 0.85, "build_verb": 0.8, "build_verb_list": 0.8, "build_count": 0.75,
+    "build_count_list": 0.75, "build_count_cn": 0.65, "coefficient": 0.8, "no_verb": 0.75,
+    "part_of": 0.75, "share": 0.7,
+    "list_item": 0.65, "verb_values": 0.7, "build_verb_values": 0.7,
+}
+REVIEW_BELOW = 0.8
+
+
+def confidence(t: tg.Target) -> float:
+    """A 0–1 score of how likely the row is a target read right (see :data:`RULE_CONFIDENCE`)."""
+    base = t.rule.split(":")[0].split("+")[0]
+    c = RULE_CONFIDENCE.get(base, 0.6)
+    if "+subject" in t.rule:
+        c -= 0.1  # the subject was borrowed from the previous target
+    if t.year is None:
+        c -= 0.2
+    elif t.year_guess:
+        c -= 0.15
+    if t.unit_guess:
+        c -= 0.1
+    if len(t.indicator) < 3 or re.search(r"[“”\d]|分别|同比", t.indicator):
+        c -= 0.15  # a short or odd indicator: likely a fragment
+    if len(t.sources or []) > 1:
+        c += 0.05  # stated twice (main targets and annex)
+    return round(min(0.99, max(0.05, c)), 2)
+
+
+def check_target_years(w: Work) -> None:
+    """A target year is checked against the text's own dates, never refused: one outside
+    them (or outside 1990–2100) is dropped with a warning; one before 2020 is kept (plans of
+    the genre date from 十一五 on) with a note."""
+    own = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年|[-/.]\d)", w.text)]
+    own += [int(y) for y in w.inputs.periods.values()]
+    lo, hi = (min(own), max(own)) if own else (1990, 2100)
+    for r in w.targets:
+        y = r.get("year")
+        if y is None or pd.isna(y):
+            continue
+        y = int(y)
+        if not (1990 <= y <= 2100) or not (lo - 1 <= y <= max(hi, lo) + 50):
+            w.warnings.append({"kind": "target_year", "detail": (
+                f"{r['target_id']}：目标年份 {y} 与原文所写日期（{lo}—{hi}年）不符，已留空，请核对")})
+            r["year"], r["year_guessed"] = None, False
+        elif y < 2020:
+            w.warnings.append({"kind": "target_year", "detail": (
+                f"{r['target_id']}：目标年份 {y} 早于2020年（较早的规划），按原文保留")})
 
 
 _SOURCE_RANK = {"main_targets": 0, "body": 1, "annex": 2}
@@ -237,8 +300,12 @@ def merge_targets(found: list[tg.Target]) -> list[tg.Target]:
     for t in sorted(found, key=lambda x: _SOURCE_RANK[x.source]):
         bucket = buckets.setdefault((t.unit, round(float(t.value), 6)), [])
         for o in bucket:
-            if tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
-                                         and o.task_ids != t.task_ids)):
+            # a copy of the same words (a headline repeating the body) is one row too
+            copy = (o.source == t.source and o.quote == t.quote and o.indicator == t.indicator
+                    and o.comparator == t.comparator and o.year == t.year
+                    and o.value_high == t.value_high and o.task_ids == t.task_ids)
+            if copy or (tg.same_target(o, t) and (o.source != t.source or (o.source == "annex"
+                                                  and o.task_ids != t.task_ids))):
                 o.task_ids = sorted(set(o.task_ids) | set(t.task_ids))
                 o.sources = list(dict.fromkeys([*(o.sources or [o.source]), t.source]))
                 if o.year is None:
@@ -272,6 +339,9 @@ def find_goals(w: Work) -> None:
 
 
 PLAN_WORDS = ("目标", "任务", "实施", "方案", "意见", "规划", "推进", "加快")
+#: words of the genre's neighbours (政府工作报告, 行动计划, a Taiwan 計畫): they keep a text that
+#: yields no target from being refused, with a warning
+NEIGHBOUR_WORDS = ("计划", "计画", "行动", "推动", "工作报告", "工作回顾", "建设", "治理")
 
 
 def check_genre(w: Work) -> None:
@@ -285,7 +355,11 @@ def check_genre(w: Work) -> None:
     text = w.text
     markers = sum(m in text for m in PLAN_WORDS)
     yields = bool(w.plan.tasks or w.plan.main_targets or w.plan.body_tasks or w.targets)
-    if not yields and (len(text) < 200 or markers < 3):
+    # a review or a report of the genre states quantities, all of them history: cleaned (no
+    # rows) with a warning, never refused (issue 18)
+    quantities = len(re.findall(rf"\d(?:{tg._UNIT})", text))
+    neighbour = markers + sum(m in text for m in NEIGHBOUR_WORDS)
+    if not yields and (len(text) < 200 or markers < 3) and quantities < 3 and neighbour < 3:
         raise InputError(
             f"{w.doc.path}: 看起来不是实施方案/实施意见类规划：没有找到“主要目标”段落、"
             f"编号的重点任务或量化目标（共读到 {len(text)} 个字符）")

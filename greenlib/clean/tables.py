@@ -17,7 +17,9 @@ from .work import Work, __version__
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name",
               "text_doubt", "text_doubtful", "part_name"]
-TARGET_EXTRA = ["sources", "rule", "body_task", "raw_start", "raw_end", "value_high"]
+#: the review columns (… confidence, rule) stay at the end: what made each row and how sure it is
+TARGET_EXTRA = ["sources", "body_task", "raw_start", "raw_end", "value_high",
+                *contract.TARGET_REVIEW_COLUMNS]
 TASK_UNIT_EXTRA = ["method", "score", "raw_start", "raw_end"]
 GOAL_COLUMNS = ["goal_id", "year", "text", "source", "raw_start", "raw_end"]
 
@@ -54,6 +56,9 @@ def targets_table(w: Work) -> pd.DataFrame:
                                           *TARGET_EXTRA])
     df["value"] = df["value"].astype(float)
     df["value_high"] = df["value_high"].astype(float)
+    df["confidence"] = df["confidence"].astype(float).fillna(1.0)  # an analyst's correction
+    for c in ("year_guessed", "unit_guessed"):
+        df[c] = df[c].fillna(False).astype(bool)
     for c in ("year", "body_task", "raw_start", "raw_end"):
         df[c] = pd.array(df[c], dtype="Int64")
     return df

@@ -13,11 +13,15 @@ from .. import contract
 from ..errors import ValidationError
 
 YEAR_MIN, YEAR_MAX = 2020, 2060
+#: a target's year: plans of the genre date from 十一五 (2006–2010) on; the clean stage checks
+#: each against the text's own dates and warns (steps.check_target_years), it never refuses a file
+TARGET_YEAR_MIN, TARGET_YEAR_MAX = 1990, 2100
 
 
 def _schemas(units: set[str], sectors: set[str], max_parts: int = 10) -> dict[str, pa.DataFrameSchema]:
     canonical = pa.Check.isin(sorted(units), error="not a canonical unit of the plan's reference/units.csv")
-    year_ok = pa.Check.in_range(YEAR_MIN, YEAR_MAX, error=f"year outside {YEAR_MIN}–{YEAR_MAX}")
+    target_year_ok = pa.Check.in_range(TARGET_YEAR_MIN, TARGET_YEAR_MAX,
+                                       error=f"year outside {TARGET_YEAR_MIN}–{TARGET_YEAR_MAX}")
 
     def years_ok(s: pd.Series) -> pd.Series:
         def one(v: object) -> bool:
@@ -80,9 +84,10 @@ def _schemas(units: set[str], sectors: set[str], max_parts: int = 10) -> dict[st
                 "indicator": pa.Column(str, pa.Check.str_length(min_value=2)),
                 "value": pa.Column(float, pa.Check(lambda s: s.notna() & (s >= 0),
                                                    error="value must be a non-negative number")),
-                "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
+                # a coefficient or an index (利用系数0.57) has no unit
+                "unit": pa.Column(str, nullable=True),
                 "comparator": pa.Column(str, pa.Check.isin(list(contract.COMPARATORS))),
-                "year": pa.Column("Int64", year_ok, nullable=True),
+                "year": pa.Column("Int64", target_year_ok, nullable=True),
                 "sector": pa.Column(str),
                 "source": pa.Column(str, pa.Check.isin(list(contract.TARGET_SOURCES))),
                 "task_ids": pa.Column(str, pa.Check(ids_ok, error="task_ids must be ;-joined ints"),
