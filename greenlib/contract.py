@@ -26,6 +26,9 @@ RECOMMENDATIONS = "recommendations.md"
 #: Department returns (docs/returns.md): every row read, and the status of every task.
 RETURNS = "returns.csv"
 TASK_STATUS = "task_status.csv"
+#: The analyst's review book (doubtful targets and task texts): written by ``make data`` to
+#: ``build/<plan-id>/``, read back from ``plans/<plan-id>/reference/`` (docs/review.md).
+TARGETS_REVIEW = "targets_review.xlsx"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
