@@ -125,3 +125,59 @@ def test_review_book_round_trip(sandbox: tuple[Path, Path]) -> None:
     assert main(["data", "--plan", DISTRICT]) == 0
     again = pd.read_csv(data / contract.TARGETS)
     pd.testing.assert_frame_equal(again, after)
+
+
+def _request_texts(data: Path, out: Path) -> dict[int, str]:
+    """Task number → the text every request book shows for it."""
+    from greenlib.monitor import requests as rq
+
+    inputs = rq.load_inputs(data, None)
+    rq.write_requests(inputs, out, plan_id=DISTRICT, plan_title="规划", period=(2022, 2025),
+                      as_of="2026-11-25", base_year=2020, cycle_days=183, log=lambda *_: None)
+    texts: dict[int, str] = {}
+    for f in out.glob("*.xlsx"):
+        ws = load_workbook(f)["重点任务"]
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            texts[int(row[0])] = row[1]
+    return texts
+
+
+def test_doubtful_texts_are_marked_until_reviewed(sandbox: tuple[Path, Path], tmp_path: Path) -> None:
+    """Request books, department pages and the assessment's task tables mark a 原文识别存疑 task
+    with the plan's page; a task the analyst confirmed or corrected is no longer marked."""
+    from greenlib.report import helpers as rh
+    from greenlib.report import progress as pg
+
+    plans, build = sandbox
+    assert main(["data", "--plan", DISTRICT]) == 0
+    data = build / DISTRICT / "data"
+    tasks = pd.read_csv(data / contract.TASKS).set_index("task_id")
+    doubtful = set(tasks.index[tasks["text_doubtful"].astype(bool)])
+    assert tasks.loc[6, "page"] == 21 and tasks["page"].notna().all()
+    # two doubtful tasks that a department leads (task 6 lost its units in the scrape)
+    one, two = [i for i in sorted(doubtful) if isinstance(tasks.loc[i, "lead_unit"], str)][:2]
+    mark = {i: f"【原文存疑，见原文第{int(tasks.loc[i, 'page'])}页】" for i in (one, two)}
+    texts = _request_texts(data, tmp_path / "req1")
+    assert texts[one].endswith(mark[one]) and texts[two].endswith(mark[two])
+    assert all("原文存疑" in texts[i] for i in doubtful if i in texts)
+    assert not any("原文存疑" in texts[i] for i in set(texts) - doubtful)
+    s = rh.scope(None, data_dir=data)
+    lead = tasks.loc[one, "lead_unit"]
+    page = pg.unit_tasks(s, lead).set_index("编号")  # a department page's task table
+    assert page.loc[one, "重点任务"].endswith(mark[one])
+    table = pg.task_progress_table(s).set_index("编号")  # the assessment's task table
+    assert table.loc[two, "重点任务"].endswith(mark[two])
+
+    book = load_workbook(build / DISTRICT / contract.TARGETS_REVIEW)
+    wk = book[labels.REVIEW_TASK_SHEET]
+    h, rows = _rows(wk)
+    K = labels.REVIEW_TASK_HEADERS
+    for i, r in enumerate(rows, start=2):
+        if r[h[K["task_id"]]] == one:
+            wk.cell(row=i, column=h[K["decision"]] + 1, value="确认")
+    book.save(plans / DISTRICT / "reference" / contract.TARGETS_REVIEW)
+    assert main(["data", "--plan", DISTRICT]) == 0
+    texts = _request_texts(data, tmp_path / "req2")
+    assert "原文存疑" not in texts[one] and texts[two].endswith(mark[two])
+    s = rh.scope(None, data_dir=data)
+    assert "原文存疑" not in pg.unit_tasks(s, lead).set_index("编号").loc[one, "重点任务"]

@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import contract, labels
 from ..errors import InputError, ValidationError
+from .doubt_mark import request_text
 from .indicator_map import read_targets
 
 TASK_SHEET = "重点任务"
@@ -283,7 +284,7 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
         dl = deadline_year(t.get("years"), end)
         years = (str(t["years"]).replace(";", "、") if isinstance(t.get("years"), str)
                  and t["years"] else (f"{dl}（规划期末）" if dl else ""))
-        ws.append([int(t["task_id"]), t["text"], labels.ROLE.get(t["role"], t["role"]),
+        ws.append([int(t["task_id"]), request_text(t), labels.ROLE.get(t["role"], t["role"]),
                    t["lead_unit"] if isinstance(t["lead_unit"], str) else "", years,
                    None, None, None, None])
     _style_sheet(ws, TASK_COLUMNS, len(tasks))
