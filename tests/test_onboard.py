@@ -83,3 +83,70 @@ def test_new_plan_builds_its_reports(sandbox: tuple[Path, Path]) -> None:
     quality = (out / "data" / "quality.md").read_text(encoding="utf-8")
     head = quality.split("## 自动清洗规则")[0]
     assert "待确认" in head and "level" in head and "targets_review.xlsx" in head
+
+
+@pytest.fixture
+def cli_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """plans/ and build/ redirected in-process (the command line's main())."""
+    plans = tmp_path / "plans"
+    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
+    build = tmp_path / "build"
+    build.mkdir()
+    monkeypatch.setattr(config, "PLANS", plans)
+    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
+    monkeypatch.setattr(config, "BUILD", build)
+    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
+    return plans, build
+
+
+def test_new_plan_with_an_annex_gets_units_and_a_sector_map(cli_sandbox: tuple[Path, Path]) -> None:
+    """A plan with a task annex (the district's own text, onboarded as if new): a units registry
+    of generic names at the plan's tier, every annex section mapped to a sector, and data that
+    build."""
+    from greenlib.__main__ import main
+
+    plans, build = cli_sandbox
+    src = plans / "qianjiang-2022-24" / "raw" / "plan_raw.txt"
+    assert main(["new-plan", str(src), "--id", "annex-copy"]) == 0
+    folder = plans / "annex-copy"
+    units = pd.read_csv(folder / "reference" / "units.csv", dtype=str, keep_default_na=False)
+    assert {"区发展改革委", "区生态环境局", "区财政局"} <= set(units["unit"])
+    sectors = pd.read_csv(folder / "reference" / "sectors.csv", dtype=str, keep_default_na=False)
+    by = dict(zip(sectors["section"], sectors["sector"], strict=True))
+    assert {str(i) for i in range(1, 24)} <= set(by)
+    # the proposal agrees with the analysts' own map of this plan on most sections
+    own = pd.read_csv(plans / "qianjiang-2022-24" / "reference" / "sectors.csv", dtype=str)
+    agree = sum(by[s] == t for s, t in zip(own["section"], own["sector"], strict=True))
+    assert agree >= 20, agree
+    params = {p.stem for p in (folder / "params").glob("*.yaml")}
+    assert {"overview", "assessment", "units", "energy", "industry", "agriculture"} <= params
+    doc = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    assert doc["title"] == "关于进一步加快建立健全绿色低碳循环经济体系的实施方案"
+    assert doc["annex"] is True and doc["scope_name"] == "全区"
+    assert main(["data", "--plan", "annex-copy"]) == 0
+    tasks = pd.read_csv(build / "annex-copy" / "data" / "tasks.csv")
+    assert len(tasks) == 97 and (tasks["sector"] != "overall").mean() > 0.9
+
+
+def test_new_plan_reads_a_traditional_docx(tmp_path: Path) -> None:
+    """繁体 in a .docx: the profile is read from the simplified text; the .docx is kept as is."""
+    import docx
+    import opencc
+
+    from greenlib.clean.onboard import new_plan
+
+    trad = opencc.OpenCC("s2t").convert(TEXT.read_text(encoding="utf-8"))
+    assert "辦公室" in trad
+    d = docx.Document()
+    for line in trad.splitlines():
+        d.add_paragraph(line)
+    src = tmp_path / "notice.docx"
+    d.save(src)
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    folder = new_plan(src, "trad-docx", plans_dir=plans, today="2026-01-01", log=lambda *_: None)
+    doc = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    assert doc["issuer"] == "湘潭市人民政府办公室" and doc["level"] == "市"
+    assert doc["raw"] == "raw/plan_raw.docx" and doc["as_of"] == "2026-01-01"
+    assert (folder / "raw" / "plan_raw.docx").read_bytes() == src.read_bytes()
+    assert {"overview", "energy", "economy"} <= {p.stem for p in (folder / "params").glob("*.yaml")}

@@ -131,7 +131,8 @@ def new_plan(text_path: str | Path, plan_id: str, plans_dir: Path | None = None,
     table = sector_keywords()
     names = {s: n for s, n, _ in table}
     sec_rows: list[dict[str, Any]] = []
-    for (sec, title), _ in tasks.groupby(["section", "section_title"], sort=True):
+    title_col = "section_name" if "section_name" in tasks.columns else "section_title"
+    for (sec, title), _ in tasks.groupby(["section", title_col], sort=True):
         hit = sector_of(str(title), table)
         slug = hit[0] if hit else "overall"
         sec_rows.append({"section": int(sec), "section_title": title, "sector": slug,

@@ -27,6 +27,8 @@ _ISSUER = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?{_ISSUER_END})(?=关于|印发
 #: issuer's place part gives the plan's level)
 LEVELS = {"国家": "全国", "省": "全省", "自治区": "全区", "市": "全市", "州": "全州", "区": "全区",
           "县": "全县", "旗": "全旗"}
+#: the genre's document kinds, as a title ends
+_GENRE = r"实施方案|实施意见|工作方案|行动方案|行动计划|方案|意见|规划|计划|通知|纲要|要点"
 _DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -51,9 +53,15 @@ def title_of(text: str) -> Field:
         m = re.search(r"关于印发《?(.+?)》?的通知", ln)
         if m:
             return Field(m.group(1), False, "标题行“关于印发……的通知”")
-        if re.search(r"方案|意见|规划|计划|通知|纲要|要点", ln):
+        if re.search(_GENRE, ln):
             name = re.sub(r"^[\u4e00-\u9fff]{2,30}?" + _ISSUER_END + r"(?=关于)", "", ln)
             return Field(name, False, "标题行")
+    first = next(iter(_lines(text)), "")
+    for m in re.finditer(_GENRE, first[:100]):
+        # a title run into the body (…实施方案为认真贯彻…): cut where the body starts
+        if re.match(r"$|[为根按各（(：:\s]", first[m.end():m.end() + 1]):
+            name = re.sub(r"^[\u4e00-\u9fff]{2,30}?" + _ISSUER_END + r"(?=关于)", "", first[:m.end()])
+            return Field(name, True, "第一行中标题与正文连在一起，按文种词截取")
     first = next(iter(_lines(text)), "")
     return Field(first[:60], True, "第一行（未见规划类标题）")
 
