@@ -27,7 +27,8 @@ RECOMMENDATIONS = "recommendations.md"
 RETURNS = "returns.csv"
 TASK_STATUS = "task_status.csv"
 #: The analyst's review book (doubtful targets and task texts): written by ``make data`` to
-#: ``build/<plan-id>/``, read back from ``plans/<plan-id>/reference/`` (README, *Any other plan*; docs/assumptions.md V1–V6).
+#: ``build/<plan-id>/``, read back from ``plans/<plan-id>/reference/`` (README, *Any other
+#: plan*; docs/assumptions.md V1–V7).
 TARGETS_REVIEW = "targets_review.xlsx"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.

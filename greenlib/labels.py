@@ -261,7 +261,7 @@ TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格�
 
 
 # --------------------------------------------------------------------------- review book
-#: The analyst's review book (build/<plan-id>/targets_review.xlsx; docs/assumptions.md V1–V6): its sheets,
+#: The analyst's review book (build/<plan-id>/targets_review.xlsx; docs/assumptions.md V1–V7): its sheets,
 #: the decisions of its dropdown and the column headers (given columns first, then fill-in).
 REVIEW_TARGET_SHEET = "量化目标核对"
 REVIEW_TASK_SHEET = "任务原文核对"

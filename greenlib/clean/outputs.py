@@ -64,7 +64,7 @@ def checklist(q: dict[str, Any]) -> list[str]:
 def quality_markdown(q: dict[str, Any]) -> str:
     """quality.json as a Markdown page for analysts (Chinese)."""
     c = q["counts"]
-    lines = [f"# 数据质量报告：{q.get('title', '')}", "",
+    lines = [f"# 数据质量报告：{q.get('title', '')}", "", *checklist(q), "## 概况", "",
              f"- 输入：`{q['input']['path']}`（sha256 `{q['input']['sha256'][:16]}…`，"
              f"{q['input']['characters']} 字符，编码 {q['input']['encoding']}）",
              f"- 任务 {c['tasks']} 项，部分 {c['parts']}，章节 {c['sections']}，责任单位 {c['units']} 个，"
@@ -72,7 +72,7 @@ def quality_markdown(q: dict[str, Any]) -> str:
              f"- 人工校正：已采用 {c['corrections_applied']}，未使用 {c['corrections_unused']}；"
              f"待解决 {c['unresolved']}",
              f"- 生成时间 {q['generated_at']}，数据版本 `{q.get('data_version', '')}`", "",
-             *checklist(q), "## 自动清洗规则（次数）", ""]
+             "## 自动清洗规则（次数）", ""]
     lines += [f"- {k}: {v}" for k, v in q["normalisation"].items()]
     lines += ["", "## 单位匹配方式", ""] + [f"- {k}: {v}" for k, v in q["unit_matching"].items()]
     lines += ["", "## 人工校正（reference/corrections.yaml）", "",
