@@ -181,3 +181,53 @@ def test_doubtful_texts_are_marked_until_reviewed(sandbox: tuple[Path, Path], tm
     assert "原文存疑" not in texts[one] and texts[two].endswith(mark[two])
     s = rh.scope(None, data_dir=data)
     assert "原文存疑" not in pg.unit_tasks(s, lead).set_index("编号").loc[one, "重点任务"]
+
+
+def test_invalid_decisions_name_sheet_and_cell(tmp_path: Path) -> None:
+    """Each invalid decision is reported with its sheet and cell; the valid ones still count."""
+    from openpyxl import Workbook
+
+    from greenlib.clean.review import read_book
+
+    H, K = labels.REVIEW_TARGET_HEADERS, labels.REVIEW_TASK_HEADERS
+    wb = Workbook()
+    ws = wb.active
+    ws.title = labels.REVIEW_TARGET_SHEET
+    keys = list(H)
+    ws.append([H[k] for k in keys])
+
+    def row(**kw: object) -> None:
+        ws.append([kw.get(k) for k in keys])
+
+    row(key="T-1", decision="修改", new_value="约60")           # row 2: not a number
+    row(key="T-2", decision="修改", new_year=1850)              # row 3: not a plausible year
+    row(key="T-3", decision="修改", new_comparator="大约")       # row 4: not a comparator
+    row(key="T-4", decision="修改")                             # row 5: nothing to change
+    row(key="T-5", decision="确认")                             # row 6: fine
+    row(key="T-5", decision="删除")                             # row 7: the same row twice
+    row(key="T-6", decision="修改", new_value="1,200", new_unit="万千瓦时")  # row 8: fine
+    row(key="T-7")                                              # row 9: undecided
+    wk = wb.create_sheet(labels.REVIEW_TASK_SHEET)
+    wk.append(list(K.values()))
+    wk.append(["R1-x", 1, None, None, None, "文", None, None, "修改", None, None])  # no new text
+    wk.append(["R2-y", 2, None, None, None, "文", None, None, "删除", None, None])  # not for tasks
+    path = tmp_path / "targets_review.xlsx"
+    wb.save(path)
+
+    decisions, problems = read_book(path)
+    got = {(d.key, d.decision): d.values for d in decisions}
+    assert got == {("T-5", "confirm"): {}, ("T-6", "correct"): {"value": 1200.0, "unit": "万千瓦时"}}
+    col = {k: chr(ord("A") + i) for i, k in enumerate(keys)}
+    cells = {(p["sheet"], p["cell"]) for p in problems}
+    T, R = labels.REVIEW_TARGET_SHEET, labels.REVIEW_TASK_SHEET
+    assert {(T, f"{col['new_value']}2"), (T, f"{col['new_year']}3"),
+            (T, f"{col['new_comparator']}4"), (T, f"{col['decision']}5"), (T, "7"),
+            (R, "J2"), (R, "I3")} == cells
+    assert all(p["detail"].count("targets_review.xlsx") == 1 and "此行未采用" in p["detail"]
+               for p in problems)
+
+    broken = tmp_path / "broken" / "targets_review.xlsx"
+    broken.parent.mkdir()
+    broken.write_text("not a workbook", encoding="utf-8")
+    decisions, problems = read_book(broken)
+    assert decisions == [] and "无法作为 .xlsx 读取" in problems[0]["detail"]
