@@ -109,6 +109,7 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "target_without_year": "目标未写年份",
     "text_doubtful": "任务原文识别存疑",
     "magnitude_suspect": "目标数值量级存疑",
+    "review_invalid": "核对表填写有误",
 }
 
 #: Status of a reviewed correction.
