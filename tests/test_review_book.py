@@ -187,7 +187,7 @@ def test_invalid_decisions_name_sheet_and_cell(tmp_path: Path) -> None:
     """Each invalid decision is reported with its sheet and cell; the valid ones still count."""
     from openpyxl import Workbook
 
-    from greenlib.clean.review import read_book
+    from greenlib.clean.review_read import read_book
 
     H, K = labels.REVIEW_TARGET_HEADERS, labels.REVIEW_TASK_HEADERS
     wb = Workbook()
