@@ -25,7 +25,7 @@ SYSDEPS_STAMP := $(VENV)/.sysdeps-ok
 PLAN_ARG  = $(if $(PLAN),--plan $(PLAN))
 ASOF_ARG  = $(if $(AS_OF),--as-of $(AS_OF))
 
-.PHONY: help setup lock sysdeps data report publish lab test lint bench monitoring-template check-monitoring requests clean
+.PHONY: help setup lock sysdeps data report new-plan publish lab test lint bench monitoring-template check-monitoring requests clean
 
 help: ## List the targets with one line each
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-20s %s\n", $$1, $$2}'
@@ -95,6 +95,10 @@ monitoring-template: data ## build/<plan-id>/monitoring_template.xlsx: one row p
 
 requests: data ## build/<plan-id>/requests/<round>/<unit>.xlsx: the next round's books (ROUND=YYYY-MM-DD, default today; docs/returns.md)
 	$(PY) -m greenlib requests $(PLAN_ARG) $(if $(ROUND),--round $(ROUND))
+
+new-plan: $(STAMP) ## Create plans/<ID>/ from a plan's text (make new-plan TEXT=path/to/plan.txt ID=county-2022-1)
+	@test -n "$(TEXT)" -a -n "$(ID)" || { echo "usage: make new-plan TEXT=<plan.txt|.docx> ID=<plan-id>"; exit 2; }
+	$(PY) -m greenlib new-plan "$(TEXT)" --id "$(ID)"
 
 check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator map
 	$(PY) -m greenlib check-monitoring $(PLAN_ARG)

@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("site-index", help="write build/index.html over the plans built there")
 
+    n = sub.add_parser("new-plan", help="create plans/<ID>/ from a plan's text (.txt or .docx)")
+    n.add_argument("text", help="the plan's text: .txt (UTF-8/GBK, 繁体 or 简体) or .docx")
+    n.add_argument("--id", required=True, help="the new plan's id: lower-case letters, digits, -")
+
     k = sub.add_parser("check-monitoring", help="validate a plan's monitoring/ and indicator map")
     k.add_argument("--plan", default=None, help=PLAN_HELP)
     return p
@@ -133,7 +137,9 @@ def ensure_data(plans: list[plan_mod.Plan], as_of: str | None) -> None:
 
 
 def cmd_data(which: str | None, as_of: str | None) -> None:
+    from . import contract
     from .clean import pipeline
+    from .monitor import review_book
     from .monitor import run as monitor
 
     plans = _in_order(plan_mod.load_all(which))
@@ -147,6 +153,7 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
         safety.check_output_dir(out)
         pipeline.run(p, out, as_of)
         monitor.run(p, out, as_of)
+        review_book.write_review_book(p.build(as_of).root / contract.TARGETS_REVIEW, out, p.id)
         _data_stamp(p, as_of).write_text(data_inputs_key(p, as_of), encoding="utf-8")
 
 
@@ -268,6 +275,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .report import site
 
         print(site.write_site_index())
+    elif args.command == "new-plan":
+        from .clean.onboard import new_plan
+
+        new_plan(args.text, args.id)
     elif args.command == "check-monitoring":
         from .monitor.observations import check
 

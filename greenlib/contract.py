@@ -31,6 +31,10 @@ TASK_STATUS = "task_status.csv"
 UNIT_STATUS = "unit_status.csv"
 TASK_HISTORY = "task_history.csv"
 TARGET_HISTORY = "target_history.csv"
+#: The analyst's review book (doubtful targets and task texts): written by ``make data`` to
+#: ``build/<plan-id>/``, read back from ``plans/<plan-id>/reference/`` (README, *Any other
+#: plan*; docs/assumptions.md V1–V7).
+TARGETS_REVIEW = "targets_review.xlsx"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)

@@ -120,6 +120,7 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "target_without_year": "目标未写年份",
     "text_doubtful": "任务原文识别存疑",
     "magnitude_suspect": "目标数值量级存疑",
+    "review_invalid": "核对表填写有误",
 }
 
 #: Status of a reviewed correction.
@@ -198,7 +199,7 @@ HEADERS: dict[str, dict[str, str]] = {
                      "co_units": "配合单位", "years": "目标年份", "raw_start": "原文起点",
                      "raw_end": "原文终点", "text_ocr": "识别原文(修复前)", "repairs": "据正文修复",
                      "raw_text": "原文", "section_name": "章节名称（校订）", "part_name": "部分名称（校订）",
-                     "text_doubt": "识别存疑程度", "text_doubtful": "原文识别存疑"},
+                     "text_doubt": "识别存疑程度", "text_doubtful": "原文识别存疑", "page": "原文页码"},
     contract.TASK_UNITS: {"task_id": "任务编号", "unit": "责任单位", "role": "角色",
                           "position": "排序", "raw": "原文写法", "method": "匹配方式",
                           "score": "匹配得分", "raw_start": "原文起点", "raw_end": "原文终点"},
@@ -295,3 +296,37 @@ def status_label(code: object) -> str:
 
 #: Under a table cut to its first rows (greenlib.report.show.MAX_ROWS).
 TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格见本方案的 Excel 工作簿（plan.xlsx）。"
+
+
+# --------------------------------------------------------------------------- review book
+#: The analyst's review book (build/<plan-id>/targets_review.xlsx; docs/assumptions.md V1–V7): its sheets,
+#: the decisions of its dropdown and the column headers (given columns first, then fill-in).
+REVIEW_TARGET_SHEET = "量化目标核对"
+REVIEW_TASK_SHEET = "任务原文核对"
+REVIEW_HELP_SHEET = "说明"
+REVIEW_DECISION: dict[str, str] = {"confirm": "确认", "correct": "修改", "reject": "删除"}
+REVIEW_TARGET_HEADERS: dict[str, str] = {
+    "key": "行键", "target_id": "目标编号", "indicator": "指标", "quote": "原文摘录",
+    "value": "读出的数值", "unit": "读出的单位", "comparator": "读出的比较方式",
+    "year": "读出的年份", "why": "列入原因", "confidence": "置信度",
+    "decision": "处理", "new_value": "改为数值", "new_unit": "改为单位",
+    "new_comparator": "改为比较方式", "new_year": "改为年份", "note": "说明",
+}
+REVIEW_TASK_HEADERS: dict[str, str] = {
+    "key": "行键", "task_id": "任务编号", "page": "原文页码", "text_doubt": "识别存疑程度",
+    "reasons": "存疑原因", "text": "任务原文（识别结果）", "body": "正文中的对应语句",
+    "repairs": "已作修复", "decision": "处理", "new_text": "改为", "note": "说明",
+}
+#: Why a target row is in the book.
+REVIEW_WHY: dict[str, str] = {"low": "置信度低于{threshold}", "year": "年份为推断",
+                              "unit": "单位为推断", "decided": "已处理"}
+
+
+def doubt_mark(page: object = None) -> str:
+    """The visible mark after a task text the cleaning flagged 原文识别存疑 (request books,
+    department pages, the assessment), with the plan's page when the scrape numbered pages."""
+    try:
+        n = int(page)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return "【原文存疑，请核对原文】"
+    return f"【原文存疑，见原文第{n}页】"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from . import config
+from . import config, contract
 from .errors import InputError
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -134,6 +134,11 @@ class Plan:
     @property
     def corrections(self) -> Path:
         return self.reference / "corrections.yaml"
+
+    @property
+    def review_book(self) -> Path:
+        """The analyst's filled review book (decisions on doubtful targets and task texts)."""
+        return self.reference / contract.TARGETS_REVIEW
 
     @property
     def indicator_map(self) -> Path:

@@ -91,8 +91,9 @@ def test_doubtful_tasks_are_listed_in_quality_in_chinese(cleaned, tasks):
 
 def test_new_columns_are_appended_after_the_existing_ones(tasks):
     cols = list(tasks.columns)
-    assert cols[-3:] == ["text_doubt", "text_doubtful", "part_name"]
-    assert cols.index("section_name") == len(cols) - 4
+    # (page: the scrape's page of the task, for the 原文存疑 mark, issue 18)
+    assert cols[-4:] == ["text_doubt", "text_doubtful", "part_name", "page"]
+    assert cols.index("section_name") == len(cols) - 5
 
 
 def test_part_and_section_titles_read_as_the_national_headings(tasks, cleaned):

@@ -28,10 +28,43 @@ def data_version(tables: dict[str, pd.DataFrame]) -> str:
     return h.hexdigest()[:12]
 
 
+def checklist(q: dict[str, Any]) -> list[str]:
+    """What the analyst still has to confirm, first in quality.md: the plan.yaml fields marked
+    待确认 (guessed by ``new-plan``), the review book's rows and its invalid decisions."""
+    rev = q.get("review") or {}
+    todo = q.get("to_confirm") or []
+    n_t, n_k = len(rev.get("targets") or []), len(rev.get("tasks") or [])
+    problems = rev.get("problems") or []
+    decisions = rev.get("decisions") or []
+    if not (todo or n_t or n_k or problems or decisions):
+        return []
+    out = ["## 待确认清单", ""]
+    for f in todo:
+        out.append(f"- [ ] plan.yaml `{f['field']}`：{f['value'] or '（空）'}（待确认：{f['why']}）；"
+                   "核对原文后改正并删去“待确认”标记")
+    if not (n_t or n_k):
+        out.append("- 核对表 `targets_review.xlsx`：本次没有需要核对的目标或任务原文")
+    else:
+        out.append(f"- [ ] 核对表 `targets_review.xlsx`（`make data` 生成于 build/<规划编号>/）："
+                   f"量化目标 {n_t} 行（置信度低于 {rev.get('threshold')} 或年份、单位为推断），"
+                   f"原文识别存疑的任务 {n_k} 项；逐行选择确认、修改或删除，填好后放入规划的 "
+                   "`reference/targets_review.xlsx`，再运行 `make data`")
+    for p in problems:
+        out.append(f"- [ ] 核对表填写有误：{p['detail']}")
+    if decisions:
+        applied = sum(d["status"] == "applied" for d in decisions)
+        out.append(f"- 核对表已处理 {len(decisions)} 行：已采用 {applied}，未使用 {len(decisions) - applied}"
+                   "（逐行见 quality.json 的 review.decisions）")
+        for d in decisions:
+            if d["status"] != "applied":
+                out.append(f"  - [ ] {d['sheet']} 第{d['row']}行（{d['key']}）：{d.get('detail', '')}")
+    return [*out, ""]
+
+
 def quality_markdown(q: dict[str, Any]) -> str:
     """quality.json as a Markdown page for analysts (Chinese)."""
     c = q["counts"]
-    lines = [f"# 数据质量报告：{q.get('title', '')}", "",
+    lines = [f"# 数据质量报告：{q.get('title', '')}", "", *checklist(q), "## 概况", "",
              f"- 输入：`{q['input']['path']}`（sha256 `{q['input']['sha256'][:16]}…`，"
              f"{q['input']['characters']} 字符，编码 {q['input']['encoding']}）",
              f"- 任务 {c['tasks']} 项，部分 {c['parts']}，章节 {c['sections']}，责任单位 {c['units']} 个，"

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import contract
 from .. import plan as plan_mod
-from . import completeness, corrections, sectors
+from . import completeness, corrections, profile, review, sectors, steps
 from .ingest import RawDoc, normalize, read_plan
 from .parse import parse
 from .steps import (
@@ -101,8 +101,8 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     norm = normalize(doc.text)
     w = Work(doc, norm, parse(norm), inp, unresolved=[])
     w.unresolved += list(w.plan.problems)
-    for step in (read_annex, check_complete, repair_annex, correct_annex, judge_text, assign_units,
-                 find_targets, find_goals, check_genre):
+    for step in (read_annex, check_complete, repair_annex, correct_annex, judge_text,
+                 review.review_tasks, assign_units, find_targets, find_goals, check_genre):
         step(w)
     tables: dict[str, pd.DataFrame] = {
         contract.TASKS: tasks_table(w), contract.TASK_UNITS: task_units_table(w),
@@ -113,9 +113,12 @@ def clean_document(doc: RawDoc, registry: Registry | None = None,
     tables[contract.SECTORS] = inp.sector_map.table(used)
     tables = {k: tables[k] for k in (contract.TASKS, contract.TASK_UNITS, contract.UNITS,
                                      contract.TARGETS, contract.GOALS, contract.SECTORS)}
-    return CleanResult(tables=tables, quality=quality(w, tables), plan=w.plan, doc=doc,
-                       extra={"registry": inp.registry, "sector_map": inp.sector_map,
-                              "open_units": inp.open_units})
+    rev = review.summary(w, steps.REVIEW_BELOW, inp.review_file)  # (its problems are unresolved items)
+    res = CleanResult(tables=tables, quality=quality(w, tables), plan=w.plan, doc=doc,
+                      extra={"registry": inp.registry, "sector_map": inp.sector_map,
+                             "open_units": inp.open_units})
+    res.quality["review"] = rev
+    return res
 
 
 def validate(res: CleanResult, open_units: bool | None = None) -> None:
@@ -150,6 +153,7 @@ def run(plan: plan_mod.Plan, out: str | Path, as_of: str | None = None,
     doc = read_plan(plan.raw)
     res = clean_document(doc, plan=plan)
     res.quality["warnings"] += checksum_warnings
+    res.quality["to_confirm"] = profile.to_confirm(plan.folder / "plan.yaml")
     validate(res)
     rec = plan.recommendations
     write_outputs(res, out, plan.summary(as_of),

@@ -10,7 +10,7 @@ from itertools import chain
 import pandas as pd
 
 from ..errors import InputError
-from . import completeness, corrections, doubt, magnitude, repair, wordcheck, wordings
+from . import completeness, corrections, doubt, magnitude, repair, review, wordcheck, wordings
 from . import targets as tg
 from .units import Resolution, split_cell
 from .work import AnnexCell, Work
@@ -104,7 +104,7 @@ def judge_text(w: Work) -> None:
         if d.doubtful:
             w.unresolved.append({"kind": "text_doubtful", "task_id": tid, "raw": c.row["text"],
                                  "detail": "任务原文识别存疑：" + "；".join(d.reasons)
-                                 + "；可核对原件后在 reference/corrections.yaml 中用 replace 改正"})
+                                 + "；可核对原件后在核对表 targets_review.xlsx 中确认或改正"})
 
 
 def correct_annex(w: Work) -> None:
@@ -219,6 +219,7 @@ def find_targets(w: Work) -> None:
                                           w.inputs.corrections_file,
                                           accepted_incomplete=bool(w.inputs.accept_incomplete))
     w.correction_log += log
+    review.review_targets(w)  # the analyst's review book: confirm, correct, reject
     for i, r in enumerate(w.targets, start=1):
         r["target_id"] = f"T{i:02d}"
     check_target_years(w)

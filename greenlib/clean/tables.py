@@ -16,7 +16,7 @@ from .work import Work, __version__
 # --------------------------------------------------------------------------- tables
 
 TASK_EXTRA = ["co_units", "sector_name", "text_ocr", "repairs", "raw_text", "section_name",
-              "text_doubt", "text_doubtful", "part_name"]
+              "text_doubt", "text_doubtful", "part_name", "page"]
 #: the review columns (… confidence, rule) stay at the end: what made each row and how sure it is
 TARGET_EXTRA = ["sources", "body_task", "raw_start", "raw_end", "value_high",
                 *contract.TARGET_REVIEW_COLUMNS]
@@ -42,7 +42,7 @@ def tasks_table(w: Work) -> pd.DataFrame:
                      "text_ocr": r["text_ocr"], "repairs": r["repairs"],
                      "raw_text": r["raw_text"], "section_name": r["section_name"],
                      "text_doubt": r["text_doubt"], "text_doubtful": r["text_doubtful"],
-                     "part_name": r["part_name"]})
+                     "part_name": r["part_name"], "page": r.get("page")})
     return pd.DataFrame(rows, columns=[*contract.REQUIRED_COLUMNS[contract.TASKS], *TASK_EXTRA])
 
 

@@ -38,6 +38,8 @@ class Inputs:
     corrections_file: Path | None = None
     sectors_file: Path | None = None
     accept_incomplete: str | None = None
+    #: the analyst's filled review book (reference/targets_review.xlsx; greenlib/clean/review.py)
+    review_file: Path | None = None
 
 
 def load_inputs(plan: plan_mod.Plan | None) -> Inputs:
@@ -53,7 +55,8 @@ def load_inputs(plan: plan_mod.Plan | None) -> Inputs:
                   open_units=not plan.units_registry.exists(), periods=plan.named_periods,
                   corrections_file=plan.corrections,
                   sectors_file=plan.sectors_map if plan.sectors_map.exists() else None,
-                  accept_incomplete=str(accept) if accept else None)
+                  accept_incomplete=str(accept) if accept else None,
+                  review_file=plan.review_book)
 
 
 @dataclass
@@ -94,6 +97,8 @@ class Work:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     n_repairs: int = 0
     title_repairs: list[dict[str, Any]] = field(default_factory=list)
+    #: the review book's decisions and problems (greenlib/clean/review.py)
+    review: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import contract, labels
 from ..errors import InputError, ValidationError
 from . import books
+from .doubt_mark import request_text
 from .indicator_map import read_targets
 
 TASK_SHEET = "重点任务"
@@ -315,7 +316,7 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
         light, _code, why = prev.lights.get(tid, ("", "", ""))
         if light == "red" and t["role"] == "lead":
             red_rows.append(i)
-        ws.append([tid, t["text"], labels.ROLE.get(t["role"], t["role"]),
+        ws.append([tid, request_text(t), labels.ROLE.get(t["role"], t["role"]),
                    t["lead_unit"] if isinstance(t["lead_unit"], str) else "", years,
                    books.status_word(last["status"]) if last else None,
                    last["progress"] or None if last else None,

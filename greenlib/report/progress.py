@@ -16,6 +16,7 @@ import pandas as pd
 from .. import labels
 from .fmt import fmt_value, fmt_year, missing, split_list, target_text, year_passed
 from .scope import Scope, status_frame
+from .tasktext import marked_texts, task_text
 
 #: National mid-term reviews sort targets into these groups; how a rating maps onto them.
 ASSESSMENT_GROUPS: dict[str, str] = {
@@ -150,7 +151,8 @@ def unit_owes(s: Scope, unit: str) -> pd.DataFrame:
         tid = int(r["task_id"])
         if r["status"] == "no_report":
             rows.append({"事项": f"任务 {tid}", "欠缺": "未报送进展（牵头单位）",
-                         "说明": _short(r["text"])})
+                         "说明": task_text(r["text"], r.get("text_doubtful"), r.get("page"),
+                                         _short)})
         elif r.get("stale") is True or str(r.get("stale")) == "True":
             rows.append({"事项": f"任务 {tid}", "欠缺": "进展报送已过期，需更新",
                          "说明": f"上次填报 {str(r.get('report_date'))[:10]}"})
@@ -280,7 +282,7 @@ def problems(s: Scope) -> dict[str, pd.DataFrame]:
     overdue_targets = tg[tg["评级"].isin([labels.STATUS["overdue"], labels.STATUS["off_track"]])]
     red = tasks[tasks["light"] == "red"]
     red_tasks = pd.DataFrame({"编号": red["task_id"].astype(int),
-                              "重点任务": red["text"].map(_short),
+                              "重点任务": marked_texts(red, _short),
                               "牵头单位": red["lead_unit"],
                               "原因": red.get("rule", pd.Series("", index=red.index))})
     no_data = tg[tg["评级"] == labels.STATUS["no_data"]][["编号", "指标", "目标", "责任单位"]]

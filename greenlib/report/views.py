@@ -37,11 +37,11 @@ def task_table(s: Scope, with_section: bool = False) -> pd.DataFrame:
 
 
 def _marked_text(df: pd.DataFrame) -> pd.Series:
-    """Task text, with （原文识别存疑） after a text the cleaning flagged ``text_doubtful``."""
-    if "text_doubtful" not in df.columns:
-        return df["text"]
-    flag = df["text_doubtful"].map(lambda v: str(v).strip().lower() in ("true", "1"))
-    return df["text"].where(~flag, df["text"].astype(str) + "（原文识别存疑）")
+    """Task text, with the 原文存疑 mark and page after a text the cleaning flagged
+    ``text_doubtful`` (:mod:`greenlib.report.tasktext`)."""
+    from .tasktext import marked_texts
+
+    return marked_texts(df)
 
 
 def section_titles(df: pd.DataFrame) -> list[str]:
