@@ -334,7 +334,7 @@ def index_sections(s: Scope, unit_links: dict[str, str]) -> str:
     from .show import table_html
 
     us = s.t.unit_status
-    if us is None:
+    if us is None or us.empty:  # a plan without an annex names no department
         return ""
     esc = html.escape
     rows = []
