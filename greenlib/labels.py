@@ -257,3 +257,27 @@ def status_label(code: object) -> str:
 
 #: Under a table cut to its first rows (greenlib.report.show.MAX_ROWS).
 TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格见本方案的 Excel 工作簿（plan.xlsx）。"
+
+#: The site's search (greenlib/report/search.py, static/search.js).
+SEARCH_TITLE = "全文搜索"
+SEARCH_LABEL = "搜索报告和数据："
+SEARCH_PLACEHOLDER = "如：绿色工厂、单位GDP能耗、区发展改革委、任务28"
+SEARCH_BUTTON = "搜索"
+SEARCH_NEEDS_SCRIPT = "搜索需要浏览器允许运行本站点的脚本。"
+SEARCH_NOTE = ("搜索在本机浏览器中进行，不连接互联网。可输入多个词（用空格分开），结果须包含全部词；"
+               "“任务28”查找第 28 项重点任务。")
+SEARCH_INDEX_PAGE = "报告目录"
+SEARCH_TASK = "任务{n}"
+SEARCH_GOAL = "{id}（{year}年）"
+SEARCH_KINDS: dict[str, str] = {"page": "报告", "task": "重点任务", "target": "量化目标",
+                                "goal": "目标", "unit": "责任单位", "figure": "监测数据"}
+#: What search.js says ({n}: a number, {q}: the query, {plan}: a plan's short title).
+SEARCH_MESSAGES: dict[str, str] = {
+    "empty": "请输入要搜索的词。",
+    "none": "没有找到包含“{q}”的内容。",
+    "found": "找到 {n} 条包含“{q}”的结果。",
+    "more": "只列出前 {n} 条；请加词缩小范围。",
+    "only": "只在《{plan}》中搜索。",
+    "all": "在全部规划中搜索",
+    "noindex": "没有找到搜索索引：请先运行 make report。",
+}

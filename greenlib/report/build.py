@@ -506,7 +506,7 @@ def _print(msg: str) -> None:
 def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
                 force: bool = False, pdf: bool = True, docx: bool = True) -> int:
     """Build one plan's reports (all, or the names in ``only``); 0 if all succeeded."""
-    from . import site
+    from . import search, site
 
     t_start = time.perf_counter()
     if jobs < 1:
@@ -569,6 +569,8 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         prune_chart_cache(paths.chart_cache)
     _write_workbook(paths)
     site.write_plan_index(paths, reports, failed, pdf, rebuilt=bool(todo), full=not only)
+    meta = site.plan_meta(paths.data)
+    search.write_plan_index(paths, reports, meta.get("short_title") or paths.root.name)
     write_json(paths.cache / "last_build.json", {
         "failed": failed, "reports": [r.name for r in reports],
         "data_version": data_version(paths.data), "pdf": pdf,
