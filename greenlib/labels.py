@@ -281,3 +281,28 @@ SEARCH_MESSAGES: dict[str, str] = {
     "all": "在全部规划中搜索",
     "noindex": "没有找到搜索索引：请先运行 make report。",
 }
+
+#: Open data (site/data/, greenlib/report/opendata.py): each contract CSV's title and
+#: description in datapackage.json.
+DATA_FILES: dict[str, tuple[str, str]] = {
+    contract.TASKS: ("重点任务", "方案附件“重点任务清单”的每项任务：编号、所属部分和章节、领域、"
+                     "清理后的任务原文、牵头单位和配合单位、目标年份，以及在原文中的位置。"),
+    contract.TASK_UNITS: ("任务分工", "每项任务的每个责任单位一行：牵头或配合、排序、原文写法和匹配方式。"),
+    contract.UNITS: ("责任单位", "每个责任单位一行：简称、全称、类型，牵头和配合的任务数。"),
+    contract.TARGETS: ("量化目标", "方案中可以量化考核的目标：指标、目标值和单位、比较方式、目标年份、"
+                       "领域、出处和原文表述。"),
+    contract.GOALS: ("定性目标", "方案主要目标中没有数值的目标（含远景目标）。"),
+    contract.SECTORS: ("领域", "报告使用的领域及其包含的章节。"),
+    contract.STATUS: ("目标进展", "每个量化目标截至评估日的进展评级：基期值、最新值、评级及依据、"
+                      "信号灯和责任单位。"),
+    contract.OBSERVATIONS: ("监测数据", "每个监测数据点及其对应的量化目标：地区、年份、数值、"
+                            "是否用于评级及原因、来源。"),
+    contract.ALIGNMENT: ("上下衔接", "本规划每个量化目标与上级规划同一指标目标的对照。"),
+    contract.TASK_STATUS: ("任务进展", "每项重点任务按责任单位填报判定的进展状态和信号灯。"),
+    contract.RETURNS: ("填报记录", "读入的每一行部门填报：是否采用、问题说明。"),
+}
+PACKAGE_TITLE = "《{plan}》跟踪分析数据"
+PACKAGE_DESCRIPTION = ("从《{plan}》{number}整理出的重点任务、责任单位、量化目标，以及截至 {as_of} 的"
+                       "进展评级和监测数据。每个表为一个 UTF-8 编码的 CSV 文件；字段含义见各表的"
+                       "字段标题，代码的中文含义见 plan.xlsx。")
+DOWNLOAD_ALL = "下载全部数据"

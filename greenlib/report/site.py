@@ -211,6 +211,13 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     data_links = []
     if (paths.site / "plan.xlsx").exists():
         data_links.append('<a href="plan.xlsx">全部数据表（plan.xlsx，可用 Excel 打开）</a>')
+    from .opendata import DATA_DIR, PACKAGE
+
+    zips = sorted((paths.site / DATA_DIR).glob("*-data.zip")) if paths.site.exists() else []
+    if zips:
+        data_links.append(f'<a href="{DATA_DIR}/{html.escape(zips[0].name)}" download>'
+                          f"{labels.DOWNLOAD_ALL}</a>（CSV 表格和数据说明 "
+                          f'<a href="{DATA_DIR}/{PACKAGE}">{PACKAGE}</a>）')
     if (paths.site / QUALITY_PAGE).exists():
         data_links.append(f'<a href="{QUALITY_PAGE}">数据质量报告</a>')
     about = (f"<p>本站点汇集《{html.escape(plan_title)}》{html.escape(number)}的跟踪分析报告：从方案文本"
