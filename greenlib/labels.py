@@ -306,3 +306,31 @@ PACKAGE_DESCRIPTION = ("从《{plan}》{number}整理出的重点任务、责任
                        "进展评级和监测数据。每个表为一个 UTF-8 编码的 CSV 文件；字段含义见各表的"
                        "字段标题，代码的中文含义见 plan.xlsx。")
 DOWNLOAD_ALL = "下载全部数据"
+
+#: plan.xlsx (greenlib/report/workbook.py): how a unit's spelling was matched, what a
+#: monitoring figure measures, the analysts' sheet of task texts.
+MATCH_METHOD: dict[str, str] = {
+    "alias": "简称或别名", "fuzzy": "近似匹配", "inplace": "识别错字替换", "prefix": "前缀匹配",
+    "suffix": "后缀匹配", "subsequence": "缺字匹配", "unresolved": "未能识别",
+    "correction": "人工校正",
+}
+MEASURE: dict[str, str] = {"level": "水平值", "change": "自基期以来的变化量"}
+SHEET_TASK_TEXTS = "任务原文（分析用）"
+SHEET_CORRECTIONS = "人工校正"
+SHEET_UNRESOLVED = "待解决"
+#: The Chinese sentence of a target's rating basis in plan.xlsx (the monitor stage's rule
+#: stays beside it in the 评级依据代码 column).
+BASIS: dict[str, str] = {
+    "none": "没有{geo}的全年监测数据",
+    "context": "另有 {n} 个其他地区数据，只作参考",
+    "partial": "{year}年非全年数据 {value} 不参与评级",
+    "achieved": "最新全年数据 {latest}（{ly}年）已达到目标",
+    "overdue": "目标年份 {ty} 年已过，最新全年数据 {latest}（{ly}年）未达到目标",
+    "one": "只有 {ly} 年一个全年数据 {latest}，无法判断趋势",
+    "pace": "基期 {base}（{by}年）至 {latest}（{ly}年），实际年均增速为按期达标所需增速的 {ratio}",
+    "no_basis": "最新全年数据 {latest}（{ly}年）；缺少可比的基期数据，无法判断趋势",
+    "none_target": "目标为{target}",
+}
+REFERENCE_FILE = "规划参考数据文件"
+WORDING_LIST = "固定表述词表"
+CORRECT_IN_FILE = "在规划的人工校正文件中{how}（写法见使用说明）"
