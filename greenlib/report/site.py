@@ -90,8 +90,11 @@ def plan_meta(data_dir: Path) -> dict[str, Any]:
 
 #: The quality report in the site (quality.md of the data folder as a page).
 QUALITY_PAGE = "quality.html"
+#: The users' guide (docs/使用说明.md), built as a page of the site beside build/index.html.
+GUIDE_SOURCE = config.ROOT / "docs" / "使用说明.md"
+GUIDE_PAGE = "使用说明.html"
 #: Files of the build folder itself that publish copies (beside every plan's site/).
-ROOT_FILES = ("index.html", search.PAGE, search.SCRIPT)
+ROOT_FILES = ("index.html", search.PAGE, search.SCRIPT, GUIDE_PAGE)
 #: Pages of a plan's site that are not reports (remove_stale keeps them).
 SITE_PAGES = ("index.html", QUALITY_PAGE)
 
@@ -106,6 +109,18 @@ def quality_page(data_dir: Path) -> str | None:
     text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
+
+
+def guide_page(source: Path = GUIDE_SOURCE) -> str | None:
+    """The users' guide as a page of the site (None when the repository has none)."""
+    from markdown_it import MarkdownIt
+
+    if not source.exists():
+        return None
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(
+        source.read_text(encoding="utf-8"))
+    return _page(labels.GUIDE_TITLE, '<p class="meta"><a href="index.html">← 全部规划</a></p>\n'
+                 + body)
 
 
 def snapshot(paths: Any, reports: list[Any], version: str) -> dict[str, Any]:
@@ -230,7 +245,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     root = "../../../" if up == "../index.html" else "../../"
     body = f"""<h1>{html.escape(title)}</h1>
 <p class="meta"><a href="{up}">← {back}</a>｜数据版本：{html.escape(version)}｜
-构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}</p>
+构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}｜
+<a href="{root}{GUIDE_PAGE}">{labels.GUIDE_TITLE}</a></p>
 {search.search_form(root + search.PAGE, plan=paths.root.name)}
 {about}
 <h2>报告</h2>
@@ -320,7 +336,13 @@ def write_site_index(build: Path | None = None) -> Path:
             f"<td>{_cell(meta.get('as_of'))}</td><td class=\"n\">{n}</td></tr>")
     out = build / "index.html"
     search.write_search_page(build, _page)
-    key = hashlib.sha256("".join(rows).encode()).hexdigest()
+    guide = guide_page()
+    if guide:
+        from . import render
+
+        render.write_atomic(build / GUIDE_PAGE, guide)
+    key = hashlib.sha256("".join([*rows, search.search_form(search.PAGE), GUIDE_PAGE,
+                                  SITE_CSP_META]).encode()).hexdigest()
     stamp = build / ".cache" / "site_index.json"
     try:
         if out.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key:
@@ -331,7 +353,8 @@ def write_site_index(build: Path | None = None) -> Path:
 
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     body = f"""<h1>绿色低碳循环经济体系规划 · 跟踪分析报告</h1>
-<p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划</p>
+<p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划｜
+<a href="{GUIDE_PAGE}">{labels.GUIDE_TITLE}</a></p>
 {search.search_form(search.PAGE)}
 <table>
 <thead><tr><th>规划</th><th>文号</th><th>层级</th><th>评级地区</th><th>上级规划</th>
