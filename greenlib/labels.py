@@ -335,3 +335,5 @@ REFERENCE_FILE = "规划参考数据文件"
 WORDING_LIST = "固定表述词表"
 CORRECT_IN_FILE = "在规划的人工校正文件中{how}（写法见使用说明）"
 GUIDE_TITLE = "使用说明"
+#: A chart's text alternative (its SVG's aria-label, read by screen readers).
+CHART_DESCRIPTION = "图表：{title}。单位：{unit}。来源：{source}。"

@@ -5,33 +5,21 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from greenlib.report import build, render, search, site
-from tests.helpers import need
+from greenlib.report import render, search
 from tests.paths import DISTRICT
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["industry", "overview", "units/区经济信息委"]
-
 
 @pytest.fixture(scope="module")
-def built(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """build/ with the district plan's site (three real reports) and the search page."""
-    need(render.chromium_path(), "Chromium")
-    root = tmp_path_factory.mktemp("build")
-    data = root / DISTRICT.id / "data"
-    shutil.copytree(built_data, data)
-    paths = build.Paths(params=DISTRICT.params, data=data, root=root / DISTRICT.id)
-    rc = build.run_reports(paths, jobs=1, only=PAGES, pdf=False, docx=False)
-    assert rc == 0
-    site.write_site_index(root)
-    return root
+def built(built_site: Path) -> Path:
+    """build/ with the district plan's site (four real reports, conftest.SITE_PAGES)."""
+    return built_site
 
 
 def _search(root: Path, query: str, plan: str = "") -> tuple[str, list[tuple[str, str]], str]:
@@ -88,7 +76,7 @@ def test_the_index_is_small_and_escaped(built: Path) -> None:
     js = (built / DISTRICT.id / "site" / search.INDEX_FILE).read_text(encoding="utf-8")
     assert js.startswith("(window.GREENPLAN_SEARCH = window.GREENPLAN_SEARCH || []).push(")
     assert "</script" not in js.lower() and "<" not in js
-    assert len(js.encode()) < 400_000  # three pages and the data of 97 tasks
+    assert len(js.encode()) < 400_000  # four pages and the data of 97 tasks
     page = (built / search.PAGE).read_text(encoding="utf-8")
     assert render.external_refs(page) == []
     assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", page)  # no inline event handler

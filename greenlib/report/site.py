@@ -42,6 +42,8 @@ a.gp-hit-title {{ font-size: 16px; }}
 .gp-kind {{ background: #e8f3e8; border-radius: 3px; padding: 0 4px; margin-right: 4px; }}
 p.gp-hit-text {{ margin: 2px 0; font-size: 14px; }}
 mark {{ background: #fff176; color: #222; }}
+a:focus-visible, button:focus-visible, input:focus-visible {{ outline: 3px solid #1b5e20;
+  outline-offset: 2px; }}
 """
 #: The pages' policy, plus scripts and form submissions from the site itself ('self'): the
 #: search page runs search.js and the plans' search-index.js (files beside it, since an
