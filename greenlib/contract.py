@@ -1,4 +1,4 @@
-"""The data contract of ``build/<plan-id>/data/`` (see DESIGN.md): file names and required columns.
+"""The data contract of ``build/<plan-id>/data/``: file names and required columns.
 
 Other tools read these files, so the names and meanings here are fixed; extra columns are
 allowed after the required ones. The clean stage writes tasks, task_units, units, targets,
@@ -14,7 +14,7 @@ UNITS = "units.csv"
 TARGETS = "targets.csv"
 STATUS = "status.csv"
 QUALITY = "quality.json"
-#: Extra files (additive to DESIGN.md).
+#: Extra files (added after the first contract: tasks, task_units, units, targets, status, quality).
 GOALS = "goals.csv"
 SECTORS = "sectors.csv"
 PLAN = "plan.json"

@@ -330,3 +330,88 @@ def doubt_mark(page: object = None) -> str:
     except (TypeError, ValueError):
         return "【原文存疑，请核对原文】"
     return f"【原文存疑，见原文第{n}页】"
+
+#: The site's search (greenlib/report/search.py, static/search.js).
+SEARCH_TITLE = "全文搜索"
+SEARCH_LABEL = "搜索报告和数据："
+SEARCH_PLACEHOLDER = "如：绿色工厂、单位GDP能耗、区发展改革委、任务28"
+SEARCH_BUTTON = "搜索"
+SEARCH_NEEDS_SCRIPT = "搜索需要浏览器允许运行本站点的脚本。"
+SEARCH_NOTE = ("搜索在本机浏览器中进行，不连接互联网。可输入多个词（用空格分开），结果须包含全部词；"
+               "“任务28”查找第 28 项重点任务。")
+SEARCH_INDEX_PAGE = "报告目录"
+SEARCH_TASK = "任务{n}"
+SEARCH_GOAL = "{id}（{year}年）"
+SEARCH_KINDS: dict[str, str] = {"page": "报告", "task": "重点任务", "target": "量化目标",
+                                "goal": "目标", "unit": "责任单位", "figure": "监测数据"}
+#: What search.js says ({n}: a number, {q}: the query, {plan}: a plan's short title).
+SEARCH_MESSAGES: dict[str, str] = {
+    "empty": "请输入要搜索的词。",
+    "none": "没有找到包含“{q}”的内容。",
+    "found": "找到 {n} 条包含“{q}”的结果。",
+    "more": "只列出前 {n} 条；请加词缩小范围。",
+    "only": "只在《{plan}》中搜索。",
+    "all": "在全部规划中搜索",
+    "noindex": "没有找到搜索索引：请先运行 make report。",
+}
+
+#: Open data (site/data/, greenlib/report/opendata.py): each contract CSV's title and
+#: description in datapackage.json.
+DATA_FILES: dict[str, tuple[str, str]] = {
+    contract.TASKS: ("重点任务", "方案附件“重点任务清单”的每项任务：编号、所属部分和章节、领域、"
+                     "清理后的任务原文、牵头单位和配合单位、目标年份，以及在原文中的位置。"),
+    contract.TASK_UNITS: ("任务分工", "每项任务的每个责任单位一行：牵头或配合、排序、原文写法和匹配方式。"),
+    contract.UNITS: ("责任单位", "每个责任单位一行：简称、全称、类型，牵头和配合的任务数。"),
+    contract.TARGETS: ("量化目标", "方案中可以量化考核的目标：指标、目标值和单位、比较方式、目标年份、"
+                       "领域、出处和原文表述。"),
+    contract.GOALS: ("定性目标", "方案主要目标中没有数值的目标（含远景目标）。"),
+    contract.SECTORS: ("领域", "报告使用的领域及其包含的章节。"),
+    contract.STATUS: ("目标进展", "每个量化目标截至评估日的进展评级：基期值、最新值、评级及依据、"
+                      "信号灯和责任单位。"),
+    contract.OBSERVATIONS: ("监测数据", "每个监测数据点及其对应的量化目标：地区、年份、数值、"
+                            "是否用于评级及原因、来源。"),
+    contract.ALIGNMENT: ("上下衔接", "本规划每个量化目标与上级规划同一指标目标的对照。"),
+    contract.TASK_STATUS: ("任务进展", "每项重点任务按责任单位填报判定的进展状态和信号灯。"),
+    contract.RETURNS: ("填报记录", "读入的每一行部门填报：是否采用、问题说明。"),
+    contract.UNIT_STATUS: ("责任单位报送与排名", "本轮每个责任单位一行：牵头任务数、已报送数和报送率、"
+                           "各进展状态和信号灯的任务数、退回行数，以及排名（只对已报送的单位排名，"
+                           "第 1 名最落后）和排名依据。"),
+    contract.TASK_HISTORY: ("任务进展历次记录", "每项重点任务在每一轮调度中的进展状态、信号灯和填报单位。"),
+    contract.TARGET_HISTORY: ("目标进展历次记录", "每个量化目标在每一轮调度中的评级和信号灯。"),
+}
+PACKAGE_TITLE = "《{plan}》跟踪分析数据"
+PACKAGE_DESCRIPTION = ("从《{plan}》{number}整理出的重点任务、责任单位、量化目标，以及截至 {as_of} 的"
+                       "进展评级和监测数据。每个表为一个 UTF-8 编码的 CSV 文件；字段含义见各表的"
+                       "字段标题，代码的中文含义见 plan.xlsx。")
+DOWNLOAD_ALL = "下载全部数据"
+
+#: plan.xlsx (greenlib/report/workbook.py): how a unit's spelling was matched, what a
+#: monitoring figure measures, the analysts' sheet of task texts.
+MATCH_METHOD: dict[str, str] = {
+    "alias": "简称或别名", "fuzzy": "近似匹配", "inplace": "识别错字替换", "prefix": "前缀匹配",
+    "suffix": "后缀匹配", "subsequence": "缺字匹配", "unresolved": "未能识别",
+    "correction": "人工校正",
+}
+MEASURE: dict[str, str] = {"level": "水平值", "change": "自基期以来的变化量"}
+SHEET_TASK_TEXTS = "任务原文（分析用）"
+SHEET_CORRECTIONS = "人工校正"
+SHEET_UNRESOLVED = "待解决"
+#: The Chinese sentence of a target's rating basis in plan.xlsx (the monitor stage's rule
+#: stays beside it in the 评级依据代码 column).
+BASIS: dict[str, str] = {
+    "none": "没有{geo}的全年监测数据",
+    "context": "另有 {n} 个其他地区数据，只作参考",
+    "partial": "{year}年非全年数据 {value} 不参与评级",
+    "achieved": "最新全年数据 {latest}（{ly}年）已达到目标",
+    "overdue": "目标年份 {ty} 年已过，最新全年数据 {latest}（{ly}年）未达到目标",
+    "one": "只有 {ly} 年一个全年数据 {latest}，无法判断趋势",
+    "pace": "基期 {base}（{by}年）至 {latest}（{ly}年），实际年均增速为按期达标所需增速的 {ratio}",
+    "no_basis": "最新全年数据 {latest}（{ly}年）；缺少可比的基期数据，无法判断趋势",
+    "none_target": "目标为{target}",
+}
+REFERENCE_FILE = "规划参考数据文件"
+WORDING_LIST = "固定表述词表"
+CORRECT_IN_FILE = "在规划的人工校正文件中{how}（写法见使用说明）"
+GUIDE_TITLE = "使用说明"
+#: A chart's text alternative (its SVG's aria-label, read by screen readers).
+CHART_DESCRIPTION = "图表：{title}。单位：{unit}。来源：{source}。"

@@ -70,3 +70,27 @@ def pytest_report_header(config) -> list[str]:
     from greenlib.report import render
 
     return [f"chromium: {render.chromium_version() or 'not found'} ({render.chromium_path() or '-'})"]
+
+
+#: The real reports the site tests build once (search, accessibility): an index page, the
+#: overview, a sector report, a department page and the assessment.
+SITE_PAGES = ["overview", "industry", "assessment", "units/区经济信息委"]
+
+
+@pytest.fixture(scope="session")
+def built_site(built_data, tmp_path_factory, district):
+    """build/ with the district plan's site (the reports of SITE_PAGES, no PDF or Word), its
+    index, build/index.html, the search page and the users' guide."""
+    import shutil
+
+    from greenlib.report import build, render, site
+    from tests.helpers import need
+
+    need(render.chromium_path(), "Chromium")
+    root = tmp_path_factory.mktemp("build")
+    data = root / district.id / "data"
+    shutil.copytree(built_data, data)
+    paths = build.Paths(params=district.params, data=data, root=root / district.id)
+    assert build.run_reports(paths, jobs=1, only=SITE_PAGES, pdf=False, docx=False) == 0
+    site.write_site_index(root)
+    return root

@@ -118,6 +118,10 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert (pub / "alpha.html").read_text(encoding="utf-8") == alpha.read_text(encoding="utf-8")
     assert (dest / build.SITE_MARKER).exists() and (dest / "index.html").exists()
     assert 'href="plan/site/index.html"' in (dest / "index.html").read_text(encoding="utf-8")
+    # the search page, its script, each plan's index and open data, and the guide go along
+    for f in ("search.html", "search.js", site.GUIDE_PAGE, "plan/site/search-index.js",
+              "plan/site/data/datapackage.json", "plan/site/data/plan-data.zip"):
+        assert (dest / f).is_file(), f
     publish(dest, [paths], tmp_path)
     assert sorted(p.name for p in dest.parent.iterdir()) == ["greenplan"]  # no tmp left
 

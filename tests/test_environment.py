@@ -97,7 +97,9 @@ def test_ci_runs_the_readme_test_command():
 
 def test_make_lab_starts_as_root_and_answers(tmp_path):
     """`make lab`'s command (tools/lab.sh) starts JupyterLab on the project's environment, also as
-    root (the test's user here), and its local URL answers; then it is stopped."""
+    root (the test's user here), and its local URL answers; its file browser is the repository
+    and shows each report notebook once (the jupytext .py twins hidden); then it is stopped."""
+    import json
     import os
     import signal
     import socket
@@ -113,9 +115,11 @@ def test_make_lab_starts_as_root_and_answers(tmp_path):
         port = s.getsockname()[1]
     env = {**os.environ, "PY": sys.executable, "LAB_PORT": str(port), "HOME": str(tmp_path),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
-           "JUPYTER_DATA_DIR": str(tmp_path / "data")}
+           "JUPYTER_DATA_DIR": str(tmp_path / "data"), "LAB_CONFIG": str(tmp_path / "lab.json")}
     log = open(tmp_path / "lab.log", "wb")
-    proc = subprocess.Popen(["bash", str(config.ROOT / "tools" / "lab.sh")], cwd=config.ROOT, env=env,
+    token = "greenplan-test-token"
+    proc = subprocess.Popen(["bash", str(config.ROOT / "tools" / "lab.sh"),
+                             f"--IdentityProvider.token={token}"], cwd=config.ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         status, deadline = None, time.monotonic() + 90
@@ -127,6 +131,18 @@ def test_make_lab_starts_as_root_and_answers(tmp_path):
                 time.sleep(0.5)
         out = (tmp_path / "lab.log").read_text(encoding="utf-8", errors="replace")
         assert status == 200, f"JupyterLab did not answer (exit {proc.poll()}):\n{out[-2000:]}"
+
+        def listing(path: str) -> set[str]:
+            url = f"http://127.0.0.1:{port}/api/contents/{path}?token={token}"
+            with urllib.request.urlopen(url, timeout=30) as r:
+                return {c["name"] for c in json.loads(r.read())["content"]}
+
+        assert {"plans", "notebooks", "greenlib", "tools"} <= listing("")  # the repository
+        shown = listing("notebooks")
+        pairs = {p.name for p in (config.ROOT / "notebooks").glob("*.ipynb")}
+        assert shown == pairs, shown  # each report once: no .py twin
+        conf = json.loads((tmp_path / "lab.json").read_text(encoding="utf-8"))
+        assert conf["ServerApp"]["root_dir"] == str(config.ROOT.resolve())
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -112,8 +112,10 @@ def test_excel_workbook_has_chinese_sheets_and_headers(built_data, tmp_path):
     xl = pd.ExcelFile(path)
     assert {"重点任务", "任务分工", "责任单位", "量化目标", "目标进展", "监测数据"} <= set(xl.sheet_names)
     tasks = pd.read_excel(path, sheet_name="重点任务")
-    assert list(tasks.columns[:3]) == ["任务编号", "部分", "部分名称"]
+    assert list(tasks.columns[:3]) == ["任务编号", "领域", "章节名称（校订）"]  # printable
     assert len(tasks) == 97
+    texts = pd.read_excel(path, sheet_name="任务原文（分析用）")
+    assert list(texts.columns[:3]) == ["任务编号", "部分", "部分名称"] and len(texts) == 97
     # no header is an English code; ratings and roles read in Chinese
     for sheet, header in header_cells(path):
         assert not header.isascii(), (sheet, header)

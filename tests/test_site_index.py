@@ -47,3 +47,15 @@ def test_plan_index_links_the_data_and_the_quality_report(built_data: Path, tmp_
     index = (paths.site / "index.html").read_text(encoding="utf-8")
     assert "本次更新" in index and "数据已更新（数据版本 000000000000 →" in index
     assert (paths.site / "quality.html").exists()
+
+
+def test_the_users_guide_is_a_page_linked_from_the_build_index(tmp_path: Path) -> None:
+    site.write_site_index(tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{site.GUIDE_PAGE}">使用说明</a>' in index
+    guide = (tmp_path / site.GUIDE_PAGE).read_text(encoding="utf-8")
+    assert "<h1>使用说明</h1>" in guide and render.external_refs(guide) == []
+    for heading in ("一、安装", "三、一轮填报的步骤", "四、撰写“下一步工作建议”",
+                    "五、更正任务文字或量化目标", "六、发布到内网", "七、用 JupyterLab 修改报告"):
+        assert f"<h2>{heading}</h2>" in guide
+    assert "recommendations.md" in guide and "corrections.yaml" in guide

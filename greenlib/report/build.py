@@ -506,7 +506,7 @@ def _print(msg: str) -> None:
 def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
                 force: bool = False, pdf: bool = True, docx: bool = True) -> int:
     """Build one plan's reports (all, or the names in ``only``); 0 if all succeeded."""
-    from . import site
+    from . import search, site
 
     t_start = time.perf_counter()
     if jobs < 1:
@@ -568,7 +568,10 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
 
         prune_chart_cache(paths.chart_cache)
     _write_workbook(paths)
+    _write_open_data(paths)
     site.write_plan_index(paths, reports, failed, pdf, rebuilt=bool(todo), full=not only)
+    meta = site.plan_meta(paths.data)
+    search.write_plan_index(paths, reports, meta.get("short_title") or paths.root.name)
     write_json(paths.cache / "last_build.json", {
         "failed": failed, "reports": [r.name for r in reports],
         "data_version": data_version(paths.data), "pdf": pdf,
@@ -607,6 +610,23 @@ def remove_partial_files(paths: Paths) -> list[Path]:
                 gone.append(f)
     shutil.rmtree(paths.staging, ignore_errors=True)
     return gone
+
+
+def _write_open_data(paths: Paths) -> None:
+    """site/data/ (the CSVs, datapackage.json and their zip), rewritten when the data changed."""
+    from .opendata import DATA_DIR, write_open_data, zip_name
+
+    key = hashlib.sha256((data_fingerprint(paths.data) + tree_hash(paths.data, suffixes=(".csv",))
+                          ).encode()).hexdigest()
+    stamp = paths.cache / "opendata.json"
+    try:
+        old = json.loads(stamp.read_text(encoding="utf-8")).get("key")
+    except (OSError, ValueError):
+        old = None
+    name = paths.root.name if paths.site_dir is None else paths.site_dir.parent.parent.name
+    if old != key or not (paths.site / DATA_DIR / zip_name(name)).exists():
+        write_open_data(paths.data, paths.site, name)
+        write_json(stamp, {"key": key})
 
 
 def _write_workbook(paths: Paths) -> None:

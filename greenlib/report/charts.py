@@ -73,8 +73,11 @@ def _title(title: str, unit: str, source: str | None) -> alt.Title:
 def finish(chart: alt.TopLevelMixin, title: str, unit: str,
            source: str | None = None) -> alt.TopLevelMixin:
     """Give ``chart`` its title (with unit and source) and the CJK font configuration."""
+    # the description is the chart's text alternative: Vega puts it in the SVG's aria-label
+    described = labels.CHART_DESCRIPTION.format(title=title, unit=unit,
+                                                source=source or PLAN_SOURCE)
     return (
-        chart.properties(title=_title(title, unit, source))
+        chart.properties(title=_title(title, unit, source), description=described)
         .configure(font=FONT, background="white", padding=10)
         .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=11, titleFontSize=12,
                         labelLimit=260)
@@ -92,7 +95,7 @@ def placeholder(title: str, message: str = "暂无数据", unit: str = "—",
     """A titled chart that only says ``message`` (used when there is nothing to plot)."""
     chart = (
         alt.Chart(pd.DataFrame({"msg": [message]}))
-        .mark_text(fontSize=14, color="#777777")
+        .mark_text(fontSize=14, color="#595959")
         .encode(text="msg:N")
         .properties(width=WIDTH, height=60)
     )

@@ -107,11 +107,15 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
     tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir()
-        shutil.copy2(index, tmp / "index.html")
+        from .site import ROOT_FILES
+
+        extra = [n for n in ROOT_FILES if (root / n).is_file()]
+        for name in extra:
+            shutil.copy2(root / name, tmp / name)
         for p in all_paths:
             shutil.copytree(p.site, tmp / p.root.name / "site")
         (tmp / SITE_MARKER).write_text("greenplan site\n", encoding="utf-8")
-        want = sorted([Path("index.html"), Path(SITE_MARKER)] + [
+        want = sorted([*map(Path, extra), Path(SITE_MARKER)] + [
             Path(p.root.name) / "site" / f.relative_to(p.site)
             for p in all_paths for f in p.site.rglob("*") if f.is_file()])
         copied = sorted(f.relative_to(tmp) for f in tmp.rglob("*") if f.is_file())

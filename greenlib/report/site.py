@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import config, contract, labels
 from ..errors import GreenlibError
+from . import search
 from .reproducible import CSP_META
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -31,28 +32,49 @@ td.n {{ text-align: right; }} td.nw {{ white-space: nowrap; }}
 a {{ color: #1b5e20; }} .bad {{ color: #c62828; font-size: 13px; }}
 .note {{ background: #eef5fb; border-left: 4px solid #2b8cbe; padding: 8px 12px; font-size: 14px;
          margin-top: 20px; }}
+form.gp-search {{ margin: 12px 0; font-size: 15px; }}
+form.gp-search input[type=search] {{ width: 22em; max-width: 60%; font-size: 15px; padding: 4px 6px; }}
+form.gp-search button {{ font-size: 15px; padding: 4px 12px; }}
+ol.gp-results {{ padding-left: 1.5em; }}
+li.gp-hit {{ margin: 12px 0; }}
+a.gp-hit-title {{ font-size: 16px; }}
+.gp-hit-where {{ color: #555; font-size: 13px; }}
+.gp-kind {{ background: #e8f3e8; border-radius: 3px; padding: 0 4px; margin-right: 4px; }}
+p.gp-hit-text {{ margin: 2px 0; font-size: 14px; }}
+mark {{ background: #fff176; color: #222; }}
+a:focus-visible, button:focus-visible, input:focus-visible {{ outline: 3px solid #1b5e20;
+  outline-offset: 2px; }}
 """
+#: The pages' policy, plus scripts and form submissions from the site itself ('self'): the
+#: search page runs search.js and the plans' search-index.js (files beside it, since an
+#: inline handler is never used), and the index pages' search box is a plain GET form.
+SITE_CSP_META = (CSP_META.replace("script-src ", "script-src 'self' ", 1)
+                 .replace("form-action 'none'", "form-action 'self'"))
 
 
 def _cell(v: Any) -> str:
     return html.escape("—" if v is None or v == "" else str(v))
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, scripts: list[str] | None = None) -> str:
+    """An index-like page of the site (``scripts``: files of the site it runs, in order)."""
     from . import render
 
+    tags = "".join(f'<script src="{html.escape(s, quote=True)}"></script>\n'
+                   for s in scripts or [])
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-{CSP_META}
+{SITE_CSP_META}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{html.escape(title)}</title>
 <style>{STYLE}</style>
 </head>
 <body><main>
 {body}
-</main></body>
+</main>
+{tags}</body>
 </html>
 """
     refs = render.external_refs(page)
@@ -70,6 +92,11 @@ def plan_meta(data_dir: Path) -> dict[str, Any]:
 
 #: The quality report in the site (quality.md of the data folder as a page).
 QUALITY_PAGE = "quality.html"
+#: The users' guide (docs/使用说明.md), built as a page of the site beside build/index.html.
+GUIDE_SOURCE = config.ROOT / "docs" / "使用说明.md"
+GUIDE_PAGE = "使用说明.html"
+#: Files of the build folder itself that publish copies (beside every plan's site/).
+ROOT_FILES = ("index.html", search.PAGE, search.SCRIPT, GUIDE_PAGE)
 #: Pages of a plan's site that are not reports (remove_stale keeps them).
 SITE_PAGES = ("index.html", QUALITY_PAGE)
 
@@ -84,6 +111,18 @@ def quality_page(data_dir: Path) -> str | None:
     text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
+
+
+def guide_page(source: Path = GUIDE_SOURCE) -> str | None:
+    """The users' guide as a page of the site (None when the repository has none)."""
+    from markdown_it import MarkdownIt
+
+    if not source.exists():
+        return None
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(
+        source.read_text(encoding="utf-8"))
+    return _page(labels.GUIDE_TITLE, '<p class="meta"><a href="index.html">← 全部规划</a></p>\n'
+                 + body)
 
 
 def snapshot(paths: Any, reports: list[Any], version: str) -> dict[str, Any]:
@@ -196,6 +235,13 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     data_links = []
     if (paths.site / "plan.xlsx").exists():
         data_links.append('<a href="plan.xlsx">全部数据表（plan.xlsx，可用 Excel 打开）</a>')
+    from .opendata import DATA_DIR, PACKAGE
+
+    zips = sorted((paths.site / DATA_DIR).glob("*-data.zip")) if paths.site.exists() else []
+    if zips:
+        data_links.append(f'<a href="{DATA_DIR}/{html.escape(zips[0].name)}" download>'
+                          f"{labels.DOWNLOAD_ALL}</a>（CSV 表格和数据说明 "
+                          f'<a href="{DATA_DIR}/{PACKAGE}">{PACKAGE}</a>）')
     if (paths.site / QUALITY_PAGE).exists():
         data_links.append(f'<a href="{QUALITY_PAGE}">数据质量报告</a>')
     about = (f"<p>本站点汇集《{html.escape(plan_title)}》{html.escape(number)}的跟踪分析报告：从方案文本"
@@ -207,9 +253,12 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
     if changed:
         about += ("<h2>本次更新</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in changed)
                   + "</ul>")
+    root = "../../../" if up == "../index.html" else "../../"
     body = f"""<h1>{html.escape(title)}</h1>
 <p class="meta"><a href="{up}">← {back}</a>｜数据版本：{html.escape(version)}｜
-构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}</p>
+构建时间：{html.escape(built)}｜共 {len(reports)} 份报告{'' if pdf else '（本次未生成 PDF）'}｜
+<a href="{root}{GUIDE_PAGE}">{labels.GUIDE_TITLE}</a></p>
+{search.search_form(root + search.PAGE, plan=paths.root.name)}
 {about}
 <h2>报告</h2>
 <table>
@@ -309,7 +358,14 @@ def write_site_index(build: Path | None = None) -> Path:
             f"<td>{_cell(meta.get('geo'))}</td><td>{_cell(parent)}</td>"
             f"<td>{_cell(meta.get('as_of'))}</td><td class=\"n\">{n}</td></tr>")
     out = build / "index.html"
-    key = hashlib.sha256("".join(rows).encode()).hexdigest()
+    search.write_search_page(build, _page)
+    guide = guide_page()
+    if guide:
+        from . import render
+
+        render.write_atomic(build / GUIDE_PAGE, guide)
+    key = hashlib.sha256("".join([*rows, search.search_form(search.PAGE), GUIDE_PAGE,
+                                  SITE_CSP_META]).encode()).hexdigest()
     stamp = build / ".cache" / "site_index.json"
     try:
         if out.exists() and json.loads(stamp.read_text(encoding="utf-8")).get("key") == key:
@@ -320,7 +376,9 @@ def write_site_index(build: Path | None = None) -> Path:
 
     built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     body = f"""<h1>绿色低碳循环经济体系规划 · 跟踪分析报告</h1>
-<p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划</p>
+<p class="meta">构建时间：{html.escape(built)}｜共 {len(rows)} 个规划｜
+<a href="{GUIDE_PAGE}">{labels.GUIDE_TITLE}</a></p>
+{search.search_form(search.PAGE)}
 <table>
 <thead><tr><th>规划</th><th>文号</th><th>层级</th><th>评级地区</th><th>上级规划</th>
 <th>截止日期</th><th>报告数</th></tr></thead>
