@@ -26,10 +26,12 @@ RECOMMENDATIONS = "recommendations.md"
 #: Department returns (docs/returns.md): every row read, and the status of every task.
 RETURNS = "returns.csv"
 TASK_STATUS = "task_status.csv"
+#: Every count the assessment prints, computed once by the monitor stage (monitor/summary.py).
+SUMMARY = "summary.csv"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
-MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS)
+MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS, SUMMARY)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASKS: [
@@ -60,14 +62,22 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASK_STATUS: ["task_id", "as_of", "status", "light", "lead_unit", "reported_by",
                   "report_date", "evidence", "rule"],
     RETURNS: ["file", "sheet", "row", "unit", "task_id", "target_id", "accepted", "message"],
+    SUMMARY: ["measure", "key", "n"],
 }
 #: Columns the monitor run adds to status.csv right after its required ones: the target's
 #: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
 STATUS_PROGRESS_COLUMNS = ["light", "owner_unit"]
+#: Columns the monitor run adds at the end of status.csv for the assessment
+#: (greenlib/monitor/summary.py): 评估结论, data age in years, old data flag, 约束性, 完成进度 %.
+STATUS_ASSESSMENT_COLUMNS = ["conclusion", "data_age", "old_data", "attribute", "progress_pct"]
+#: Extra columns of alignment.csv: the parent target's rating and 评估结论 (when rated).
+ALIGNMENT_PARENT_COLUMNS = ["parent_status", "parent_conclusion"]
 
 COMPARATORS = (">=", "<=", "=", ">", "<", "increase_by", "reduce_by")
 TARGET_SOURCES = ("main_targets", "body", "annex")
 STATUSES = ("achieved", "on_track", "off_track", "overdue", "no_data")
+#: A target's 评估结论 in a mid-term / final review (national practice), from its status.
+CONCLUSIONS = ("ahead", "faster", "as_expected", "behind", "unmet", "no_data")
 ROLES = ("lead", "co")
 ALIGNMENTS = ("stricter", "equal", "looser", "missing", "not_comparable")
 #: A task's status as its lead unit reports it (no_report: no valid return).

@@ -25,6 +25,7 @@ from . import alignment as align_mod
 from . import progress as progress_mod
 from . import requests as requests_mod
 from . import returns as returns_mod
+from . import summary as summary_mod
 from .indicator_map import read_targets
 from .observations import validate_all
 from .rating import build_status, rule_text
@@ -108,6 +109,7 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     observations = returns_mod.mark_department(
         observations_table(dept.merged.shown, obs, status, plan.geo, day), dept.merged)
     status = progress_mod.add_target_lights(status, dept.inputs.owners)
+    status = summary_mod.annotate(status, day)
     outputs: dict[str, pd.DataFrame] = {contract.STATUS: status,
                                         contract.OBSERVATIONS: observations,
                                         contract.TASK_STATUS: dept.task_status,
@@ -115,8 +117,13 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     parent = parent_targets(plan)
     if parent is not None:
         pid, ptargets = parent
-        outputs[contract.ALIGNMENT] = align_mod.align(
-            targets, ptargets, pid, align_mod.read_pairs(plan.alignment))
+        outputs[contract.ALIGNMENT] = summary_mod.parent_ratings(
+            align_mod.align(targets, ptargets, pid, align_mod.read_pairs(plan.alignment)),
+            plan_mod.load(pid).build(as_of).data / contract.STATUS)
+    goals_path = data / contract.GOALS
+    goals = pd.read_csv(goals_path, dtype=str) if goals_path.exists() else None
+    outputs[contract.SUMMARY] = summary_mod.summary_table(
+        status, dept.task_status, dept.returns.rows, goals, outputs.get(contract.ALIGNMENT))
     context = "、".join(plan.context_geos) or "其他地区"
     summary = {
         "as_of": day, "geo": plan.geo, "context_geos": plan.context_geos,
@@ -129,6 +136,9 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
         },
         "notes": list(obs.attrs.get("notes", [])),
         "parent": parent[0] if parent else None,
+        # goals with a number assigned from above (完成市上下达的…目标): listed as 待补充
+        "assigned_goals": summary_mod.assigned_goals(goals).to_dict("records"),
+        "conclusion_rules": summary_mod.conclusion_rules(),
         **dept.summary(status),
     }
     _write(data, outputs, summary)

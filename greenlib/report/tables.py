@@ -36,6 +36,11 @@ class Tables:
     #: department returns (monitor stage): the status of every task, and every row read
     task_status: pd.DataFrame | None = None
     returns: pd.DataFrame | None = None
+    #: every count the assessment prints, computed once by the monitor stage (summary.csv)
+    summary: pd.DataFrame | None = None
+    #: per responsible unit: returns and lights (unit_status.csv of the follow-up cycle;
+    #: None where the monitor stage does not write it)
+    unit_status: pd.DataFrame | None = None
     #: the analysts' 下一步工作建议 (markdown copied from the plan folder by the clean stage)
     recommendations: str = ""
     plan: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +55,10 @@ class Tables:
     @property
     def sector_names(self) -> dict[str, str]:
         return dict(zip(self.sectors["sector"], self.sectors["sector_name"], strict=True))
+
+
+#: The per-unit table of the follow-up cycle (contract.UNIT_STATUS where the contract names it).
+UNIT_STATUS: str = getattr(contract, "UNIT_STATUS", "unit_status.csv")
 
 
 def default_data_dir() -> Path:
@@ -91,6 +100,8 @@ def load(data_dir: str | Path | None = None) -> Tables:
         alignment=_read(d / contract.ALIGNMENT, required=False),
         task_status=_read(d / contract.TASK_STATUS, required=False),
         returns=_read(d / contract.RETURNS, required=False),
+        summary=_read(d / contract.SUMMARY, required=False),
+        unit_status=_read(d / UNIT_STATUS, required=False),
         recommendations=(d / contract.RECOMMENDATIONS).read_text(encoding="utf-8")
         if (d / contract.RECOMMENDATIONS).exists() else "",
         plan=_json(d / contract.PLAN),
