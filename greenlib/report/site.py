@@ -75,13 +75,17 @@ SITE_PAGES = ("index.html", QUALITY_PAGE)
 
 
 def quality_page(data_dir: Path) -> str | None:
-    """The data folder's quality.md as a simple offline page (None if there is none)."""
+    """The analysts' page: the data folder's quality.md and the analysts' appendix
+    (:mod:`.analyst`) as a simple offline page (None if there is no quality.md)."""
     from markdown_it import MarkdownIt
 
     md = data_dir / "quality.md"
     if not md.exists():
         return None
+    from .analyst import notes_markdown
+
     text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
+    text += "\n" + notes_markdown(data_dir)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
 
