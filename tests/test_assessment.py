@@ -188,7 +188,7 @@ def test_assessment_has_the_form_of_a_review(site_paths: build.Paths) -> None:
     assert "已实现" not in body and "数据不足" not in body
     # a rating on a 2023 figure says how old it is; the assigned headline goal is 待补充
     assert re.search(r"355（2023年），数据距评估日已 3 年", page)
-    assert "完成市上下达的单位GDP能耗和二氧化碳排放下降率目标任务" in page and "待补充" in page
+    assert "完成市上下达的单位GDP能耗和二氧化碳排放下降率目标任务" in page and "待补充（尚无下达数值）" in page
     # the refused return row is counted for its unit; the file itself is not named
     assert "区交通局_synthetic.xlsx" not in page
 
@@ -279,3 +279,38 @@ def test_analysts_page_holds_what_leaders_do_not_read(built_data: Path, data: Pa
     page = html_text(site.quality_page(copy) or "")
     assert "reference/corrections.yaml" in page and "recommendations.md" in page
     assert "reference/sectors.csv" in page and "区交通局_synthetic.xlsx" in page
+
+
+def test_a_goal_assigned_from_above_is_assessed_once_its_number_and_a_figure_exist(
+        built_data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / DISTRICT.id
+    shutil.copytree(DISTRICT.folder, folder, ignore=shutil.ignore_patterns("progress"))
+    indicator = "合成测试单位地区生产总值能耗累计下降率"
+    (folder / "reference" / "assigned_targets.csv").write_text(
+        "goal_id,indicator,comparator,value,unit,year,assigned_by,reviewed_by\n"
+        f"G01,{indicator},>=,14,%,2025,合成测试：上级下达文件,合成测试\n", encoding="utf-8")
+    (folder / "monitoring" / "synthetic_assigned.csv").write_text(
+        "indicator,geo,year,value,unit,source_title,source_url,quote\n"
+        f"{indicator},{DISTRICT.geo},2024,15,%,合成测试数据,,合成测试数据\n", encoding="utf-8")
+    plan = plan_mod.Plan(DISTRICT.id, folder, dict(DISTRICT.settings))
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in contract.CLEAN_FILES:
+        if (built_data / name).exists():
+            shutil.copy(built_data / name, data / name)
+    from greenlib.monitor import run as monitor
+
+    monitor.run(plan, data, log=lambda *_: None, progress=tmp_path / "no-returns")
+    meta = __import__("json").loads((data / contract.MONITOR_QUALITY).read_text(encoding="utf-8"))
+    (goal,) = meta["assigned_goals"]
+    assert goal["goal_id"] == "G01" and not goal["pending"]
+    assert goal["numbers"][0]["conclusion"] == "as_expected"  # 15 ≥ 14 by 2024, year 2025 over
+    status = pd.read_csv(data / contract.STATUS)
+    assert len(status) == 34 and not status["target_id"].astype(str).str.startswith("G").any()
+    got = pd.read_csv(data / contract.SUMMARY).set_index(["measure", "key"])["n"]
+    assert got[("assigned_goals", "rated")] == 1 and got[("assigned_goals", "pending")] == 0
+    s = rh.scope(None, data_dir=data)
+    from greenlib.report import assessment_issues as ai
+
+    row = ai.assigned_goals(s).iloc[0]
+    assert row["评估结论"] == "基本符合预期" and "不低于 14%" in row["下达目标"]

@@ -105,6 +105,82 @@ def assigned_goals(goals: pd.DataFrame | None) -> pd.DataFrame:
     return goals.loc[mask, ["goal_id", "year", "text"]].reset_index(drop=True)
 
 
+#: ``reference/assigned_targets.csv``: the number assigned from above for a goal of the
+#: plan (完成市上下达的…目标), one row per number, signed by whoever checked the document.
+ASSIGNED_COLUMNS = ["goal_id", "indicator", "comparator", "value", "unit", "year",
+                    "assigned_by", "reviewed_by"]
+
+
+def read_assigned(path: Path, goals: pd.DataFrame | None) -> pd.DataFrame:
+    """The assigned numbers as targets (``target_id`` = ``<goal_id>-<n>``), rated like the
+    plan's own once monitoring figures for their indicator exist; empty without the file.
+
+    A bad row is refused with file, row and field named; the other rows are kept.
+    """
+    from ..errors import InputError
+
+    cols = ["target_id", "goal_id", "indicator", "value", "unit", "comparator", "year",
+            "assigned_by", "sector", "source", "task_ids", "quote"]
+    if not path.exists():
+        return pd.DataFrame(columns=cols)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing_cols = [c for c in ASSIGNED_COLUMNS if c not in df.columns]
+    if missing_cols:
+        raise InputError(f"{path}: 缺少列 {'、'.join(missing_cols)}（应有 {', '.join(ASSIGNED_COLUMNS)}）")
+    known = set(assigned_goals(goals)["goal_id"])
+    rows, problems, seq = [], [], {}
+    for i, r in enumerate(df.to_dict("records"), start=2):
+        where = f"{path.name} 第 {i} 行"
+        if r["goal_id"] not in known:
+            problems.append(f"{where} goal_id：{r['goal_id']!r} 不是本规划由上级下达数值的主要目标"
+                            f"（可用：{'、'.join(sorted(known)) or '无'}）")
+            continue
+        if r["comparator"] not in contract.COMPARATORS:
+            problems.append(f"{where} comparator：{r['comparator']!r} 应为 {', '.join(contract.COMPARATORS)}")
+            continue
+        try:
+            value, year = float(r["value"]), int(r["year"])
+        except ValueError:
+            problems.append(f"{where} value/year：{r['value']!r}/{r['year']!r} 不是数字")
+            continue
+        if not r["reviewed_by"].strip():
+            problems.append(f"{where} reviewed_by：下达数值须经核对并签名")
+            continue
+        seq[r["goal_id"]] = seq.get(r["goal_id"], 0) + 1
+        rows.append({"target_id": f"{r['goal_id']}-{seq[r['goal_id']]}", "goal_id": r["goal_id"],
+                     "indicator": r["indicator"].strip(), "value": value, "unit": r["unit"].strip(),
+                     "comparator": r["comparator"], "year": year, "assigned_by": r["assigned_by"],
+                     "sector": "overall", "source": "assigned", "task_ids": "", "quote": ""})
+    if problems:
+        raise InputError("；".join(problems))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def assigned_records(goals: pd.DataFrame | None, assigned: pd.DataFrame,
+                     rated: pd.DataFrame) -> list[dict[str, Any]]:
+    """monitor.json ``assigned_goals``: each goal assigned from above with its numbers and
+    their 评估结论 (``rated``: :func:`annotate` d status rows of the assigned numbers);
+    a goal without a number is pending (待补充)."""
+    out = []
+    by = rated.set_index("target_id") if len(rated) else None
+    for g in assigned_goals(goals).to_dict("records"):
+        nums = assigned[assigned["goal_id"] == g["goal_id"]]
+        items = []
+        for t in nums.to_dict("records"):
+            r = by.loc[t["target_id"]] if by is not None and t["target_id"] in by.index else None
+            items.append({**{k: t[k] for k in ("target_id", "indicator", "comparator", "value",
+                                               "unit", "year", "assigned_by")},
+                          "status": None if r is None else r["status"],
+                          "conclusion": "no_data" if r is None else r["conclusion"],
+                          "latest_value": None if r is None or pd.isna(r["latest_value"])
+                          else float(r["latest_value"]),
+                          "latest_year": None if r is None or pd.isna(r["latest_year"])
+                          else int(r["latest_year"])})
+        pending = not items or all(i["conclusion"] == "no_data" for i in items)
+        out.append({**g, "numbers": items, "pending": pending})
+    return out
+
+
 def _rows(measure: str, codes: list[str], values: pd.Series) -> list[dict[str, Any]]:
     counts = values.astype(str).value_counts()
     seen = list(dict.fromkeys([*codes, *counts.index]))  # a new code still gets its row
@@ -112,7 +188,7 @@ def _rows(measure: str, codes: list[str], values: pd.Series) -> list[dict[str, A
 
 
 def summary_table(status: pd.DataFrame, task_status: pd.DataFrame | None,
-                  returns: pd.DataFrame | None, goals: pd.DataFrame | None,
+                  returns: pd.DataFrame | None, assigned: list[dict[str, Any]],
                   alignment: pd.DataFrame | None) -> pd.DataFrame:
     """Every count the assessment prints, as rows ``measure, key, n`` (``summary.csv``).
 
@@ -145,9 +221,10 @@ def summary_table(status: pd.DataFrame, task_status: pd.DataFrame | None,
     rows += [{"measure": "returns", "key": "rows", "n": len(r)},
              {"measure": "returns", "key": "accepted", "n": int(ok.sum())},
              {"measure": "returns", "key": "refused", "n": int((~ok).sum())}]
-    assigned = assigned_goals(goals)
+    pending = sum(1 for g in assigned if g["pending"])
     rows += [{"measure": "assigned_goals", "key": "total", "n": len(assigned)},
-             {"measure": "assigned_goals", "key": "pending", "n": len(assigned)}]
+             {"measure": "assigned_goals", "key": "pending", "n": pending},
+             {"measure": "assigned_goals", "key": "rated", "n": len(assigned) - pending}]
     if alignment is not None and not alignment.empty:
         rows += _rows("alignment", list(labels.ALIGNMENT), alignment["alignment"])
         mine = dict(zip(status["target_id"].astype(str), status["conclusion"], strict=True))

@@ -150,8 +150,9 @@ def overall_text(s: Scope) -> str:
         out.append(line)
     assigned = count(s, "assigned_goals", "total")
     if assigned:
-        out.append(f"方案主要目标中由上级下达、未写明数值的目标 {assigned} 项，"
-                   f"{count(s, 'assigned_goals', 'pending')} 项尚无下达数值和监测数据，列为待补充。")
+        out.append(f"方案主要目标中由上级下达数值的目标 {assigned} 项：已评估 "
+                   f"{count(s, 'assigned_goals', 'rated')} 项，尚无下达数值或监测数据、列为待补充的 "
+                   f"{count(s, 'assigned_goals', 'pending')} 项。")
     if s.t.alignment is not None and not s.t.alignment.empty:
         both = count(s, "parent", "both_rated")
         out.append(f"与上级规划同一指标的目标对照：{_list(s, 'alignment')}；"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import labels
 from .assessment import _rated, _short, count, goal_text, latest_text
-from .fmt import fmt_year, missing
+from .fmt import fmt_value, fmt_year, missing, target_text
 from .scope import Scope
 
 
@@ -92,13 +92,26 @@ def old_figures(s: Scope) -> pd.DataFrame:
 
 
 def assigned_goals(s: Scope) -> pd.DataFrame:
-    """Main goals whose number is assigned from above (monitor.json ``assigned_goals``),
-    still to be supplied (待补充)."""
-    hit = pd.DataFrame(s.t.monitor.get("assigned_goals") or [])
-    if hit.empty:
-        return hit
-    return pd.DataFrame({"目标年份": hit["year"].map(fmt_year), "目标表述": hit["text"],
-                         "评估结论": "待补充（尚无下达数值和监测数据）"}).reset_index(drop=True)
+    """Main goals whose number is assigned from above (monitor.json ``assigned_goals``): the
+    number and its 评估结论 where the analysts supplied it and figures exist, else 待补充."""
+    rows = []
+    for g in s.t.monitor.get("assigned_goals") or []:
+        nums = g.get("numbers") or []
+        if not nums:
+            rows.append({"目标表述": g["text"], "下达目标": "—", "最新值": "—",
+                         "评估结论": "待补充（尚无下达数值）"})
+        for n in nums:
+            latest = ("—" if n.get("latest_value") is None
+                      else f"{fmt_value(n['latest_value'])}（{fmt_year(n.get('latest_year'))}年）")
+            concl = labels.CONCLUSION.get(str(n.get("conclusion")), "暂无数据")
+            rows.append({"目标表述": g["text"],
+                         "下达目标": f"{n['indicator']}："
+                                    f"{target_text(n['comparator'], n['value'], n['unit'])}"
+                                    f"（{fmt_year(n['year'])}年，{n.get('assigned_by') or '上级下达'}）",
+                         "最新值": latest,
+                         "评估结论": "待补充（尚无监测数据）" if n.get("conclusion") == "no_data"
+                         else concl})
+    return pd.DataFrame(rows)
 
 
 def refused_by_unit(s: Scope) -> pd.DataFrame:
