@@ -54,7 +54,7 @@ rh.show_table(asm.achieved_targets(s),
               empty="截至评估截止日期，尚无提前实现、快于预期或基本符合预期的量化目标。")
 
 # %%
-rh.show_table(asm.delivered_tasks(s), empty="尚无牵头单位报送已完成的重点任务，也未收集到公开资料佐证。")
+rh.show_table(asm.delivered_tasks(s), empty=ai.empty(s, "delivered"))
 
 # %% [markdown]
 # ## 三、存在问题
@@ -64,7 +64,7 @@ rh.show_markdown(ai.problems_text(s))
 rh.show_markdown("### （一）未实现或滞后的目标")
 rh.show_table(ai.unmet_targets(s), empty="没有未实现或滞后的量化目标。")
 rh.show_markdown("### （二）亮红灯的重点任务")
-rh.show_table(ai.red_tasks(s), empty="没有亮红灯的重点任务。")
+rh.show_table(ai.red_tasks(s), empty=ai.empty(s, "red"))
 
 # %%
 ac.tasks_by_sector(at.task_status_by_sector(s), rh.sector_order(s))
@@ -72,7 +72,7 @@ ac.tasks_by_sector(at.task_status_by_sector(s), rh.sector_order(s))
 # %%
 rh.show_markdown("### （三）缺少数据和未报送进展")
 rh.show_table(ai.missing_figures(s), empty="所有量化目标都有可用于评估的数据。")
-rh.show_table(ai.missing_returns(s), empty="所有牵头单位都已报送任务进展。")
+rh.show_table(ai.missing_returns(s), empty=ai.empty(s, "returns"))
 rh.show_table(ai.refused_by_unit(s), empty="没有被退回的填报内容。")
 rh.show_markdown("### （四）依据较旧数据的评估结论")
 rh.show_table(ai.old_figures(s), empty="没有依据两年以前数据得出的评估结论。")
@@ -98,6 +98,7 @@ rh.show_markdown(asm.conclusion_rules(s))
 
 # %%
 rh.show_table(at.task_table(s), empty="规划没有附件任务清单。")
+rh.show_markdown(at.light_note(s))
 
 # %% [markdown]
 # ### 附表3 报送情况

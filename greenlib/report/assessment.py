@@ -127,12 +127,12 @@ def overall_text(s: Scope) -> str:
     if n_t:
         line = (f"截至{as_of}，方案确定的 {n_t} 项量化目标中，"
                 f"{_list(s, 'target_conclusion')}。")
+        binding = count(s, "targets", "binding")
+        if binding:
+            line += f"全部目标中约束性指标 {binding} 项。"
         old = count(s, "targets", "old_data")
         if old:
             line += f"有评估结论的目标中，{old} 项依据的数据距评估日已两年以上，结论待新数据核实。"
-        binding = count(s, "targets", "binding")
-        if binding:
-            line += f"其中约束性指标 {binding} 项。"
         out.append(line)
     else:
         out.append(f"截至{as_of}，方案没有可量化评估的目标。")
@@ -266,10 +266,17 @@ def _short(text: Any, n: int = 40) -> str:
 
 def achievements_text(s: Scope) -> str:
     good = sum(count(s, "target_conclusion", k) for k in ("ahead", "faster", "as_expected"))
-    done = count(s, "task_status", "completed")
-    return (f"量化目标中提前实现、快于预期或基本符合预期的 {good} 项，列于下表（最新值、评估结论"
-            f"及数据来源）；重点任务中牵头单位报送已完成的 {done} 项，以及公开资料显示取得进展的"
-            "任务，列于其后。\n")
+    text = (f"量化目标中提前实现、快于预期或基本符合预期的 {good} 项，列于下表（最新值、评估结论"
+            "及数据来源）")
+    if has_tasks(s):
+        text += (f"；重点任务中牵头单位报送已完成的 {count(s, 'task_status', 'completed')} 项，"
+                 "以及公开资料显示取得进展的任务，列于其后")
+    return text + "。\n"
+
+
+def has_tasks(s: Scope) -> bool:
+    """Whether the plan has an annex of tasks (a municipal opinion may have none)."""
+    return count(s, "tasks", "total") > 0
 
 
 def conclusion_rules(s: Scope) -> str:

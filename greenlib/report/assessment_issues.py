@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import labels
-from .assessment import _rated, _short, count, goal_text, latest_text
+from .assessment import _rated, _short, count, goal_text, has_tasks, latest_text
 from .fmt import fmt_value, fmt_year, missing, target_text
 from .scope import Scope
 
@@ -133,9 +133,20 @@ def problems_text(s: Scope) -> str:
     n_red = count(s, "task_light", "red")
     n_nd = count(s, "target_conclusion", "no_data")
     n_unrep = count(s, "task_report", "unreported")
+    if not has_tasks(s):
+        return (f"未实现的目标 {n_unmet} 项、滞后的目标 {n_behind} 项；暂无数据的目标 {n_nd} 项。"
+                "逐项列出如下（规划没有附件任务清单）。\n")
     return (f"未实现的目标 {n_unmet} 项、滞后的目标 {n_behind} 项；亮红灯的重点任务 {n_red} 项；"
             f"暂无数据的目标 {n_nd} 项；未报送进展的任务 {n_unrep} 项。逐项列出如下，"
             "原因一栏为牵头单位报送的说明。\n")
+
+
+def empty(s: Scope, what: str) -> str:
+    """The sentence shown where a task list is empty: the plan may have no tasks at all."""
+    if not has_tasks(s):
+        return "规划没有附件任务清单。"
+    return {"red": "没有亮红灯的重点任务。", "returns": "所有牵头单位都已报送任务进展。",
+            "delivered": "尚无牵头单位报送已完成的重点任务，也未收集到公开资料佐证。"}[what]
 
 
 def recommendations(s: Scope) -> str | None:

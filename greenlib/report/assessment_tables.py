@@ -132,3 +132,11 @@ def task_status_by_sector(s: Scope) -> pd.DataFrame:
     df["sector_name"] = df["sector"].map(lambda x: names.get(x, labels.SECTOR_EXTRA.get(x, x)))
     return df.groupby(["sector_name", "status"], as_index=False).size().rename(
         columns={"size": "n"})
+
+
+def light_note(s: Scope) -> str:
+    """What each light means (the note under 附表2), from labels: a new light shows up too."""
+    if s.tasks.empty:
+        return ""
+    return "信号灯：" + "；".join(f"{labels.LIGHT[k]}——{labels.LIGHT_MEANING.get(k, '')}"
+                              for k in labels.LIGHT) + "。\n"
