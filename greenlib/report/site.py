@@ -163,7 +163,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
             continue
         rows.append(
             "<tr>"
-            f"<td><b>{_cell(r.title)}</b>{'<br>' + state if state else ''}</td>"
+            # a report that names itself (the assessment: 中期/终期 by its date) is listed so
+            f"<td><b>{_cell(s.get('title') or r.title)}</b>{'<br>' + state if state else ''}</td>"
             f"<td>{_cell(s.get('sector_name'))}</td><td>{_cell(s.get('as_of'))}</td>"
             f'<td class="n">{_cell(s.get("n_tasks"))}</td>'
             f'<td class="n">{_cell(s.get("n_units"))}</td>'
