@@ -314,3 +314,20 @@ def test_a_goal_assigned_from_above_is_assessed_once_its_number_and_a_figure_exi
 
     row = ai.assigned_goals(s).iloc[0]
     assert row["评估结论"] == "基本符合预期" and "不低于 14%" in row["下达目标"]
+
+
+def test_build_says_in_one_line_when_the_recommendations_are_missing(
+        built_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import tiny_report_set
+
+    paths = tiny_report_set(tmp_path, built_data)
+    shutil.copy(paths.notebooks / "tiny.ipynb", paths.notebooks / "assessment.ipynb")
+    (paths.params / "alpha.yaml").write_text(
+        "notebook: assessment\ntitle: 报告甲\nparameters:\n  word: 甲\n", encoding="utf-8")
+    assert not (paths.data / contract.RECOMMENDATIONS).exists()
+    assert build.run_reports(paths, jobs=1, only=["alpha"], pdf=False, docx=False) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "recommendations.md" in ln]
+    assert len(lines) == 1 and "略去" in lines[0]
+    (paths.data / contract.RECOMMENDATIONS).write_text("（合成测试）\n", encoding="utf-8")
+    assert build.run_reports(paths, jobs=1, only=["alpha"], pdf=False, docx=False) == 0
+    assert "recommendations.md" not in capsys.readouterr().out
