@@ -142,6 +142,23 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "magnitude_suspect": "目标数值量级存疑",
 }
 
+#: Cleaning rules counted in quality.json ``normalisation`` (the analysts' page).
+NORMALISATION: dict[str, str] = {
+    "boilerplate": "删除网页模板文字",
+    "page_marker": "删除夹在句中的页码",
+    "table_header": "删除每页重复的表头",
+    "space": "删除多余空格",
+    "width": "全角/半角标点统一",
+    "text_repaired_from_body": "据正文同句修复任务文字",
+    "titles_from_wordings": "按固定表述校订部分、章节标题",
+}
+#: How a unit name was matched (quality.json ``unit_matching``; ``correction:<id>``: by a
+#: reviewed correction).
+UNIT_MATCH: dict[str, str] = {
+    "alias": "单位名称表（含别名）", "prefix": "截断名称的唯一前缀", "suffix": "截断名称的唯一后缀",
+    "inplace": "识别错字原位替换", "fuzzy": "近似匹配", "correction": "人工校正",
+}
+
 #: Status of a reviewed correction.
 CORRECTION_STATUS: dict[str, str] = {"applied": "已采用", "unused": "未使用"}
 #: What a correction changes (table, field of corrections.yaml), for readers.
