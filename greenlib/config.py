@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "vision_year": None,
     "as_of": None,            # None: today
     "parent": None,
+    # 编制单位 on the assessment's cover; None: the plan's issuer (the government that answers
+    # for the plan's implementation)
+    "compiler": None,
     "raw": "raw/plan_raw.txt",
     "annex": None,            # None: found in the text or not
     "max_parts": 10,          # annex parts (一、…十、) a plan may have

@@ -35,11 +35,13 @@ TARGET_HISTORY = "target_history.csv"
 #: ``build/<plan-id>/``, read back from ``plans/<plan-id>/reference/`` (README, *Any other
 #: plan*; docs/assumptions.md V1–V7).
 TARGETS_REVIEW = "targets_review.xlsx"
+#: Every count the assessment prints, computed once by the monitor stage (monitor/summary.py).
+SUMMARY = "summary.csv"
 
 #: Files the clean stage writes (in this order), and those of the monitor stage.
 CLEAN_FILES = (TASKS, TASK_UNITS, UNITS, TARGETS, GOALS, SECTORS, PLAN, QUALITY, RECOMMENDATIONS)
 MONITOR_FILES = (STATUS, OBSERVATIONS, ALIGNMENT, MONITOR_QUALITY, TASK_STATUS, RETURNS,
-                 UNIT_STATUS, TASK_HISTORY, TARGET_HISTORY)
+                 UNIT_STATUS, TASK_HISTORY, TARGET_HISTORY, SUMMARY)
 
 REQUIRED_COLUMNS: dict[str, list[str]] = {
     TASKS: [
@@ -75,6 +77,7 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
                   "grey", "rank", "rank_basis"],
     TASK_HISTORY: ["task_id", "round", "as_of", "status", "light", "reported_by"],
     TARGET_HISTORY: ["target_id", "round", "as_of", "status", "light", "reported_by"],
+    SUMMARY: ["measure", "key", "n"],
 }
 #: The last columns of targets.csv (after the required ones and the clean stage's other extras):
 #: the unit's normalised form, whether the year or the unit was guessed, how sure the row is
@@ -83,10 +86,17 @@ TARGET_REVIEW_COLUMNS = ["unit_normalised", "year_guessed", "unit_guessed", "con
 #: Columns the monitor run adds to status.csv right after its required ones: the target's
 #: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
 STATUS_PROGRESS_COLUMNS = ["light", "owner_unit"]
+#: Columns the monitor run adds at the end of status.csv for the assessment
+#: (greenlib/monitor/summary.py): 评估结论, data age in years, old data flag, 约束性, 完成进度 %.
+STATUS_ASSESSMENT_COLUMNS = ["conclusion", "data_age", "old_data", "attribute", "progress_pct"]
+#: Extra columns of alignment.csv: the parent target's rating and 评估结论 (when rated).
+ALIGNMENT_PARENT_COLUMNS = ["parent_status", "parent_conclusion"]
 
 COMPARATORS = (">=", "<=", "=", ">", "<", "increase_by", "reduce_by")
 TARGET_SOURCES = ("main_targets", "body", "annex")
 STATUSES = ("achieved", "on_track", "off_track", "overdue", "no_data")
+#: A target's 评估结论 in a mid-term / final review (national practice), from its status.
+CONCLUSIONS = ("ahead", "faster", "as_expected", "behind", "unmet", "no_data")
 ROLES = ("lead", "co")
 ALIGNMENTS = ("stricter", "equal", "looser", "missing", "not_comparable")
 #: A task's status as its lead unit reports it (no_report: no valid return; standing: a

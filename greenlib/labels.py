@@ -27,6 +27,32 @@ STATUS_COLORS: dict[str, str] = {
 }
 STATUS_ORDER: tuple[str, ...] = contract.STATUSES
 
+#: 评估结论 of a target in a mid-term / final review (greenlib.monitor.summary.conclusion).
+CONCLUSION: dict[str, str] = {
+    "ahead": "提前实现",
+    "faster": "快于预期",
+    "as_expected": "基本符合预期",
+    "behind": "滞后",
+    "unmet": "未实现",
+    "no_data": "暂无数据",
+}
+CONCLUSION_ORDER: tuple[str, ...] = contract.CONCLUSIONS
+CONCLUSION_COLORS: dict[str, str] = {
+    "ahead": "#1b7837", "faster": "#5aae61", "as_expected": "#a6dba0",
+    "behind": "#f1a340", "unmet": "#d73027", "no_data": "#bdbdbd",
+}
+#: How each 评估结论 is reached from the rating (the assessment's note under 附表1).
+CONCLUSION_RULE: dict[str, str] = {
+    "ahead": "最新全年数据已达到目标值，且目标年份尚未结束",
+    "faster": "目标年份未到，实际年均增速达到按期达标所需增速的 {fast} 倍及以上",
+    "as_expected": "目标年份已到或已过且已达到目标值，或目标年份未到且按期推进",
+    "behind": "目标年份未到，按目前速度到期达不到目标值",
+    "unmet": "目标年份已过，最新全年数据仍未达到目标值",
+    "no_data": "没有可用于评估的本级全年数据",
+}
+#: A target's attribute in national practice (only 约束性 is known from the library's list).
+ATTRIBUTE: dict[str, str] = {"binding": "约束性", "expected": "预期性", "": "—"}
+
 #: What each rating means, for the "如何阅读评级" note ({geo}: the plan's own geo).
 STATUS_EXPLAINED: dict[str, str] = {
     "achieved": "最新全年数据已达到目标值。",
@@ -65,6 +91,11 @@ TASK_STATUS: dict[str, str] = {
     "no_report": "未填报",
 }
 TASK_STATUS_ORDER: tuple[str, ...] = contract.TASK_STATUSES
+#: One colour per task status for the charts (a status without one is drawn grey).
+TASK_STATUS_COLORS: dict[str, str] = {
+    "completed": "#1b7837", "in_progress": "#7fbf7b", "delayed": "#d73027",
+    "not_started": "#f1a340", "no_report": "#bdbdbd",
+}
 #: The four words a department may write in 进展状态 (the request workbook's dropdown).
 TASK_STATUS_REPORTABLE: tuple[str, ...] = ("completed", "in_progress", "standing", "delayed",
                                            "not_started")
@@ -121,6 +152,23 @@ UNRESOLVED_KINDS: dict[str, str] = {
     "text_doubtful": "任务原文识别存疑",
     "magnitude_suspect": "目标数值量级存疑",
     "review_invalid": "核对表填写有误",
+}
+
+#: Cleaning rules counted in quality.json ``normalisation`` (the analysts' page).
+NORMALISATION: dict[str, str] = {
+    "boilerplate": "删除网页模板文字",
+    "page_marker": "删除夹在句中的页码",
+    "table_header": "删除每页重复的表头",
+    "space": "删除多余空格",
+    "width": "全角/半角标点统一",
+    "text_repaired_from_body": "据正文同句修复任务文字",
+    "titles_from_wordings": "按固定表述校订部分、章节标题",
+}
+#: How a unit name was matched (quality.json ``unit_matching``; ``correction:<id>``: by a
+#: reviewed correction).
+UNIT_MATCH: dict[str, str] = {
+    "alias": "单位名称表（含别名）", "prefix": "截断名称的唯一前缀", "suffix": "截断名称的唯一后缀",
+    "inplace": "识别错字原位替换", "fuzzy": "近似匹配", "correction": "人工校正",
 }
 
 #: Status of a reviewed correction.
@@ -189,6 +237,7 @@ SHEETS: dict[str, str] = {
     contract.UNIT_STATUS: "各单位落实情况",
     contract.TASK_HISTORY: "任务历次进展",
     contract.TARGET_HISTORY: "目标历次评级",
+    contract.SUMMARY: "统计汇总",
 }
 HEADERS: dict[str, dict[str, str]] = {
     contract.GOALS: {"goal_id": "编号", "year": "目标年份", "text": "目标表述", "source": "出处",
@@ -223,7 +272,11 @@ HEADERS: dict[str, dict[str, str]] = {
                       "partial_year": "非全年数据", "n_obs": "评级用数据个数",
                       "target_level": "目标水平", "progress_ratio": "进度比",
                       "progress_band": "进展程度", "partial_latest_year": "非全年数据年份",
-                      "partial_latest_value": "非全年数据数值", "n_context": "参考数据个数"},
+                      "partial_latest_value": "非全年数据数值", "n_context": "参考数据个数",
+                      "conclusion": "评估结论", "data_age": "数据距评估年（年）",
+                      "old_data": "依据较旧数据", "attribute": "指标属性",
+                      "progress_pct": "完成进度（%）"},
+    contract.SUMMARY: {"measure": "统计项", "key": "分类", "n": "数量"},
     contract.OBSERVATIONS: {"target_id": "目标编号", "indicator": "监测指标",
                             "target_indicator": "目标指标", "geo": "地区", "year": "年份",
                             "value": "数值（目标单位）", "unit": "单位",
@@ -239,7 +292,8 @@ HEADERS: dict[str, dict[str, str]] = {
                          "parent_indicator": "上级指标", "parent_value": "上级目标值",
                          "parent_unit": "上级单位", "parent_comparator": "上级比较方式",
                          "parent_year": "上级目标年份", "alignment": "衔接情况",
-                         "match": "匹配方式"},
+                         "match": "匹配方式", "parent_status": "上级目标评级",
+                         "parent_conclusion": "上级目标评估结论"},
     contract.SECTORS: {"sector": "领域代码", "sector_name": "领域", "order": "顺序",
                        "sections": "对应章节"},
     contract.TASK_STATUS: {"task_id": "任务编号", "as_of": "评估日期", "status": "进展状态",
@@ -295,7 +349,7 @@ def status_label(code: object) -> str:
 
 
 #: Under a table cut to its first rows (greenlib.report.show.MAX_ROWS).
-TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格见本方案的 Excel 工作簿（plan.xlsx）。"
+TABLE_CUT = "此表共 {n} 行，页面只列出前 {shown} 行；完整表格见报告目录中本方案的电子表格。"
 
 
 # --------------------------------------------------------------------------- review book

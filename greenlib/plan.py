@@ -189,6 +189,7 @@ class Plan:
             "id": self.id, "title": self.title, "short_title": self.short_title,
             "document_number": self.settings.get("document_number") or "",
             "issuer": self.settings.get("issuer") or "", "level": self.get("level"),
+            "compiler": self.get("compiler") or self.settings.get("issuer") or "",
             "scope_name": self.get("scope_name"), "geo": self.geo,
             "context_geos": self.context_geos, "period": self.get("period"),
             "base_year": self.base_year, "named_periods": self.named_periods,

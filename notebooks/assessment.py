@@ -15,97 +15,93 @@
 
 # %% tags=["parameters"]
 # Parameters: papermill injects the values of params/<report>.yaml after this cell.
-title = None  # report title (None: <规划简称>终期评估报告)
+title = None  # report title (None: <规划简称>中期评估报告, or 终期评估报告 after the plan period)
 data_dir = None  # the plan's data folder, set by the build (None: the default plan's build/<id>/data)
 
 # %%
-from greenlib.report import charts, render  # noqa: E402 (after the parameters cell)
+from greenlib.report import assessment as asm  # noqa: E402 (after the parameters cell)
+from greenlib.report import assessment_charts as ac  # noqa: E402
+from greenlib.report import assessment_issues as ai  # noqa: E402
+from greenlib.report import assessment_tables as at  # noqa: E402
+from greenlib.report import charts, render  # noqa: E402
 from greenlib.report import helpers as rh  # noqa: E402
-from greenlib.report import progress as pg  # noqa: E402
 
 render.setup_notebook()
 s = rh.scope(None, data_dir=data_dir)
 charts.set_plan_source(rh.plan_source(s))
-rh.show_title(s, title or f"{s.plan.get('short_title', '')}终期评估报告")
-summary = pg.leader_summary(s)
-rh.show_headline(s)
+asm.show_cover(s, title)
 
 # %% [markdown]
-# ## 领导摘要
+# ## 一、总体评价
+
+# %%
+rh.show_markdown(asm.overall_text(s))
+
+# %%
+ac.conclusions(asm.conclusion_counts(s), s.as_of)
+
+# %%
+parent = asm.parent_table(s)
+if len(parent):
+    rh.show_table(parent)
+
+# %% [markdown]
+# ## 二、主要成效
+
+# %%
+rh.show_markdown(asm.achievements_text(s))
+rh.show_table(asm.achieved_targets(s),
+              empty="截至评估截止日期，尚无提前实现、快于预期或基本符合预期的量化目标。")
+
+# %%
+rh.show_table(asm.delivered_tasks(s), empty=ai.empty(s, "delivered"))
+
+# %% [markdown]
+# ## 三、存在问题
+
+# %%
+rh.show_markdown(ai.problems_text(s))
+rh.show_markdown("### （一）未实现或滞后的目标")
+rh.show_table(ai.unmet_targets(s), empty="没有未实现或滞后的量化目标。")
+rh.show_markdown("### （二）亮红灯的重点任务")
+rh.show_table(ai.red_tasks(s), empty=ai.empty(s, "red"))
+
+# %%
+ac.tasks_by_sector(at.task_status_by_sector(s), rh.sector_order(s))
+
+# %%
+rh.show_markdown("### （三）缺少数据和未报送进展")
+rh.show_table(ai.missing_figures(s), empty="所有量化目标都有可用于评估的数据。")
+rh.show_table(ai.missing_returns(s), empty=ai.empty(s, "returns"))
+rh.show_table(ai.refused_by_unit(s), empty="没有被退回的填报内容。")
+rh.show_markdown("### （四）依据较旧数据的评估结论")
+rh.show_table(ai.old_figures(s), empty="没有依据两年以前数据得出的评估结论。")
+rh.show_markdown("### （五）上级下达目标")
+rh.show_table(ai.assigned_goals(s), empty="方案主要目标中没有由上级下达数值的目标。")
+
+# %%
+advice = ai.recommendations(s)
+if advice:
+    rh.show_markdown("## 四、下一步工作建议\n\n" + advice)
+
+# %% [markdown]
+# ## 附表
 #
-# 截至评估日，量化目标和重点任务完成了多少、没完成多少、还不知道多少；最落后的责任单位；
-# 还缺哪些数据、应由谁报送。
+# ### 附表1 主要指标完成情况表
 
 # %%
-rh.show_markdown(pg.summary_markdown(summary, s.as_of))
-
-# %%
-rh.show_table(summary["behind"], empty="没有红灯任务或逾期未实现目标的责任单位。")
+rh.show_table(at.indicator_table(s), empty="规划中没有量化目标。")
+rh.show_markdown(asm.conclusion_rules(s))
 
 # %% [markdown]
-# ## 一、总体情况
-#
-# 量化目标按评级归入全国规划中期/终期评估常用的类别（归类规则见下表），重点任务按牵头单位
-# 报送的进展状态统计。
+# ### 附表2 重点任务完成情况表
 
 # %%
-rh.show_table(pg.target_groups(s))
-
-# %%
-rh.show_table(pg.task_counts(s))
-
-# %%
-rh.show_markdown(pg.rules_markdown())
+rh.show_table(at.task_table(s), empty="规划没有附件任务清单。")
+rh.show_markdown(at.light_note(s))
 
 # %% [markdown]
-# ## 二、主要指标完成情况
-#
-# 附表一 主要指标完成情况表：每项量化目标的评级、信号灯、责任单位和最新监测值。
+# ### 附表3 报送情况
 
 # %%
-rh.show_table(pg.target_progress_table(s), empty="规划中没有量化目标。")
-
-# %% [markdown]
-# ## 三、重点任务推进情况
-#
-# 附表二 主要任务完成情况表：每项重点任务的牵头单位、期限、报送的进展状态、信号灯、
-# 进展说明与佐证材料（公开资料的佐证单独注明，不作为进展状态）。
-
-# %%
-rh.show_table(pg.task_progress_table(s), empty="规划没有附件任务清单。")
-
-# %% [markdown]
-# ### 责任单位排名
-#
-# 按牵头任务的红灯数、负责目标中逾期未实现的数量和任务完成率排序，越靠前越落后。
-
-# %%
-rh.show_table(pg.unit_scorecard(s), empty="没有责任单位。")
-
-# %% [markdown]
-# ## 四、存在问题及原因
-#
-# 以下清单由数据生成：逾期或进度滞后的目标、红灯任务、缺少数据的目标及其责任单位、
-# 过期的报送和被拒收的填报行。
-
-# %%
-issues_found = pg.problems(s)
-rh.show_markdown("### （一）逾期未实现或进度滞后的目标")
-rh.show_table(issues_found["overdue_targets"], empty="没有逾期未实现或进度滞后的目标。")
-rh.show_markdown("### （二）红灯任务（期限已过未完成，或自报滞后）")
-rh.show_table(issues_found["red_tasks"], empty="没有红灯任务。")
-rh.show_markdown("### （三）缺少可评级数据的目标")
-rh.show_table(issues_found["no_data"], empty="所有目标都有可评级的数据。")
-rh.show_markdown("### （四）过期的进展报送")
-rh.show_table(issues_found["stale"], empty="没有过期的报送。")
-rh.show_markdown("### （五）被拒收的填报内容")
-rh.show_table(issues_found["refused"], empty="没有被拒收的填报内容。")
-
-# %% [markdown]
-# ## 五、下一步工作建议
-
-# %%
-rh.show_markdown(pg.recommendations_markdown(s))
-
-# %%
-rh.show_markdown(rh.rating_note(s))
+rh.show_table(at.reporting_table(s), empty="规划没有附件任务清单，无需报送任务进展。")

@@ -128,7 +128,8 @@ rh.show_table(rh.alignment_table(s), empty="本规划没有上级规划，或上
 # %% [markdown]
 # ## 附录
 #
-# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法，以及方案文本的识别质量。
+# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法。方案文本的识别质量、
+# 已复核的更正和尚待核对的问题见报告目录中的“数据质量报告”。
 #
 # ### 数据与方法
 
@@ -140,24 +141,3 @@ rh.show_markdown(rh.appendix_text(s))
 
 # %%
 rh.show_markdown(rh.rating_method(s))
-
-# %% [markdown]
-# ### 数据质量
-#
-# 方案文本可能来自 OCR 识别或网页转载。下表为整理结果的统计，其后列出全部经人工复核的更正
-# 和尚未解决的问题。
-
-# %%
-rh.show_table(rh.quality_counts(s), empty="没有统计数字。")
-
-# %% [markdown]
-# ### 已复核的更正
-
-# %%
-rh.show_table(rh.corrections_table(s), empty="没有更正。")
-
-# %% [markdown]
-# ### 尚未解决的问题
-
-# %%
-rh.show_table(rh.unresolved_table(s), empty="没有未解决的问题。")

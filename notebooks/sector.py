@@ -116,7 +116,8 @@ rh.show_markdown(rh.rating_note(s))
 # %% [markdown]
 # ## 附录
 #
-# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法，以及方案文本的识别质量。
+# 技术说明，供需要核对数据的读者参考：数据版本与来源、评级的计算方法。方案文本的识别质量、
+# 已复核的更正和尚待核对的问题见报告目录中的“数据质量报告”。
 #
 # ### 数据与方法
 
@@ -128,18 +129,3 @@ rh.show_markdown(rh.appendix_text(s))
 
 # %%
 rh.show_markdown(rh.rating_method(s))
-
-# %% [markdown]
-# ### 已复核的更正
-#
-# 方案文本来自 OCR 识别，部分文字有损坏。下表列出涉及本领域任务、经人工复核的更正，
-# 以及尚未解决、阅读时需要留意的问题。
-
-# %%
-rh.show_table(rh.corrections_table(s), empty="没有涉及本领域任务的更正。")
-
-# %% [markdown]
-# ### 尚未解决的问题
-
-# %%
-rh.show_table(rh.unresolved_table(s), empty="没有涉及本领域任务的未解决问题。")

@@ -70,7 +70,7 @@ def test_long_table_shows_its_first_rows_and_says_where_the_rest_is(monkeypatch)
     html = "".join(shown)
     assert html.count("<tr>") == 1 + 5  # header and the first five rows
     assert "任务5" in html and "任务6" not in html
-    assert "此表共 7 行" in html and "plan.xlsx" in html
+    assert "此表共 7 行" in html and "电子表格" in html and "plan.xlsx" not in html
     shown.clear()
     rh.show_table(df)  # the default limit is far above a real plan's 97 tasks
     assert "".join(shown).count("<tr>") == 8

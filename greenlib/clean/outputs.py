@@ -71,10 +71,15 @@ def quality_markdown(q: dict[str, Any]) -> str:
              f"任务—单位 {c['task_units']} 对，量化目标 {c['targets']} 项",
              f"- 人工校正：已采用 {c['corrections_applied']}，未使用 {c['corrections_unused']}；"
              f"待解决 {c['unresolved']}",
-             f"- 生成时间 {q['generated_at']}，数据版本 `{q.get('data_version', '')}`", "",
+             f"- 生成时间 {q['generated_at']}，清洗结果校验码 `{q.get('data_version', '')}`"
+             "（报告页脚的“数据版本”另含监测数据、部门报送等，见文末分析人员附录）", "",
              "## 自动清洗规则（次数）", ""]
-    lines += [f"- {k}: {v}" for k, v in q["normalisation"].items()]
-    lines += ["", "## 单位匹配方式", ""] + [f"- {k}: {v}" for k, v in q["unit_matching"].items()]
+    lines += [f"- {labels.NORMALISATION.get(k, k)}（{k}）：{v}" for k, v in q["normalisation"].items()]
+    lines += ["", "## 单位匹配方式", ""]
+    for k, v in q["unit_matching"].items():
+        kind, _, ident = str(k).partition(":")
+        name = labels.UNIT_MATCH.get(kind, kind) + (f" {ident}" if ident else "")
+        lines.append(f"- {name}：{v}")
     lines += ["", "## 人工校正（reference/corrections.yaml）", "",
               "| 编号 | 状态 | 表 | 任务 | 字段 | 原值 | 新值 | 理由 |", "|---|---|---|---|---|---|---|---|"]
     for r in q["corrections"]:

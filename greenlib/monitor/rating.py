@@ -27,6 +27,9 @@ from .indicator_map import CHANGE_COMPARATORS, _clean_targets, load_indicator_ma
 #: ``high``: at or above it the target is ``on_track`` ("substantial progress"); below it
 #: ``off_track``. ``med`` and ``low`` only grade ``off_track`` in ``progress_band``.
 THRESHOLDS: dict[str, float] = {"high": 0.95, "med": 0.6, "low": 0.0}
+#: An ``on_track`` target whose ratio is at least this is 快于预期 in the assessment's
+#: 评估结论 (greenlib.monitor.summary.conclusion); it does not change the rating.
+FASTER_RATIO: float = 1.2
 
 #: The default baseline year (a plan's ``base_year`` overrides it). The baseline figure is
 #: the one closest to it, preferring earlier years; it must precede the latest one.
@@ -75,7 +78,7 @@ def rule_text(geo: str | None = None, base_year: int = BASELINE_YEAR,
         "### 如何阅读评级",
         "",
         "每个量化目标按截至评估日已公布的监测数据评级，方法参照联合国可持续发展目标"
-        "开放数据平台 Open SDG 的进展评估方法。",
+        "开放数据平台的进展评估方法。",
         "",
         "| 评级 | 含义 |",
         "|---|---|",
@@ -84,11 +87,11 @@ def rule_text(geo: str | None = None, base_year: int = BASELINE_YEAR,
         "- **进度比** = 实际年均增长率 ÷ 所需年均增长率。"
         "实际年均增长率 = (最新值 ÷ 基期值)^(1/(最新年份 − 基期年份)) − 1；"
         "所需年均增长率 = (目标值 ÷ 基期值)^(1/(目标年份 − 基期年份)) − 1。"
-        f"进度比 ≥ {_H:g} 为“{_S['on_track']}”；“{_S['off_track']}”再按 Open SDG 分档："
+        f"进度比 ≥ {_H:g} 为“{_S['on_track']}”；“{_S['off_track']}”再按该方法分档："
         f"{_M:g}～{_H:g} 为“{_B['moderate']}”，{_L:g}～{_M:g} 为“{_B['limited']}”，"
         f"小于 {_L:g} 为“{_B['deterioration']}”。",
         f"- **基期**：最接近 {base_year} 年（规划基期）的全年数据，优先取 {base_year} "
-        f"年及以前，且须早于最新数据年份；基期值为 0 时按 Open SDG 的做法以 {ZERO_BASE:g} 代替。",
+        f"年及以前，且须早于最新数据年份；基期值为 0 时按该方法的做法以 {ZERO_BASE:g} 代替。",
         "- **目标方向**：“以上/不低于”（≥）、“超过”（>）越高越好；“以下/不高于”（≤、<）越低越好；"
         "“达到”（=）按从基期值走向目标值的方向理解，无基期时视为越高越好。"
         "“新增 N”“减少 N”类目标以基期值加减 N 为目标值（单位为 % 时按基期值的百分比计算）；"

@@ -27,6 +27,7 @@ from . import progress as progress_mod
 from . import requests as requests_mod
 from . import returns as returns_mod
 from . import rounds as rounds_mod
+from . import summary as summary_mod
 from .followup import RANK_RULE_TEXT, history_row, movement, movement_counts, unit_status
 from .indicator_map import read_targets
 from .observations import validate_all
@@ -107,15 +108,26 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
         if latest is not None and latest.isoformat() > day:
             day = latest.isoformat()
     targets = read_targets(data)
+    goals_path = data / contract.GOALS
+    goals = pd.read_csv(goals_path, dtype=str) if goals_path.exists() else None
+    # numbers assigned from above for the plan's headline goals: rated like its own targets
+    assigned = summary_mod.read_assigned(plan.reference / "assigned_targets.csv", goals)
+    rated_targets = pd.concat([targets, assigned[[c for c in assigned.columns
+                                                  if c in targets.columns]]],
+                              ignore_index=True) if len(assigned) else targets
     imap = plan.indicator_map if plan.indicator_map.exists() else None
-    obs, _, linked = validate_all(targets, plan.monitoring, imap, plan.geo, plan.known_geos,
-                                  plan.plausibility_overrides)
+    obs, _, linked = validate_all(rated_targets, plan.monitoring, imap, plan.geo,
+                                  plan.known_geos, plan.plausibility_overrides)
     dept = department_returns(plan, data, day, linked, folder)
-    status = build_status(targets, day, geo=plan.geo, linked=dept.merged.rating,
+    status = build_status(rated_targets, day, geo=plan.geo, linked=dept.merged.rating,
                           base_year=plan.base_year)
+    is_assigned = status["target_id"].isin(set(assigned["target_id"]))
+    assigned_status = summary_mod.annotate(status[is_assigned], day)
+    status = status[~is_assigned].reset_index(drop=True)
     observations = returns_mod.mark_department(
         observations_table(dept.merged.shown, obs, status, plan.geo, day), dept.merged)
     status = progress_mod.add_target_lights(status, dept.inputs.owners)
+    status = summary_mod.annotate(status, day)
     outputs: dict[str, pd.DataFrame] = {contract.STATUS: status,
                                         contract.OBSERVATIONS: observations,
                                         contract.TASK_STATUS: dept.task_status,
@@ -127,8 +139,13 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     parent = parent_targets(plan)
     if parent is not None:
         pid, ptargets = parent
-        outputs[contract.ALIGNMENT] = align_mod.align(
-            targets, ptargets, pid, align_mod.read_pairs(plan.alignment))
+        outputs[contract.ALIGNMENT] = summary_mod.parent_ratings(
+            align_mod.align(targets, ptargets, pid, align_mod.read_pairs(plan.alignment)),
+            plan_mod.load(pid).build(as_of).data / contract.STATUS)
+    assigned_goals = summary_mod.assigned_records(goals, assigned, assigned_status)
+    outputs[contract.SUMMARY] = summary_mod.summary_table(
+        status, dept.task_status, dept.returns.rows, assigned_goals,
+        outputs.get(contract.ALIGNMENT))
     context = "、".join(plan.context_geos) or "其他地区"
     summary = {
         "as_of": day, "geo": plan.geo, "context_geos": plan.context_geos,
@@ -141,6 +158,9 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
         },
         "notes": list(obs.attrs.get("notes", [])),
         "parent": parent[0] if parent else None,
+        # goals with a number assigned from above (完成市上下达的…目标): listed as 待补充
+        "assigned_goals": assigned_goals,
+        "conclusion_rules": summary_mod.conclusion_rules(),
         **dept.summary(status),
     }
     _write(data, outputs, summary)

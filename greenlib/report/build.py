@@ -45,11 +45,16 @@ from ..errors import GreenlibError
 from ..plan import BuildPaths
 from .atomic import write_json
 
+# the digest of the data folder and the version readers see (kept importable from here)
+from .version import READ_FILES, VOLATILE_KEYS, data_fingerprint, data_version  # noqa: F401
+
 #: Name of the file that marks a folder as a published greenplan site (publish only
 #: ever replaces folders carrying it).
 SITE_MARKER = ".greenplan-site"
 #: Seconds papermill lets one cell run before failing the report.
 CELL_TIMEOUT = 600
+#: The notebook of the assessment, whose 下一步工作建议 come from the analysts' file.
+ASSESSMENT = "assessment"
 #: Report parameters the build itself injects (a params file may not set them).
 INJECTED = ("data_dir",)
 
@@ -274,44 +279,6 @@ def tree_hash(*roots: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return h.hexdigest()
 
 
-#: Keys of quality.json / monitor.json that change on every ``make data`` without the data changing.
-VOLATILE_KEYS = ("generated_at",)
-#: The data files a report reads (plan.xlsx and quality.md are not read).
-READ_FILES = (*contract.CLEAN_FILES, *contract.MONITOR_FILES)
-
-
-def data_fingerprint(data_dir: Path) -> str:
-    """Content hash of what the reports read from a data folder (time stamps left out)."""
-    h = hashlib.sha256()
-    for name in READ_FILES:
-        p = data_dir / name
-        h.update(name.encode() + b"\0")
-        if not p.exists():
-            continue
-        data = p.read_bytes()
-        if name.endswith(".json"):
-            try:
-                q = json.loads(data)
-                for k in VOLATILE_KEYS:
-                    q.pop(k, None)
-                data = json.dumps(q, sort_keys=True, ensure_ascii=False).encode()
-            except ValueError:
-                pass
-        h.update(data + b"\0")
-    return h.hexdigest()
-
-
-def data_version(data_dir: Path) -> str:
-    """The data version shown in reports and on the index (quality.json's)."""
-    try:
-        q = json.loads((data_dir / contract.QUALITY).read_text(encoding="utf-8"))
-        if isinstance(q, dict) and q.get("data_version"):
-            return str(q["data_version"])
-    except (OSError, ValueError):
-        pass
-    return data_fingerprint(data_dir)[:12]
-
-
 def shared_inputs_hash(paths: Paths) -> str:
     """Hash of what every report of a plan depends on besides its notebook and params."""
     pkg = Path(__file__).resolve().parent.parent
@@ -434,7 +401,9 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
         summary = _summary_of(nb)
         built = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
         footer = _footer(report, data_version(paths.data), built)
-        page = render.notebook_to_html(nb, report.title, footer)
+        # a notebook may name its page itself (the assessment: 中期 or 终期 by the as-of date)
+        title = str(summary.get("title") or report.title)
+        page = render.notebook_to_html(nb, title, footer)
         phases["html"] = time.perf_counter() - t
         stem = Path(report.name).name
         staging = paths.staging / f"{stem}-{uuid.uuid4().hex[:8]}"
@@ -448,7 +417,7 @@ def build_report(report: Report, paths: Paths, pdf: bool, docx: bool = True) -> 
                 from . import docx as dx
 
                 t = time.perf_counter()
-                dx.notebook_to_docx(nb, tmp_docx, report.title, footer,
+                dx.notebook_to_docx(nb, tmp_docx, title, footer,
                                     chart_cache=paths.chart_cache)
                 docx_bytes = reproducible.fix_office_file(tmp_docx, as_of).stat().st_size
                 phases["docx"] = time.perf_counter() - t
@@ -525,6 +494,10 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
     else:
         selected = reports
     failed: dict[str, str] = {}
+    if any(r.notebook.stem == ASSESSMENT for r in selected) and not (
+            paths.data / contract.RECOMMENDATIONS).exists():
+        _print(f"  · {ASSESSMENT}: 规划文件夹中没有 recommendations.md（分析人员撰写的下一步工作建议），"
+               "评估报告略去“下一步工作建议”一节")
     for name, msg in bad.items():
         failed[name] = msg
         _print(f"  ✘ {name}: 报告定义有误：{msg}")

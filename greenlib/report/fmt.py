@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -65,3 +66,18 @@ def target_text(comparator: str, value: Any, unit: Any) -> str:
         return f"{word} {fmt_value(value)}:1"
     sep = "" if unit in ("%", "‰") else " "
     return f"{word} {fmt_value(value)}{sep}{unit}".strip()
+
+
+_ADDRESS = re.compile(r"[（(]\s*https?://[^）)]*[）)]")
+_FILE = re.compile(r"[\w.\-/]+\.(?:xlsx|xls|csv|docx?)\s*[，,]?\s*")
+
+
+def source_text(v: Any) -> str:
+    """A source as a reader names it: the titles without web addresses or the file a return
+    came in (区交通局填报（x_synthetic.xlsx，2026-10-08） → 区交通局填报（2026-10-08）), each
+    title once; the addresses and files are in the workbook and on the analysts' page."""
+    if missing(v) or not str(v).strip():
+        return "—"
+    parts = [_FILE.sub("", _ADDRESS.sub("", p)).replace("（）", "").strip()
+             for p in str(v).split("；")]
+    return "；".join(dict.fromkeys(p for p in parts if p)) or "—"

@@ -14,8 +14,11 @@ from .scope import SUMMARY_MIME, Scope, headline
 
 
 def data_version(s: Scope) -> str:
-    """The data version shown in reports: the clean stage's content hash."""
-    return str(s.t.quality.get("data_version") or "—")
+    """The data version shown in reports: a digest of every file of the data folder
+    (:mod:`greenlib.report.version`), the same as in the page footers and on the index."""
+    from .version import data_version as version
+
+    return version(s.t.data_dir)
 
 
 #: A table at least this many columns wide, with this much text per row, prints landscape.
@@ -184,19 +187,19 @@ def show_title(s: Scope, title: str | None, kind: str = "领域分析报告") ->
 
 def appendix_text(s: Scope) -> str:
     """Markdown for the report's appendix: where the figures come from, for whoever checks them
-    (the technical details a reader of the report itself does not need)."""
+    (no file names: the files and how to change them are on the analysts' page)."""
     plan = s.plan.get("title") or "规划"
     lines = [
-        f"- **数据版本**：{data_version(s)}。这是清洗后数据内容的校验码：两份报告的数据版本相同，"
-        "即基于同一份数据。",
+        f"- **数据版本**：{data_version(s)}。这是本报告所用全部数据（方案文本、更正、监测数据、"
+        "部门报送）的校验码：任一数据变化，版本即随之改变；两份报告的数据版本相同，即基于同一份数据。",
         f"- **评估日（截止日期）**：{s.as_of}。目标年份是否已过、评级都按这一天计算。",
-        f"- **数据来源**：《{plan}》的文本（网页转载稿，经 OCR 识别）整理出的任务、责任单位和"
+        f"- **数据来源**：《{plan}》的文本（网页转载稿，经文字识别）整理出的任务、责任单位和"
         "量化目标；监测数据来自公开发布的统计公报、政府工作报告和新闻发布会，每个数据点的来源"
         "见正文“监测数据”表。",
-        "- **领域划分**：每一节归入一个领域，对照表在规划文件夹的 reference/sectors.csv，"
-        "可由分析人员调整；与上级规划的指标对照表在 reference/alignment.csv。",
-        "- **数据文件**：本站点的 plan.xlsx 收录全部表格（可用 Excel 打开）；quality.html 为"
-        "完整的数据质量报告。",
+        "- **领域划分**：每一节归入一个领域，由分析人员根据方案章节确定；与上级规划的指标对照"
+        "经人工复核。",
+        "- **完整数据**：报告目录中的电子表格收录全部表格；文字识别存疑之处、已复核的更正"
+        "和尚待核对的问题见报告目录中的“数据质量报告”。",
     ]
     return "\n".join(lines) + "\n"
 

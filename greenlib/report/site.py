@@ -102,13 +102,17 @@ SITE_PAGES = ("index.html", QUALITY_PAGE)
 
 
 def quality_page(data_dir: Path) -> str | None:
-    """The data folder's quality.md as a simple offline page (None if there is none)."""
+    """The analysts' page: the data folder's quality.md and the analysts' appendix
+    (:mod:`.analyst`) as a simple offline page (None if there is no quality.md)."""
     from markdown_it import MarkdownIt
 
     md = data_dir / "quality.md"
     if not md.exists():
         return None
+    from .analyst import notes_markdown
+
     text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
+    text += "\n" + notes_markdown(data_dir)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
 
@@ -200,7 +204,8 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
             continue
         rows.append(
             "<tr>"
-            f"<td><b>{_cell(r.title)}</b>{'<br>' + state if state else ''}</td>"
+            # a report that names itself (the assessment: 中期/终期 by its date) is listed so
+            f"<td><b>{_cell(s.get('title') or r.title)}</b>{'<br>' + state if state else ''}</td>"
             f"<td>{_cell(s.get('sector_name'))}</td><td>{_cell(s.get('as_of'))}</td>"
             f'<td class="n">{_cell(s.get("n_tasks"))}</td>'
             f'<td class="n">{_cell(s.get("n_units"))}</td>'

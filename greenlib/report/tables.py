@@ -36,6 +36,8 @@ class Tables:
     #: department returns (monitor stage): the status of every task, and every row read
     task_status: pd.DataFrame | None = None
     returns: pd.DataFrame | None = None
+    #: every count the assessment prints, computed once by the monitor stage (summary.csv)
+    summary: pd.DataFrame | None = None
     #: the follow-up cycle (monitor stage): departments' standing, tasks/targets by round
     unit_status: pd.DataFrame | None = None
     task_history: pd.DataFrame | None = None
@@ -54,6 +56,7 @@ class Tables:
     @property
     def sector_names(self) -> dict[str, str]:
         return dict(zip(self.sectors["sector"], self.sectors["sector_name"], strict=True))
+
 
 
 def default_data_dir() -> Path:
@@ -95,6 +98,7 @@ def load(data_dir: str | Path | None = None) -> Tables:
         alignment=_read(d / contract.ALIGNMENT, required=False),
         task_status=_read(d / contract.TASK_STATUS, required=False),
         returns=_read(d / contract.RETURNS, required=False),
+        summary=_read(d / contract.SUMMARY, required=False),
         unit_status=_read(d / contract.UNIT_STATUS, required=False),
         task_history=_read(d / contract.TASK_HISTORY, required=False),
         target_history=_read(d / contract.TARGET_HISTORY, required=False),

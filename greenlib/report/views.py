@@ -8,7 +8,16 @@ from typing import Any
 import pandas as pd
 
 from .. import labels
-from .fmt import chinese_number, fmt_value, fmt_year, missing, split_list, target_text, year_passed
+from .fmt import (
+    chinese_number,
+    fmt_value,
+    fmt_year,
+    missing,
+    source_text,
+    split_list,
+    target_text,
+    year_passed,
+)
 from .scope import Scope, status_frame
 
 # --------------------------------------------------------------------------- tasks and units
@@ -235,7 +244,7 @@ def observation_table(s: Scope) -> pd.DataFrame:
         "数值": obs["value"].map(fmt_value),
         "单位": obs["unit"],
         "用途": obs["usage"],
-        "来源": obs["source_title"],
+        "来源": obs["source_title"].map(source_text),
         # not shown: show_table(..., links=SOURCE_LINKS) turns 来源 into a link to it
         "来源链接": obs["source_url"] if "source_url" in obs.columns else None,
     })
