@@ -16,6 +16,7 @@ import pandas as pd
 from .. import labels
 from .fmt import fmt_value, fmt_year, missing, split_list, target_text, year_passed
 from .scope import Scope, status_frame
+from .show import md_text
 
 #: National mid-term reviews sort targets into these groups; how a rating maps onto them.
 ASSESSMENT_GROUPS: dict[str, str] = {
@@ -313,11 +314,13 @@ def summary_markdown(summary: dict[str, Any], as_of: str) -> str:
     ]
     miss = summary["missing_figures"]
     if len(miss):
-        top = "、".join(f"{r['责任单位']}（{r['缺数据的目标数']} 项）" for _, r in miss.head(5).iterrows())
+        top = "、".join(f"{md_text(r['责任单位'])}（{r['缺数据的目标数']} 项）"
+                       for _, r in miss.head(5).iterrows())
         lines.append(f"- **缺少数据**：{top}。")
     ret = summary["missing_returns"]
     if len(ret):
-        top = "、".join(f"{r['牵头单位']}（{r['未报送进展的任务数']} 项）" for _, r in ret.head(5).iterrows())
+        top = "、".join(f"{md_text(r['牵头单位'])}（{r['未报送进展的任务数']} 项）"
+                       for _, r in ret.head(5).iterrows())
         lines.append(f"- **尚未报送任务进展最多的牵头单位**：{top}。")
     if not k["total"]:
         lines.append("- 本规划没有附件任务清单，只评估量化目标。")
@@ -369,5 +372,5 @@ def unit_intro(s: Scope, unit: str) -> str:
     full = u["full_name"].iloc[0] if len(u) else unit
     n_lead = int(u["n_lead"].iloc[0]) if len(u) else 0
     n_co = int(u["n_co"].iloc[0]) if len(u) else 0
-    return (f"**{full}**：在方案附件中牵头 {n_lead} 项任务、配合 {n_co} 项任务。"
+    return (f"**{md_text(full)}**：在方案附件中牵头 {n_lead} 项任务、配合 {n_co} 项任务。"
             f"评估日：{s.as_of}。\n")

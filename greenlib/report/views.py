@@ -10,6 +10,7 @@ import pandas as pd
 from .. import labels
 from .fmt import chinese_number, fmt_value, fmt_year, missing, split_list, target_text, year_passed
 from .scope import Scope, status_frame
+from .show import md_text
 
 # --------------------------------------------------------------------------- tasks and units
 
@@ -266,7 +267,7 @@ def rating_note(s: Scope) -> str:
     text, _ = _split_rules(str(s.t.monitor.get("rule_text") or "").strip())
     if not text:
         lines = ["### 如何阅读评级", "", "| 评级 | 含义 |", "|---|---|"]
-        lines += [f"| {labels.STATUS[k]} | {labels.STATUS_EXPLAINED[k].format(geo=s.geo)} |"
+        lines += [f"| {labels.STATUS[k]} | {labels.STATUS_EXPLAINED[k].format(geo=md_text(s.geo))} |"
                   for k in labels.STATUS_ORDER]
         text = "\n".join(lines)
     return text + f"\n\n本报告的评估日（截止日期）：**{s.as_of}**。\n"
