@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -62,3 +63,17 @@ def built_data(tmp_path_factory, district):
     pipeline.run(district, out, log=lambda *_: None)
     monitor.run(district, out, log=lambda *_: None)
     return out
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A private copy of plans/ and an empty build folder, used by the command line."""
+    plans = tmp_path / "plans"
+    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    monkeypatch.setattr(config, "PLANS", plans)
+    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
+    monkeypatch.setattr(config, "BUILD", build_dir)
+    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
+    return plans, build_dir

@@ -143,20 +143,6 @@ def _setup(case: dict[str, Any], plans: Path, build_dir: Path, tmp: Path,
     return subst
 
 
-@pytest.fixture
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A private copy of plans/ and an empty build folder, used by the command line."""
-    plans = tmp_path / "plans"
-    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
-    build_dir = tmp_path / "build"
-    build_dir.mkdir()
-    monkeypatch.setattr(config, "PLANS", plans)
-    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
-    monkeypatch.setattr(config, "BUILD", build_dir)
-    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
-    return plans, build_dir
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bad_input(case: dict[str, Any], sandbox: tuple[Path, Path], tmp_path: Path,
                    built_data: Path, capsys: pytest.CaptureFixture[str],

@@ -14,7 +14,6 @@ Reads only the clean stage's tables (tasks, task_units, units, targets) and the 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 from ..errors import InputError, ValidationError
 from .indicator_map import read_targets
 
@@ -323,7 +322,7 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
 
     meta = wb.create_sheet(META_SHEET)
     for k, v in (("kind", META_KIND), ("plan_id", plan_id), ("unit", unit),
-                 ("generated", dt.date.today().isoformat()), ("as_of", as_of),
+                 ("generated", as_of), ("as_of", as_of),  # same inputs, same bytes
                  ("tasks", ";".join(str(int(i)) for i in tasks["task_id"])),
                  ("targets", ";".join(targets["target_id"].astype(str)))):
         meta.append([k, v])
@@ -332,7 +331,9 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
     wb.active = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
+    office.text_cells(wb)  # a task's or target's text is never a live formula
     wb.save(tmp)
+    office.fix_office_file(tmp, as_of)  # zip and core-property dates: the as-of date
     tmp.replace(path)
     return path
 

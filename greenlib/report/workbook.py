@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 from .tables import Tables, load
 
 #: Columns whose codes are shown in Chinese (the code is kept in a trailing column).
@@ -108,6 +108,8 @@ def write_workbook(data_dir: str | Path, out: str | Path, t: Tables | None = Non
             ws.page_setup.fitToHeight = 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.print_title_rows = "1:1"
+        # a text beginning with = + - @ (a monitoring source, a quote …) is text, never a formula
+        office.text_cells(xw.book)
     tmp.replace(out)
     return out
 

@@ -1,0 +1,101 @@
+"""Issue 21, round two of the bad-input corpus: formula injection, bombs, hostile file names,
+half-done runs, determinism. Inputs are in tests/bad_inputs/ or made at test time (all
+synthetic); each test runs the real command line in-process against a private copy of
+plans/ and a temporary build folder (the ``sandbox`` of tests/test_bad_inputs.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from greenlib import office
+from greenlib.__main__ import main
+from tests.conftest import DISTRICT
+from tests.test_bad_inputs import CORPUS
+
+PLAN = DISTRICT
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err, err
+    return code, out + err
+
+
+# --------------------------------------------------------------------------- formula injection
+
+
+def test_guard_round_trip_and_numbers_untouched() -> None:
+    import pandas as pd
+
+    texts = ["=1+1", "+1", "-2+3", "@SUM(1)", "\tx", "\rx", "'=x", "''=x", "'abc", "abc", "",
+             "合成"]
+    for t in texts:
+        assert office.unguard_cell(office.guard_cell(t)) == t
+    assert office.guard_cell("=1+1") == "'=1+1" and office.guard_cell("'=x") == "''=x"
+    df = pd.DataFrame({"value": [-3.5, 2.0], "quote": ["-3.5 吨", "=A1"]})
+    g = office.guard_frame(df, ("value", "quote"))
+    assert g["value"].tolist() == [-3.5, 2.0]  # a negative figure stays a number
+    assert g["quote"].tolist() == ["'-3.5 吨", "'=A1"]
+
+
+def test_formula_text_is_text_in_csv_and_in_plan_xlsx(
+        sandbox: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    from greenlib.report.workbook import write_workbook
+
+    plans, build_dir = sandbox
+    shutil.copy(CORPUS / "monitoring_formula_text.csv",
+                plans / PLAN / "monitoring" / "observed_stats.csv")
+    code, msg = _run(["data"], capsys)
+    assert code == 0, msg
+    data = build_dir / PLAN / "data"
+    with open(data / "observations.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by_quote = {r["quote"]: r for r in rows}
+    # CSV: each text cell that Excel would run is guarded with a leading quote …
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in by_quote
+    assert "'-2+3 合成引文 synthetic" in by_quote
+    titles = {r["source_title"] for r in rows}
+    assert "'=HYPERLINK(\"http://example.invalid/合成\",\"合成来源\")" in titles
+    assert "'+合成来源 synthetic" in titles
+    # … and numbers stay numbers
+    assert {float(r["value"]) for r in rows if r["quote"].startswith("'@")} == {355.0}
+    # plan.xlsx: the same texts, as written, in string cells
+    out = write_workbook(data, build_dir / "plan.xlsx")
+    wb = load_workbook(out)
+    found = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value[:1] in "=+-@":
+                    found[c.value] = c.data_type
+    assert found.get("@SUM(1+1)*cmd|' /C calc'!A0") == "s"
+    assert found.get("=HYPERLINK(\"http://example.invalid/合成\",\"合成来源\")") == "s"
+    assert not [v for v, t in found.items() if t == "f"], found
+
+
+def test_request_workbooks_are_byte_identical_and_hold_no_formula(
+        sandbox: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    from openpyxl import load_workbook
+
+    _, build_dir = sandbox
+    assert _run(["data"], capsys)[0] == 0
+    assert _run(["requests"], capsys)[0] == 0
+    folder = build_dir / PLAN / "requests"
+    first = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    assert len(first) > 10
+    time.sleep(1.1)  # a new second: any time stamp left would differ
+    assert _run(["requests"], capsys)[0] == 0
+    second = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    assert first == second
+    wb = load_workbook(next(folder.glob("*.xlsx")))
+    assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
