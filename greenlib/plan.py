@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import config
+from . import config, guards
 from .errors import InputError
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -210,7 +208,7 @@ def as_of_date(value: Any) -> str:
 def default_id() -> str:
     """The default plan: ``plans/plans.yaml``'s ``default``, else the only plan there is."""
     if config.PLANS_INDEX.exists():
-        doc = yaml.safe_load(config.PLANS_INDEX.read_text(encoding="utf-8")) or {}
+        doc = guards.read_yaml(config.PLANS_INDEX) or {}
         if isinstance(doc, dict) and doc.get("default"):
             return str(doc["default"])
     ids = plan_ids()
@@ -237,10 +235,7 @@ def load(plan_id: str | None = None) -> Plan:
     if not path.exists():
         known = ", ".join(plan_ids()) or "（无）"
         raise InputError(f"{path}: 找不到规划 {pid!r}（plans/ 下现有：{known}）")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, ValueError) as e:  # ValueError: a date such as 2025-13-45
-        raise InputError(f"{path}: 不是有效的 YAML：{e}") from e
+    doc = guards.read_yaml(path) or {}  # aliases and size bounded, errors name the file
     if not isinstance(doc, dict):
         raise InputError(f"{path}: 应为“键: 值”的映射")
     unknown = sorted(set(doc) - KEYS)

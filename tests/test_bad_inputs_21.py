@@ -99,3 +99,76 @@ def test_request_workbooks_are_byte_identical_and_hold_no_formula(
     assert first == second
     wb = load_workbook(next(folder.glob("*.xlsx")))
     assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
+
+
+# --------------------------------------------------------------------------- bombs
+
+
+def _bounded(fn, seconds: float = 30, megabytes: float = 150):  # type: ignore[no-untyped-def]
+    """Run ``fn``; assert it took under ``seconds`` and allocated under ``megabytes`` at peak
+    (generous bounds: a bomb takes minutes and gigabytes when it is not refused)."""
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    t0 = time.monotonic()
+    try:
+        out = fn()
+        took = time.monotonic() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    finally:
+        tracemalloc.stop()
+    assert took < seconds, f"took {took:.1f} s"
+    assert peak < megabytes, f"peak {peak:.0f} MB"
+    return out
+
+
+def test_zip_bomb_as_monitoring_xlsx_is_refused_fast(
+        sandbox: tuple[Path, Path], built_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_returns_files import zip_bomb
+
+    plans, build_dir = sandbox
+    shutil.copytree(built_data, build_dir / PLAN / "data")
+    zip_bomb(plans / PLAN / "monitoring" / "bomb_synthetic.xlsx")
+    code, msg = _bounded(lambda: _run(["check-monitoring"], capsys))
+    assert code == 1 and "bomb_synthetic.xlsx" in msg and "疑似压缩炸弹" in msg, msg
+
+
+def test_zip_bomb_as_plan_docx_is_refused_fast(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_returns_files import zip_bomb
+
+    bomb = zip_bomb(tmp_path / "plan_bomb_synthetic.docx")
+    code, msg = _bounded(lambda: _run(["clean", str(bomb), "--out", str(tmp_path / "o")],
+                                      capsys))
+    assert code == 1 and "plan_bomb_synthetic.docx" in msg and "疑似压缩炸弹" in msg, msg
+    assert msg.strip().startswith("错误：") and len(msg.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("where", ["plan.yaml", "params/overview.yaml",
+                                   "reference/corrections.yaml"])
+def test_yaml_alias_bomb_is_refused_in_one_line(
+        where: str, sandbox: tuple[Path, Path], built_data: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    plans, build_dir = sandbox
+    bomb = (CORPUS / "alias_bomb.yaml").read_text(encoding="utf-8")
+    target = plans / PLAN / where
+    if where == "plan.yaml":
+        target.write_text(target.read_text(encoding="utf-8") + "\n" + bomb, encoding="utf-8")
+        argv = ["data"]
+    elif where.startswith("params"):  # a broken params file fails only its report
+        from greenlib.report import build
+
+        target.write_text("notebook: overview\n" + bomb, encoding="utf-8")
+        paths = build.Paths(params=plans / PLAN / "params", data=built_data,
+                            root=build_dir / "site-build")
+        reports, problems = _bounded(lambda: build.load_reports(paths))
+        assert "overview" in problems and "overview" not in {r.name for r in reports}
+        assert "overview.yaml" in problems["overview"] and "别名" in problems["overview"]
+        return
+    else:
+        target.write_text("corrections: []\n" + bomb, encoding="utf-8")
+        argv = ["data"]
+    code, msg = _bounded(lambda: _run(argv, capsys))
+    assert code == 1, msg
+    assert where.split("/")[-1] in msg and "别名" in msg and "超过 20 个" in msg, msg

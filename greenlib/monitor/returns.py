@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .. import contract, labels, numbers
+from . import return_files
 from .readers import _cell_value, _filled
 from .requests import (
     HELP_SHEET,
@@ -416,19 +417,19 @@ def _verdict(rec: dict[str, Any], problems: list[tuple[str, str]],
 def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, Any]],
                                                                  dict[str, Any]]:
     """Records of one returned workbook, and a summary line for monitor.json."""
-    from openpyxl import load_workbook
-
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
     info: dict[str, Any] = {"file": name, "unit": None, "unit_basis": None, "rows": 0,
                             "accepted": 0, "refused": 0, "unfilled_rows": 0, "problem": None}
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a damaged or non-xlsx file
-        rec = _base(name, mtime, None, "") | {"message": f"无法作为 .xlsx 读取（{e}）：请用 Excel "
-                                                         "另存为 .xlsx 后重新放入"}
+    wb, unreadable = return_files.open_return(path, name)  # bombs, encrypted, damaged
+    if unreadable:
+        rec = _base(name, mtime, None, "") | {"message": unreadable}
         info["problem"] = rec["message"]
         return [rec], info
-    unit, basis, problem = _which_unit(wb, path, ctx.plan_id, ctx.inputs.unit_names)
+    # the name as listed (a name that was not UTF-8 read as GBK) tells the unit
+    unit, basis, problem = _which_unit(wb, Path(name), ctx.plan_id, ctx.inputs.unit_names)
+    clash = return_files.unit_disagreement(wb, unit, basis, HELP_SHEET, ctx.inputs.unit_names)
+    if clash:
+        unit, basis, problem = None, "", clash
     info["unit"], info["unit_basis"] = unit, basis
     sheets: dict[str, _Sheet] = {}
     sheet_problems = []
@@ -475,6 +476,8 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
             recs, n = _target_rows(sheets[TARGET_SHEET], unit, ctx, base, fallback)
             records += recs
             info["unfilled_rows"] += n
+    records = return_files.refuse_unsaved_formulas(
+        records, return_files.unsaved_formulas(path, wb, tuple(sheets)), base)
     info["rows"] = len(records)
     info["accepted"] = sum(bool(r["accepted"]) for r in records)
     info["refused"] = info["rows"] - info["accepted"]
@@ -491,7 +494,11 @@ def progress_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     books, refused, other = [], [], []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if not p.is_file() or any(x.startswith((".", "~$")) for x in rel.parts):
+        # hidden files and Excel's lock files are skipped; a name such as "..\\区林业局.xlsx"
+        # (a Windows path unpacked on Linux) is a return like any other
+        if not p.is_file() or any(x.startswith("~$") or (x.startswith(".")
+                                                         and not x.startswith("..")
+                                                         ) for x in rel.parts):
             continue
         s = p.suffix.lower()
         if s in WORKBOOK_SUFFIXES:
@@ -510,11 +517,14 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
     records: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
     for p in books:
-        recs, info = read_workbook(p, p.relative_to(folder).as_posix(), ctx)
+        name, odd = return_files.file_name(folder, p)
+        recs, info = read_workbook(p, name, ctx)
+        for r in recs if odd else []:
+            r["message"] = "；".join(x for x in (odd, r.get("message") or "") if x)
         records += recs
-        files.append(info)
+        files.append(info | ({"note": odd} if odd else {}))
     for p in refused:
-        name = p.relative_to(folder).as_posix()
+        name = return_files.file_name(folder, p)[0]
         mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
         msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
         records.append(_base(name, mtime, None, "") | {"message": msg})
@@ -526,7 +536,7 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
     df["task_id"] = df["task_id"].astype("Int64")
     df["year"] = df["year"].astype("Int64")
     df["value"] = df["value"].astype(float)
-    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other])
+    return Returns(df, files, [return_files.file_name(folder, p)[0] for p in other])
 
 
 def _mark_current(df: pd.DataFrame) -> pd.DataFrame:

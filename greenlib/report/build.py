@@ -38,9 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .. import config, contract
+from .. import config, contract, guards
 from ..errors import GreenlibError
 from ..plan import BuildPaths
 from .atomic import write_json
@@ -170,10 +168,7 @@ def load_reports(paths: Paths) -> tuple[list[Report], dict[str, str]]:
 
 
 def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) -> Report:
-    try:
-        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise GreenlibError(f"{f}: 不是有效的 YAML：{e}") from e
+    doc = guards.read_yaml(f) or {}  # aliases bounded: an alias bomb is refused in one line
     if not isinstance(doc, dict):
         raise GreenlibError(f"{f}: 应为含 notebook、title、parameters 的映射")
     unknown = set(doc) - {"notebook", "title", "parameters", "for_each"}
