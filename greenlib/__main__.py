@@ -124,18 +124,24 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
     from .clean import pipeline
     from .monitor import run as monitor
 
-    plans = _in_order(plan_mod.load_all(which))
+    plans = _in_order(plan_mod.load_all(which))  # every plan.yaml checked before any stage
     for p in plans:
         # a plan that implements another needs the parent's targets for the alignment
         if p.parent and p.parent not in {q.id for q in plans}:
             parent = plan_mod.load(p.parent)
             if not (parent.build().data / "targets.csv").exists():
-                pipeline.run(parent, parent.build().data)
+                with safety.staged_folder(parent.build().data) as stage:
+                    pipeline.run(parent, stage)
         out = p.build(as_of).data
         safety.check_output_dir(out)
-        pipeline.run(p, out, as_of)
-        monitor.run(p, out, as_of)
-        _data_stamp(p, as_of).write_text(data_inputs_key(p, as_of), encoding="utf-8")
+        # both stages write into a copy swapped in at the end: a failure changes nothing
+        with safety.staged_folder(out) as stage:
+            def log(msg: str, stage: Path = stage, out: Path = out) -> None:
+                print(str(msg).replace(str(stage), str(out)))  # where the data will be
+
+            pipeline.run(p, stage, as_of, log=log)
+            monitor.run(p, stage, as_of, log=log)
+            (stage / ".inputs").write_text(data_inputs_key(p, as_of), encoding="utf-8")
 
 
 def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] | None,
