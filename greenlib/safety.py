@@ -48,9 +48,32 @@ _WHAT_TO_DO = {
 }
 
 
+def is_disk_full(e: BaseException) -> bool:
+    """An ENOSPC, also inside the list of errors ``shutil.copytree`` gathers."""
+    import shutil
+
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list):
+        return any("[Errno 28]" in str(item) or "No space left" in str(item)
+                   for item in e.args[0])
+    return isinstance(e, OSError) and e.errno == errno.ENOSPC
+
+
 def os_error_message(e: OSError) -> str:
-    """One Chinese line for a file-system error: which file, what is wrong, what to do."""
+    """One Chinese line for a file-system error: which file, what is wrong, what to do
+    (never a Python tuple: ``shutil.copytree``'s list of failures is read for its first)."""
+    import shutil
+
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list) and e.args[0]:
+        first = e.args[0][0]
+        src, dst, why = [*first, "", "", ""][:3] if isinstance(first, tuple | list) \
+            else ("", "", str(first))
+        if is_disk_full(e):
+            return f"{Path(str(dst)).parent}：磁盘空间不足（写入 {Path(str(dst)).name} 时），请清理后重试"
+        more = f"（另有 {len(e.args[0]) - 1} 个文件也失败）" if len(e.args[0]) > 1 else ""
+        return f"{dst or src}：复制失败：{why}{more}；请检查磁盘空间和权限"
     name = e.filename if e.filename is not None else ""
+    if e.errno == errno.ENOSPC and name:
+        return f"{Path(str(name)).parent}：磁盘空间不足（写入 {Path(str(name)).name} 时），请清理后重试"
     what = _WHAT_TO_DO.get(e.errno or -1, f"{e.strerror or e}（请检查文件或文件夹是否存在、能否读写）")
     return f"{name}：{what}" if name else what
 

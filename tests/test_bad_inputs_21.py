@@ -172,3 +172,72 @@ def test_yaml_alias_bomb_is_refused_in_one_line(
     code, msg = _bounded(lambda: _run(argv, capsys))
     assert code == 1, msg
     assert where.split("/")[-1] in msg and "别名" in msg and "超过 20 个" in msg, msg
+
+
+# --------------------------------------------------------------------------- publish faults
+
+
+def test_full_disk_during_publish_is_one_line_naming_the_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from greenlib.report import publish as pub
+    from tests.test_safety import _fake_site, _tree
+
+    params = tmp_path / "params"
+    params.mkdir()
+    (params / "alpha.yaml").write_text("notebook: tiny\ntitle: 甲\n", encoding="utf-8")
+    from tests.helpers import write_tiny_notebook
+
+    nbdir = tmp_path / "notebooks"
+    write_tiny_notebook(nbdir)
+    dest = tmp_path / "www" / "greenplan"
+    paths = _fake_site(tmp_path / "b", params, "OLD", n_files=20)
+    paths.notebooks = nbdir
+    pub.publish(dest, [paths], build_root=tmp_path / "b")
+    before = _tree(dest)
+    real_copyfile = shutil.copyfile
+    calls = {"n": 0}
+
+    def full_disk(src, dst, *a, **k):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] > 5:  # the disk fills up part-way through the copy
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_copyfile(src, dst, *a, **k)
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)  # what copy2 and copytree call
+    with pytest.raises(Exception) as e:
+        pub.publish(dest, [paths], build_root=tmp_path / "b")
+    msg = str(e.value)
+    assert "磁盘空间不足" in msg and str(dest.parent) in msg and "(" not in msg.split("：")[0]
+    assert "[Errno" not in msg and "('" not in msg  # not a Python tuple
+    assert _tree(dest) == before  # the old site stays whole
+    assert not [p for p in dest.parent.iterdir() if p.name.startswith(".greenplan.")]
+
+
+def test_disk_full_errors_read_as_one_line() -> None:
+    import errno
+
+    from greenlib import safety
+
+    copy_error = shutil.Error([("/b/site/a.html", "/www/.greenplan.tmp-1/a.html",
+                                "[Errno 28] No space left on device")])
+    msg = safety.os_error_message(copy_error)
+    assert msg == "/www/.greenplan.tmp-1：磁盘空间不足（写入 a.html 时），请清理后重试"
+    plain = OSError(errno.ENOSPC, "No space left on device", "/build/x/data/tasks.csv")
+    assert safety.os_error_message(plain).startswith("/build/x/data：磁盘空间不足")
+
+
+def test_stale_copies_are_removed_even_when_the_publish_is_refused(tmp_path: Path) -> None:
+    from greenlib.report import build
+    from greenlib.report.publish import publish
+
+    dest = tmp_path / "www" / "greenplan"
+    dest.parent.mkdir(parents=True)
+    stale = dest.parent / ".greenplan.tmp-99999999-abcdef00"  # a killed publish's copy
+    stale.mkdir()
+    (stale / "index.html").write_text("half", encoding="utf-8")
+    nothing = build.Paths(params=tmp_path / "p", data=tmp_path / "d", root=tmp_path / "r")
+    with pytest.raises(Exception, match="没有可发布的报告"):
+        publish(dest, [nothing], build_root=tmp_path)
+    assert not stale.exists()
