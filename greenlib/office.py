@@ -91,6 +91,18 @@ def text_cells(wb: Any) -> int:
     return n
 
 
+#: Characters XML 1.0 (so xlsx and docx) cannot hold: C0 controls but tab, LF, CR.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(v: Any) -> Any:
+    """``v`` with each character an .xlsx/.docx cannot hold (a control character pasted
+    into a monitoring file or a return) shown as U+FFFD, instead of failing the whole file."""
+    if isinstance(v, str) and _XML_ILLEGAL.search(v):
+        return _XML_ILLEGAL.sub("\ufffd", v)
+    return v
+
+
 # --------------------------------------------------------------------------- reproducible
 
 

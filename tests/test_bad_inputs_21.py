@@ -241,3 +241,28 @@ def test_stale_copies_are_removed_even_when_the_publish_is_refused(tmp_path: Pat
     with pytest.raises(Exception, match="没有可发布的报告"):
         publish(dest, [nothing], build_root=tmp_path)
     assert not stale.exists()
+
+
+def test_control_characters_in_text_do_not_fail_the_workbook_or_word(
+        built_data: Path, tmp_path: Path) -> None:
+    import nbformat
+    import pandas as pd
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from greenlib.report.docx import notebook_to_docx
+    from greenlib.report.workbook import write_workbook
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data, data)
+    obs = pd.read_csv(data / "observations.csv")
+    obs.loc[0, "source_title"] = "合成\x07来源\x1b"  # a control character pasted from a PDF
+    obs.to_csv(data / "observations.csv", index=False)
+    wb = load_workbook(write_workbook(data, tmp_path / "plan.xlsx"))
+    cells = [c.value for ws in wb.worksheets for r in ws.iter_rows() for c in r]
+    assert "合成\ufffd来源\ufffd" in cells
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    nb.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "**合成\x07来源**", "text/plain": ""})]
+    out = notebook_to_docx(nb, tmp_path / "r.docx", title="合成")
+    assert "合成\ufffd来源" in "\n".join(p.text for p in Document(str(out)).paragraphs)

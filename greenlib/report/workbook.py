@@ -55,7 +55,11 @@ def _sheet_frame(name: str, df: pd.DataFrame, sector_names: dict[str, str]) -> p
     for h, col in trailing:
         if h not in out.columns:
             out[h] = col
-    return out.loc[:, ~out.columns.duplicated()]
+    out = out.loc[:, ~out.columns.duplicated()]
+    for c in out.columns:  # a control character in a text would fail the whole workbook
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(office.xml_safe)
+    return out
 
 
 def write_workbook(data_dir: str | Path, out: str | Path, t: Tables | None = None) -> Path:
