@@ -76,6 +76,27 @@ def hostile_plans(tmp: Path) -> Path:
     return plans
 
 
+#: A task the department leads (its return carries the hostile progress text).
+TASK = 4
+
+
+def add_hostile_return(p: plan_mod.Plan, tmp: Path) -> None:
+    """The department's return, its 进展说明 and 佐证材料 hostile, merged by the monitor stage."""
+    from greenlib.monitor import requests as rq
+    from greenlib.monitor import run as monitor
+    from tools.make_synthetic_returns import fill
+
+    inputs = rq.load_inputs(p.build().data, p.indicator_owners)
+    rq.write_requests(inputs, tmp / "requests", plan_id=p.id, plan_title=p.title,
+                      period=(2022, 2025), as_of=p.as_of, base_year=2020, cycle_days=183,
+                      log=lambda *_: None)
+    p.progress.mkdir(exist_ok=True)
+    fill(tmp / "requests" / f"{rq.safe_file_name(BAD_UNIT)}.xlsx", p.progress / "hostile_synthetic.xlsx",
+         tasks={TASK: {"status": "推进中", "report_date": "2026-10-08",
+                       "progress": HOSTILE["progress"], "evidence": HOSTILE["evidence"]}})
+    monitor.run(p, p.build().data, log=lambda *_: None)
+
+
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The hostile plan cleaned, rated and built; yields the build folder."""
@@ -95,6 +116,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             p = plan_mod.load(pid)
             pipeline.run(p, p.build().data, log=lambda *_: None)
             monitor.run(p, p.build().data, log=lambda *_: None)
+        add_hostile_return(plan_mod.load(DISTRICT_ID), tmp)
         paths = build.Paths.for_plan(plan_mod.load(DISTRICT_ID))
         assert build.run_reports(paths, jobs=1, only=[f"units/{BAD_UNIT}"], pdf=False,
                                  docx=True) == 0
@@ -157,6 +179,8 @@ def test_department_page_shows_its_hostile_name_as_text(hostile_build: Path) -> 
     text = "".join(dom.text)
     assert BAD_UNIT in text  # in the title and the tables, as written
     assert HOSTILE["full_name"] in text  # in the introduction (a markdown output)
+    assert HOSTILE["progress"] in text and HOSTILE["evidence"] in text  # from its return
+    assert "details" not in dom.tags
     assert dom.title == f"{BAD_UNIT}任务落实情况"
 
 
@@ -188,3 +212,11 @@ def test_word_file_holds_the_hostile_texts_literally(hostile_build: Path) -> Non
     text += "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert HOSTILE["full_name"] in text
     assert BAD_UNIT in text
+
+
+def test_return_text_is_guarded_in_task_status_csv(hostile_build: Path) -> None:
+    with open(hostile_build / DISTRICT_ID / "data" / "task_status.csv", encoding="utf-8",
+              newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["task_id"] == str(TASK))
+    assert row["evidence"] == "'" + HOSTILE["evidence"]  # never a live formula in Excel
+    assert row["progress"] == HOSTILE["progress"]
