@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import config, safety
@@ -120,6 +121,11 @@ def ensure_data(plans: list[plan_mod.Plan], as_of: str | None) -> None:
         cmd_data(",".join(p.id for p in todo), as_of)
 
 
+def _relabel(stage: Path, out: Path) -> Callable[[object], None]:
+    """A log that names the folder the data will be in, not its staged copy."""
+    return lambda msg: print(str(msg).replace(str(stage), str(out)))
+
+
 def cmd_data(which: str | None, as_of: str | None) -> None:
     from .clean import pipeline
     from .monitor import run as monitor
@@ -131,16 +137,13 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
             parent = plan_mod.load(p.parent)
             if not (parent.build().data / "targets.csv").exists():
                 with safety.staged_folder(parent.build().data) as stage:
-                    pipeline.run(parent, stage)
+                    pipeline.run(parent, stage, log=_relabel(stage, parent.build().data))
         out = p.build(as_of).data
         safety.check_output_dir(out)
         # both stages write into a copy swapped in at the end: a failure changes nothing
         with safety.staged_folder(out) as stage:
-            def log(msg: str, stage: Path = stage, out: Path = out) -> None:
-                print(str(msg).replace(str(stage), str(out)))  # where the data will be
-
-            pipeline.run(p, stage, as_of, log=log)
-            monitor.run(p, stage, as_of, log=log)
+            pipeline.run(p, stage, as_of, log=_relabel(stage, out))
+            monitor.run(p, stage, as_of, log=_relabel(stage, out))
             (stage / ".inputs").write_text(data_inputs_key(p, as_of), encoding="utf-8")
 
 

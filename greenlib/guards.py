@@ -145,11 +145,45 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
     label = label or str(path)
     if path.stat().st_size > MAX_YAML_BYTES:
         raise InputError(f"{label}: 文件过大（超过 {_mb(MAX_YAML_BYTES)}），不是正常的配置文件")
+    return load_yaml(read_utf8(path, label), label)
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def guess_encoding(raw: bytes) -> str:
+    """What a text that is not UTF-8 appears to be in (for the message only)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16（Excel 的“Unicode 文本”）"
+    for codec, name in (("gb18030", "GBK/GB18030"), ("big5", "Big5（繁体中文）"),
+                        ("shift_jis", "Shift_JIS（日文）")):
+        try:
+            raw.decode(codec)
+            return name
+        except UnicodeDecodeError:
+            continue
+    return "无法识别的编码"
+
+
+def read_utf8(path: Path, label: str | None = None) -> str:
+    """A plan folder's text file (UTF-8, BOM or not); another encoding is refused in one
+    Chinese line naming the file and the encoding it appears to be in."""
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"{label}: 不是 UTF-8 编码（第 {e.start} 字节）；请另存为 UTF-8") from None
-    return load_yaml(text, label)
+        raise InputError(f"{label or path}: 文件编码看起来是 {guess_encoding(raw)}，不是 UTF-8"
+                         f"（第 {e.start + 1} 字节起无法按 UTF-8 解码）；请另存为 UTF-8"
+                         "（Excel：“CSV UTF-8（逗号分隔）”）") from None
+
+
+def read_plan_csv(path: Path, **kw: Any) -> Any:
+    """``pandas.read_csv`` of a plan folder's reference table, through :func:`read_utf8`."""
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.StringIO(read_utf8(path)), **kw)
 
 
 # --------------------------------------------------------------------------- file names

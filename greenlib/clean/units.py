@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .. import guards
 from ..errors import InputError
 from .ingest import match_key
 
@@ -104,7 +105,7 @@ class Registry:
         p = Path(path)
         if not p.exists():
             raise InputError(f"{p}: 找不到责任单位名录（units.csv）")
-        return cls(pd.read_csv(p, dtype=str, keep_default_na=False), source=p)
+        return cls(guards.read_plan_csv(p, dtype=str, keep_default_na=False), source=p)
 
     @cached_property
     def surface_re(self) -> re.Pattern[str]:
