@@ -266,3 +266,17 @@ def test_control_characters_in_text_do_not_fail_the_workbook_or_word(
         "display_data", data={"text/markdown": "**合成\x07来源**", "text/plain": ""})]
     out = notebook_to_docx(nb, tmp_path / "r.docx", title="合成")
     assert "合成\ufffd来源" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+
+
+def test_monitoring_template_is_byte_identical(
+        sandbox: tuple[Path, Path], built_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import time
+
+    _, build_dir = sandbox
+    shutil.copytree(built_data, build_dir / PLAN / "data")
+    out = build_dir / PLAN / "monitoring_template.xlsx"
+    assert _run(["monitoring-template"], capsys)[0] == 0
+    first = out.read_bytes()
+    time.sleep(1.1)
+    assert _run(["monitoring-template"], capsys)[0] == 0
+    assert out.read_bytes() == first
