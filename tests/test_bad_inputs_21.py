@@ -280,3 +280,23 @@ def test_monitoring_template_is_byte_identical(
     time.sleep(1.1)
     assert _run(["monitoring-template"], capsys)[0] == 0
     assert out.read_bytes() == first
+
+
+def test_a_unit_name_with_a_slash_or_a_leading_dot_still_gets_its_page(
+        built_data: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from greenlib import plan as plan_mod
+    from greenlib.report import build
+
+    data = tmp_path / "data"
+    shutil.copytree(built_data, data)
+    units = pd.read_csv(data / "units.csv", keep_default_na=False)
+    extra = pd.DataFrame([{**units.iloc[0].to_dict(), "unit": u}
+                          for u in ("合成/单位", ".合成单位")])
+    pd.concat([units, extra]).to_csv(data / "units.csv", index=False)
+    paths = build.Paths(params=plan_mod.load(PLAN).params, data=data, root=tmp_path / "b")
+    reports, _ = build.load_reports(paths)
+    by_unit = {r.parameters.get("unit"): r.name for r in reports if r.group}
+    assert by_unit["合成/单位"] == "units/合成／单位"  # was skipped without a word
+    assert by_unit[".合成单位"] == "units/．合成单位"

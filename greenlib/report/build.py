@@ -232,11 +232,18 @@ def _expand(report: Report, paths: Paths) -> list[Report]:
         units += sorted(u for u in owners if u and u not in units)
     out = []
     for u in units:
-        if not u or "/" in u or u.startswith("."):
+        if not u.strip():
             continue
-        out.append(Report(f"{UNIT_DIR}/{u}", report.params_file, report.notebook,
+        out.append(Report(f"{UNIT_DIR}/{unit_file_stem(u)}", report.params_file, report.notebook,
                           f"{u}任务落实情况", {**report.parameters, "unit": u}, group=report.name))
     return out
+
+
+def unit_file_stem(unit: str) -> str:
+    """A department's page name: its name, with a slash or a leading dot (which would make
+    another folder or a hidden file) in their full-width forms — never skipped (issue 21)."""
+    stem = unit.replace("/", "／").replace("\\", "＼").replace("\0", "")
+    return "．" + stem[1:] if stem.startswith(".") else stem
 
 
 def _literal(text: Any) -> Any:
