@@ -220,3 +220,14 @@ def test_return_text_is_guarded_in_task_status_csv(hostile_build: Path) -> None:
         row = next(r for r in csv.DictReader(f) if r["task_id"] == str(TASK))
     assert row["evidence"] == "'" + HOSTILE["evidence"]  # never a live formula in Excel
     assert row["progress"] == HOSTILE["progress"]
+
+
+def test_plan_workbook_holds_the_hostile_texts_as_text(hostile_build: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(hostile_build / DISTRICT_ID / "site" / "plan.xlsx")
+    cells = {c.value: c.data_type for ws in wb.worksheets for r in ws.iter_rows() for c in r
+             if isinstance(c.value, str)}
+    for key in ("quote", "quote_2", "source_title", "full_name"):
+        assert cells.get(HOSTILE[key]) == "s", key  # as written, never a formula
+    assert cells.get(BAD_UNIT) == "s"
