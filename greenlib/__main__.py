@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import config, safety
@@ -136,25 +137,33 @@ def ensure_data(plans: list[plan_mod.Plan], as_of: str | None) -> None:
         cmd_data(",".join(p.id for p in todo), as_of)
 
 
+def _relabel(stage: Path, out: Path) -> Callable[[object], None]:
+    """A log that names the folder the data will be in, not its staged copy."""
+    return lambda msg: print(str(msg).replace(str(stage), str(out)))
+
+
 def cmd_data(which: str | None, as_of: str | None) -> None:
     from . import contract
     from .clean import pipeline
     from .monitor import review_book
     from .monitor import run as monitor
 
-    plans = _in_order(plan_mod.load_all(which))
+    plans = _in_order(plan_mod.load_all(which))  # every plan.yaml checked before any stage
     for p in plans:
         # a plan that implements another needs the parent's targets for the alignment
         if p.parent and p.parent not in {q.id for q in plans}:
             parent = plan_mod.load(p.parent)
             if not (parent.build().data / "targets.csv").exists():
-                pipeline.run(parent, parent.build().data)
+                with safety.staged_folder(parent.build().data) as stage:
+                    pipeline.run(parent, stage, log=_relabel(stage, parent.build().data))
         out = p.build(as_of).data
         safety.check_output_dir(out)
-        pipeline.run(p, out, as_of)
-        monitor.run(p, out, as_of)
+        # both stages write into a copy swapped in at the end: a failure changes nothing
+        with safety.staged_folder(out) as stage:
+            pipeline.run(p, stage, as_of, log=_relabel(stage, out))
+            monitor.run(p, stage, as_of, log=_relabel(stage, out))
+            (stage / ".inputs").write_text(data_inputs_key(p, as_of), encoding="utf-8")
         review_book.write_review_book(p.build(as_of).root / contract.TARGETS_REVIEW, out, p.id)
-        _data_stamp(p, as_of).write_text(data_inputs_key(p, as_of), encoding="utf-8")
 
 
 def cmd_report(which: str | None, as_of: str | None, jobs: int, only: list[str] | None,

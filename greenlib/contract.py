@@ -83,6 +83,19 @@ REQUIRED_COLUMNS: dict[str, list[str]] = {
 #: the unit's normalised form, whether the year or the unit was guessed, how sure the row is
 #: (0–1) and the rule that made it — confidence and rule always last (docs/assumptions.md T22).
 TARGET_REVIEW_COLUMNS = ["unit_normalised", "year_guessed", "unit_guessed", "confidence", "rule"]
+
+#: Text columns written from users' words (returns, monitoring files, plan files) whose CSV
+#: cells are guarded against formula injection: a cell beginning with = + - @ tab or CR gets a
+#: leading single quote (greenlib/office.py; the report stage takes it off again). Numeric
+#: columns (value, year, …) are never guarded: a negative figure stays a number.
+FORMULA_GUARDED: dict[str, tuple[str, ...]] = {
+    OBSERVATIONS: ("indicator", "geo", "unit", "observed_unit", "source_title", "source_url",
+                   "quote", "note", "file", "reported_by"),
+    TASK_STATUS: ("reported_by", "evidence", "progress", "report_file", "co_reports",
+                  "co_missing", "public_evidence", "public_evidence_sources"),
+    RETURNS: ("file", "sheet", "message", "cells", "progress", "evidence", "value_unit",
+              "source", "note", "superseded_by"),
+}
 #: Columns the monitor run adds to status.csv right after its required ones: the target's
 #: light (same colours as the tasks') and the unit answerable for it (docs/returns.md).
 STATUS_PROGRESS_COLUMNS = ["light", "owner_unit"]

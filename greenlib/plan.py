@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import config, contract
+from . import config, contract, guards
 from .errors import InputError
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -24,6 +22,125 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 #: plan.yaml keys (anything else is a typo and refused, naming the key).
 KEYS = frozenset({"id", "title", "short_title", "document_number", "issuer", "date",
                   *config.DEFAULTS})
+#: Keys every plan.yaml must have.
+REQUIRED = ("title",)
+#: The levels a plan may be issued at.
+LEVELS = ("区县", "市", "省", "国家")
+#: Years a plan may name.
+YEARS = (1949, 2100)
+
+
+def _is_year(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and YEARS[0] <= v <= YEARS[1]
+
+
+def _check_year(v: Any) -> str | None:
+    return None if _is_year(v) else f"应为 {YEARS[0]}–{YEARS[1]} 之间的年份（整数）"
+
+
+def _check_text(v: Any) -> str | None:
+    return None if isinstance(v, str) and v.strip() else "应为非空文字"
+
+
+def _check_optional_text(v: Any) -> str | None:
+    return None if v is None or isinstance(v, str) else "应为文字（或不写）"
+
+
+def _check_period(v: Any) -> str | None:
+    if v is None:
+        return None
+    if not isinstance(v, list) or len(v) != 2 or not all(_is_year(y) for y in v):
+        return f"应写成 [起始年, 结束年]（如 [2022, 2025]），实为 {v!r}"
+    if v[0] > v[1]:
+        return f"起始年 {v[0]} 晚于结束年 {v[1]}，应写成 [{v[1]}, {v[0]}]"
+    return None
+
+
+def _check_geos(v: Any) -> str | None:
+    ok = isinstance(v, list) and all(isinstance(g, str) and g.strip() for g in v)
+    return None if ok else f"应为地区全称的列表（如 [全国]），实为 {v!r}"
+
+
+def _check_named_periods(v: Any) -> str | None:
+    ok = isinstance(v, dict) and all(isinstance(k, str) and _is_year(y) for k, y in v.items())
+    return None if ok else f"应为“名称: 年份”的映射（如 十四五: 2025），实为 {v!r}"
+
+
+def _check_level(v: Any) -> str | None:
+    return None if v in LEVELS else f"应为 {'、'.join(LEVELS)} 之一，实为 {v!r}"
+
+
+def _check_int(lo: int, hi: int) -> Any:
+    def check(v: Any) -> str | None:
+        ok = isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+        return None if ok else f"应为 {lo}–{hi} 之间的整数，实为 {v!r}"
+    return check
+
+
+def _check_bool(v: Any) -> str | None:
+    return None if v is None or isinstance(v, bool) else f"应为 true 或 false，实为 {v!r}"
+
+
+def _check_date(v: Any) -> str | None:
+    if v is None or isinstance(v, dt.date):
+        return None
+    try:
+        dt.date.fromisoformat(str(v).strip())
+    except ValueError:
+        return f"不是有效日期，请写成 YYYY-MM-DD（如 2025-12-31），实为 {v!r}"
+    return None
+
+
+def _check_raw(v: Any) -> str | None:
+    if not isinstance(v, str) or not v.strip():
+        return "应为规划文件夹内的相对路径（如 raw/plan_raw.txt）"
+    parts = Path(v).parts
+    if Path(v).is_absolute() or ".." in parts:
+        return f"应为规划文件夹内的相对路径，不能是 {v!r}"
+    return None
+
+
+#: plan.yaml's schema: key → check (None: the value is good; else what is wrong).
+SCHEMA: dict[str, Any] = {
+    "id": _check_text, "title": _check_text, "short_title": _check_text,
+    "document_number": _check_optional_text, "issuer": _check_optional_text,
+    "date": _check_date, "level": _check_level, "scope_name": _check_text,
+    "geo": _check_optional_text, "context_geos": _check_geos, "period": _check_period,
+    "base_year": _check_year, "named_periods": _check_named_periods,
+    "vision_year": lambda v: None if v is None else _check_year(v), "as_of": _check_date,
+    "parent": _check_optional_text, "raw": _check_raw, "annex": _check_bool,
+    "max_parts": _check_int(1, 50), "reporting_cycle_days": _check_int(1, 3660),
+    "accept_incomplete": _check_optional_text,
+}
+
+
+def check_settings(doc: dict[str, Any], path: Path, pid: str) -> None:
+    """plan.yaml against :data:`SCHEMA` (before any stage runs): unknown keys, missing
+    required ones, wrong types and ranges, an unknown parent plan; one Chinese line each."""
+    unknown = sorted(set(doc) - KEYS, key=str)
+    if unknown:
+        raise InputError(f"{path}: 未知的键 {', '.join(map(str, unknown))}；"
+                         f"可用的键：{', '.join(sorted(KEYS))}")
+    missing = [k for k in REQUIRED if doc.get(k) in (None, "")]
+    if missing:
+        raise InputError(f"{path}: 缺少必填的键 {', '.join(missing)}")
+    for key, value in doc.items():
+        if value is None and key not in REQUIRED:
+            continue  # left empty: the library default
+        why = SCHEMA[key](value)
+        if why:
+            raise InputError(f"{path}: 字段 {key} {why}")
+    period, base = doc.get("period"), doc.get("base_year")
+    if period and _is_year(base) and base > period[1]:
+        raise InputError(f"{path}: 字段 base_year {base} 晚于规划期末 {period[1]}")
+    parent = doc.get("parent")
+    if parent:
+        if parent == pid:
+            raise InputError(f"{path}: 字段 parent 指向本规划自己（{pid}）")
+        if not _ID_RE.match(str(parent)) or not (config.PLANS / str(parent) / "plan.yaml").exists():
+            known = ", ".join(i for i in plan_ids() if i != pid) or "（无）"
+            raise InputError(f"{path}: 字段 parent：找不到上级规划 {parent!r}（plans/ 下现有：{known}）；"
+                             "请改正 parent，或不写 parent")
 
 
 @dataclass(frozen=True)
@@ -216,7 +333,7 @@ def as_of_date(value: Any) -> str:
 def default_id() -> str:
     """The default plan: ``plans/plans.yaml``'s ``default``, else the only plan there is."""
     if config.PLANS_INDEX.exists():
-        doc = yaml.safe_load(config.PLANS_INDEX.read_text(encoding="utf-8")) or {}
+        doc = guards.read_yaml(config.PLANS_INDEX) or {}
         if isinstance(doc, dict) and doc.get("default"):
             return str(doc["default"])
     ids = plan_ids()
@@ -243,15 +360,10 @@ def load(plan_id: str | None = None) -> Plan:
     if not path.exists():
         known = ", ".join(plan_ids()) or "（无）"
         raise InputError(f"{path}: 找不到规划 {pid!r}（plans/ 下现有：{known}）")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, ValueError) as e:  # ValueError: a date such as 2025-13-45
-        raise InputError(f"{path}: 不是有效的 YAML：{e}") from e
+    doc = guards.read_yaml(path) or {}  # aliases and size bounded, errors name the file
     if not isinstance(doc, dict):
         raise InputError(f"{path}: 应为“键: 值”的映射")
-    unknown = sorted(set(doc) - KEYS)
-    if unknown:
-        raise InputError(f"{path}: 未知的键 {', '.join(unknown)}；可用的键：{', '.join(sorted(KEYS))}")
+    check_settings(doc, path, pid)
     if doc.get("id") not in (None, pid):
         raise InputError(f"{path}: 字段 id 为 {doc.get('id')!r}，与文件夹名 {pid!r} 不一致")
     plan = Plan(pid, folder, doc)

@@ -7,6 +7,10 @@
   temporary folder when build/ is not writable); the user sees one line with its path.
 * :func:`check_output_dir`: an output folder that is a file or cannot be written is refused
   before any work is done.
+* :func:`staged_folder`: a command that rewrites a whole folder (``make data``'s
+  ``build/<plan-id>/data/``) works in a copy beside it and swaps it in only when every stage
+  succeeded; a failure (a bad plan.yaml, a bad monitoring file, a bug, Ctrl-C) leaves the
+  folder exactly as it was, and copies left by killed runs are removed on the next run.
 * :func:`build_lock`: one ``make data``/``make report``/``make publish`` at a time per
   build folder (``fcntl.flock`` on ``build/.lock``, holding the pid, command and start
   time); a second one says who holds it and waits (``GREENPLAN_LOCK_TIMEOUT`` seconds,
@@ -44,9 +48,32 @@ _WHAT_TO_DO = {
 }
 
 
+def is_disk_full(e: BaseException) -> bool:
+    """An ENOSPC, also inside the list of errors ``shutil.copytree`` gathers."""
+    import shutil
+
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list):
+        return any("[Errno 28]" in str(item) or "No space left" in str(item)
+                   for item in e.args[0])
+    return isinstance(e, OSError) and e.errno == errno.ENOSPC
+
+
 def os_error_message(e: OSError) -> str:
-    """One Chinese line for a file-system error: which file, what is wrong, what to do."""
+    """One Chinese line for a file-system error: which file, what is wrong, what to do
+    (never a Python tuple: ``shutil.copytree``'s list of failures is read for its first)."""
+    import shutil
+
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list) and e.args[0]:
+        first = e.args[0][0]
+        src, dst, why = [*first, "", "", ""][:3] if isinstance(first, tuple | list) \
+            else ("", "", str(first))
+        if is_disk_full(e):
+            return f"{Path(str(dst)).parent}：磁盘空间不足（写入 {Path(str(dst)).name} 时），请清理后重试"
+        more = f"（另有 {len(e.args[0]) - 1} 个文件也失败）" if len(e.args[0]) > 1 else ""
+        return f"{dst or src}：复制失败：{why}{more}；请检查磁盘空间和权限"
     name = e.filename if e.filename is not None else ""
+    if e.errno == errno.ENOSPC and name:
+        return f"{Path(str(name)).parent}：磁盘空间不足（写入 {Path(str(name)).name} 时），请清理后重试"
     what = _WHAT_TO_DO.get(e.errno or -1, f"{e.strerror or e}（请检查文件或文件夹是否存在、能否读写）")
     return f"{name}：{what}" if name else what
 
@@ -134,3 +161,85 @@ def build_lock(build: Path, command: str, timeout: float | None = None) -> Itera
         yield
     finally:
         os.close(fd)  # releases the lock (as does the process dying)
+
+
+# --------------------------------------------------------------------------- staged folders
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a copy it left is in use)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def exchange_dirs(a: Path, b: Path) -> bool:
+    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if the
+    system cannot."""
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def remove_stale_stages(folder: Path) -> list[Path]:
+    """Copies ``.<folder>.stage-<pid>-…`` / ``.old-…`` that dead processes left beside
+    ``folder``."""
+    import shutil
+
+    removed = []
+    if not folder.parent.exists():
+        return removed
+    for kind in ("stage", "old"):
+        for p in folder.parent.glob(f".{folder.name}.{kind}-*"):
+            pid = p.name.rsplit(f".{kind}-", 1)[1].split("-")[0]
+            if pid.isdigit() and len(pid) < 8 and int(pid) != os.getpid() and pid_alive(int(pid)):
+                continue
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+@contextmanager
+def staged_folder(folder: Path) -> Iterator[Path]:
+    """Yield a private copy of ``folder`` to write into; swap it in when the block ends
+    without an exception, else throw it away (``folder`` is then untouched)."""
+    import shutil
+    import uuid
+
+    remove_stale_stages(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    stage = folder.parent / f".{folder.name}.stage-{tag}"
+    try:
+        if folder.exists():
+            shutil.copytree(folder, stage, symlinks=True)
+        else:
+            stage.mkdir()
+        yield stage
+        if folder.exists():
+            if exchange_dirs(stage, folder):
+                shutil.rmtree(stage, ignore_errors=True)  # now holds the old folder
+            else:
+                old = folder.parent / f".{folder.name}.old-{tag}"
+                os.rename(folder, old)
+                os.rename(stage, folder)
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(stage, folder)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -94,3 +95,17 @@ def built_site(built_data, tmp_path_factory, district):
     assert build.run_reports(paths, jobs=1, only=SITE_PAGES, pdf=False, docx=False) == 0
     site.write_site_index(root)
     return root
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A private copy of plans/ and an empty build folder, used by the command line."""
+    plans = tmp_path / "plans"
+    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    monkeypatch.setattr(config, "PLANS", plans)
+    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
+    monkeypatch.setattr(config, "BUILD", build_dir)
+    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
+    return plans, build_dir

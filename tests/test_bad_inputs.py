@@ -143,20 +143,6 @@ def _setup(case: dict[str, Any], plans: Path, build_dir: Path, tmp: Path,
     return subst
 
 
-@pytest.fixture
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A private copy of plans/ and an empty build folder, used by the command line."""
-    plans = tmp_path / "plans"
-    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
-    build_dir = tmp_path / "build"
-    build_dir.mkdir()
-    monkeypatch.setattr(config, "PLANS", plans)
-    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
-    monkeypatch.setattr(config, "BUILD", build_dir)
-    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
-    return plans, build_dir
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bad_input(case: dict[str, Any], sandbox: tuple[Path, Path], tmp_path: Path,
                    built_data: Path, capsys: pytest.CaptureFixture[str],
@@ -179,6 +165,8 @@ def test_bad_input(case: dict[str, Any], sandbox: tuple[Path, Path], tmp_path: P
         return
 
     argv = [a.format(**subst) for a in case["argv"]]
+    data_dir = build_dir / DISTRICT / "data"
+    before = _snapshot(data_dir)
     code = main(argv)
     out, err = capsys.readouterr()
     assert "Traceback" not in err and "Traceback" not in out, err
@@ -200,5 +188,18 @@ def test_bad_input(case: dict[str, Any], sandbox: tuple[Path, Path], tmp_path: P
 
             assert len(list(csv.DictReader(io.StringIO(text)))) == case["check"]["rows"]
     if code:
-        # nothing wrong accepted: a refused clean leaves no tables behind
+        # nothing wrong accepted: a refused clean leaves no tables behind …
         assert not (build_dir / DISTRICT / "data" / "tasks.csv").exists() or s.get("data")
+        # … and a refused data run changes nothing in a data folder already built (issue 21;
+        # a failed `report` may first have rebuilt the data with success)
+        if argv[0] != "report":
+            assert _snapshot(data_dir) == before, "a failed run changed build/<id>/data"
+        assert not list(data_dir.parent.glob(".data.*")), "a staging copy was left behind"
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of ``folder``: its bytes and modification time (ns)."""
+    if not folder.exists():
+        return {}
+    return {str(f.relative_to(folder)): (f.read_bytes(), f.stat().st_mtime_ns)
+            for f in sorted(folder.rglob("*")) if f.is_file()}

@@ -153,7 +153,8 @@ def test_undecodable_csv_is_refused_clearly(tmp_path: Path, targets: pd.DataFram
     with pytest.raises(ValidationError) as e:
         load(f, targets)
     (msg,) = problems_of(e)
-    assert "big5.csv" in msg and "not UTF-8" in msg and "CSV UTF-8" in msg
+    # the message names the encoding it found (issue 21)
+    assert "big5.csv" in msg and "文件编码是 Big5" in msg and "不是 UTF-8" in msg and "CSV UTF-8" in msg
 
 
 def test_utf16_csv_is_refused_clearly(tmp_path: Path, targets: pd.DataFrame) -> None:

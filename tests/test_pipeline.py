@@ -159,8 +159,12 @@ def test_validation_names_table_row_and_field(cleaned):
                                                              "trade", "innovation", "governance",
                                                              "finance"})
     msg = str(e.value)
-    assert "task_units.csv row 5" in msg and "field 'unit'" in msg and "区不存在局" in msg
-    assert "targets.csv row 2" in msg and "field 'year'" in msg
+    # the user's positions (the annex task's number, the target's id), not an output row
+    tid = int(tables[contract.TASK_UNITS].loc[3, "task_id"])
+    target = tables[contract.TARGETS].loc[0, "target_id"]
+    assert f"task_units.csv：附件第 {tid} 项任务（区不存在局）：字段 unit" in msg
+    assert f"targets.csv：量化目标 {target}：字段 year" in msg
+    assert " row " not in msg
 
 
 # ------------------------------------------------------------------------------ CLI

@@ -103,5 +103,15 @@ def test_registry_errors_name_file_row_field(tmp_path):
     p = tmp_path / "units.csv"
     pd.DataFrame({"unit": ["区财政局", ""], "full_name": ["x", "y"], "kind": ["k", "k"],
                   "aliases": ["", ""]}).to_csv(p, index=False)
-    with pytest.raises(InputError, match=r"units.csv: row 3: field 'unit'"):
+    with pytest.raises(InputError, match=r"units.csv: 第 3 行：unit 为空"):
+        Registry.load(p)
+
+
+def test_an_alias_listed_for_two_departments_is_refused(tmp_path):
+    # issue 21: it used to go to whichever department came first, without a word
+    p = tmp_path / "units.csv"
+    pd.DataFrame({"unit": ["区财政局", "区税务局"], "full_name": ["合成财政局", "合成税务局"],
+                  "kind": ["k", "k"], "aliases": ["财政|合成局", "税务|合成局"]}).to_csv(p, index=False)
+    with pytest.raises(InputError, match=r"units.csv: 第 3 行：名称“合成局”同时属于“区财政局”"
+                                         r"（第 2 行）和“区税务局”"):
         Registry.load(p)

@@ -43,8 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import guards
 from ..errors import InputError
 
 TABLES = ("task_units", "targets", "tasks")
@@ -66,10 +65,7 @@ def load(path: str | Path | None = None) -> list[Correction]:
     p = Path(path)
     if not p.exists():
         return []
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise InputError(f"{p}: not valid YAML: {e}") from e
+    doc = guards.read_yaml(p) or {}  # aliases bounded: an alias bomb is refused in one line
     items = doc.get("corrections", []) if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise InputError(f"{p}: expected a top-level 'corrections:' list")

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .. import guards
 from ..errors import InputError
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -178,6 +179,7 @@ def _docx_text(p: Path) -> str:
         import docx  # python-docx
     except ImportError as e:  # pragma: no cover
         raise InputError("python-docx is needed to read .docx files") from e
+    guards.check_office_zip(p, str(p), ".docx")  # a zip bomb or encrypted, before python-docx
     try:
         document = docx.Document(str(p))
     except Exception as e:  # python-docx raises several kinds for a broken file

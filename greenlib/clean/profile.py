@@ -27,6 +27,9 @@ _ISSUER = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?{_ISSUER_END})(?=关于|印发
 #: issuer's place part gives the plan's level)
 LEVELS = {"国家": "全国", "省": "全省", "自治区": "全区", "市": "全市", "州": "全州", "区": "全区",
           "县": "全县", "旗": "全旗"}
+#: plan.yaml's ``level`` (greenlib/plan.py LEVELS) for each tier word
+SCHEMA_LEVEL = {"国家": "国家", "省": "省", "自治区": "省", "市": "市", "州": "市", "区": "区县",
+                "县": "区县", "旗": "区县"}
 #: the genre's document kinds, as a title ends
 _GENRE = r"实施方案|实施意见|工作方案|行动方案|行动计划|方案|意见|规划|计划|通知|纲要|要点"
 _DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -189,7 +192,7 @@ def read_profile(text: str, periods: dict[str, int], today: str | None = None) -
         "document_number": number,
         "issuer": issuer,
         "date": date,
-        "level": level,
+        "level": Field(SCHEMA_LEVEL.get(level.value, level.value), level.guessed, level.how),
         "scope_name": scope,
         "geo": Field(place or None, True, "发文机关的地名（用于评级的统计数据所属地区）"),
         "period": period,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import labels
+from .. import guards, labels
 from ..errors import InputError
 
 FALLBACK = "overall"
@@ -38,7 +38,7 @@ class SectorMap:
         p = Path(path)
         if not p.exists():
             raise InputError(f"{p}: 找不到领域对照表（sectors.csv）")
-        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        df = guards.read_plan_csv(p, dtype=str, keep_default_na=False)
         for col in ("section", "sector", "sector_name"):
             if col not in df.columns:
                 raise InputError(f"{p}: missing column {col!r}")
@@ -63,7 +63,7 @@ class SectorMap:
         kw: list[tuple[str, str]] = []
         kp = Path(keywords) if keywords else None
         if kp is not None and kp.exists():
-            kdf = pd.read_csv(kp, dtype=str, keep_default_na=False)
+            kdf = guards.read_plan_csv(kp, dtype=str, keep_default_na=False)
             kw = [(r["keyword"], r["sector"]) for _, r in kdf.iterrows() if r["keyword"]]
         return cls(by_section, names, kw, titles)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .. import guards
 from ..errors import InputError
 from .ingest import match_key
 
@@ -59,7 +60,10 @@ def level(name: str) -> str | None:
 class Registry:
     """Canonical units with their aliases (the plan's reference/units.csv)."""
 
-    def __init__(self, frame: pd.DataFrame, source: Path | None = None) -> None:
+    def __init__(self, frame: pd.DataFrame, source: Path | None = None,
+                 unique_names: bool = True) -> None:
+        """``unique_names``: a name (full name or alias) listed for two units is an error (a
+        plan's registry); the generic one keeps the first unit, by design."""
         need = {"unit", "full_name", "kind", "aliases"}
         missing = need - set(frame.columns)
         if missing:
@@ -67,14 +71,23 @@ class Registry:
         self.frame = frame.fillna("").astype(str)
         self.source = source
         self.alias_to_unit: dict[str, str] = {}
+        line_of: dict[str, int] = {}
         for i, row in self.frame.iterrows():
+            line = int(i) + 2  # the file's line: its header is line 1
             if not row["unit"].strip():
-                raise InputError(f"{source}: row {int(i) + 2}: field 'unit' is empty")
+                raise InputError(f"{source}: 第 {line} 行：unit 为空")
             names = [row["unit"], row["full_name"], *row["aliases"].split("|")]
             for n in names:
                 n = n.strip()
-                if n:
-                    self.alias_to_unit.setdefault(match_key(n), row["unit"])
+                if not n:
+                    continue
+                key = match_key(n)
+                other = self.alias_to_unit.setdefault(key, row["unit"])
+                if other != row["unit"] and unique_names:  # which department is meant?
+                    raise InputError(f"{source}: 第 {line} 行：名称“{n}”同时属于“{other}”"
+                                     f"（第 {line_of[other]} 行）和“{row['unit']}”；"
+                                     "一个名称（全称或别名）只能属于一个单位，请删去其中一处")
+            line_of.setdefault(row["unit"], line)
         self.units: list[str] = list(self.frame["unit"])
         # Surface forms searched for in text: canonical names and aliases.
         self.surface: list[str] = sorted(
@@ -92,7 +105,7 @@ class Registry:
         p = Path(path)
         if not p.exists():
             raise InputError(f"{p}: 找不到责任单位名录（units.csv）")
-        return cls(pd.read_csv(p, dtype=str, keep_default_na=False), source=p)
+        return cls(guards.read_plan_csv(p, dtype=str, keep_default_na=False), source=p)
 
     @cached_property
     def surface_re(self) -> re.Pattern[str]:
@@ -240,7 +253,7 @@ def generic(tiers: str = "区县市") -> Registry:
             unit = tier + r.stem
             aliases = "|".join(tier + a for a in r.aliases.split("|") if a)
             rows.append({"unit": unit, "full_name": unit, "kind": r.kind, "aliases": aliases})
-    return Registry(pd.DataFrame(rows), source=GENERIC_DEPARTMENTS)
+    return Registry(pd.DataFrame(rows), source=GENERIC_DEPARTMENTS, unique_names=False)
 
 
 def _is_subsequence(short: str, long: str) -> bool:

@@ -99,6 +99,23 @@ def _schemas(units: set[str], sectors: set[str], max_parts: int = 10) -> dict[st
     }
 
 
+def _user_position(df: pd.DataFrame, idx: object) -> str:
+    """Where a failing row is for the user: the annex task's number (and the unit), the
+    target's id, the unit — what the plan and its reports call it, never the row number of
+    an output table the user has not seen (issue 21)."""
+    if not pd.notna(idx) or int(idx) not in df.index:  # type: ignore[arg-type]
+        return "整表"
+    row = df.loc[int(idx)]  # type: ignore[arg-type]
+    if "task_id" in df.columns and pd.notna(row["task_id"]):
+        extra = f"（{row['unit']}）" if "unit" in df.columns and pd.notna(row["unit"]) else ""
+        return f"附件第 {int(row['task_id'])} 项任务{extra}"
+    if "target_id" in df.columns and pd.notna(row["target_id"]):
+        return f"量化目标 {row['target_id']}"
+    if "unit" in df.columns and pd.notna(row["unit"]):
+        return f"责任单位 {row['unit']}"
+    return f"第 {int(idx) + 1} 条"  # type: ignore[arg-type]
+
+
 def validate_tables(tables: dict[str, pd.DataFrame], units: set[str], sectors: set[str]) -> None:
     """Validate every table; collect all problems, then raise one :class:`ValidationError`."""
     problems: list[str] = []
@@ -119,17 +136,9 @@ def validate_tables(tables: dict[str, pd.DataFrame], units: set[str], sectors: s
             fc = e.failure_cases
             for _, r in fc.iterrows():
                 idx = r.get("index")
-                where = f"row {int(idx) + 2}" if pd.notna(idx) else "table"
-                key = ""
-                if pd.notna(idx) and int(idx) in df.index:
-                    row = df.loc[int(idx)]
-                    for k in ("task_id", "target_id", "unit"):
-                        if k in df.columns:
-                            key = f" ({k}={row[k]})"
-                            break
                 col = r.get("column") or "-"
-                problems.append(f"{name} {where}{key}: field '{col}': {r.get('check')} "
-                                f"(value: {r.get('failure_case')!r})")
+                problems.append(f"{name}：{_user_position(df, idx)}：字段 {col}："
+                                f"{r.get('check')}（值：{r.get('failure_case')!r}）")
     tasks = tables.get(contract.TASKS)
     if tasks is not None and len(tasks):
         ids = sorted(int(i) for i in tasks["task_id"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import contract
+from .. import contract, guards
 from ..errors import InputError
 
 #: Words of indicators where less is better (a lower target value is the stricter one).
@@ -35,7 +35,7 @@ def read_pairs(path: Path | None) -> dict[str, str | None]:
     A pair marked ``comparable: 否`` maps to ``"!" + parent indicator`` (shown, never compared)."""
     if path is None or not path.exists():
         return {}
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = guards.read_plan_csv(Path(path), dtype=str, keep_default_na=False)
     need = {"indicator", "parent_indicator", "reviewed_by"}
     missing = need - set(df.columns)
     if missing:

@@ -424,6 +424,13 @@ def validate_all(targets: pd.DataFrame, path: str | Path | None = None,
     imap, problems = _map_and_problems(t, indicator_map)
     rows, _ = map_rows(indicator_map)
     obs, obs_problems, notes = _observations_and_problems(path, t, rows, tuple(geos), overrides)
+    if not geo and any(": unknown geo " in p for p in obs_problems):
+        # the plan names no geo of its own: the fault is in plan.yaml, not in the figures
+        named = sorted({g for g in obs.get("geo", []) if isinstance(g, str) and g
+                        and g not in set(geos)})
+        raise InputError(f"plan.yaml: 缺少字段 geo（用来评级的地区）：监测数据中的地区 "
+                         f"{'、'.join(named) or '（未知）'} 既不是 geo 也不在 context_geos 中；"
+                         f"请在 plan.yaml 中写明 geo: {named[0] if named else '<地区全称>'}")
     problems += obs_problems
     linked, link_problems = _link(t, obs.dropna(subset=["year", "value"]), imap, geo)
     problems += link_problems

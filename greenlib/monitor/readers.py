@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import config, numbers
+from .. import config, guards, numbers
 from ..errors import InputError
 
 _TRUE = {"true", "1", "yes", "y", "是", "√", "x"}
@@ -63,38 +63,74 @@ class Sheet:
 
 
 def _display(path: Path) -> str:
+    """The file as messages name it (a name that is not UTF-8 read as GBK, never a crash)."""
     try:
-        return str(path.resolve().relative_to(config.ROOT.resolve()))
+        shown = str(path.resolve().relative_to(config.ROOT.resolve()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    return guards.display_name(shown)[0]
 
 
 def _norm_header(h: Any) -> str:
     return unicodedata.normalize("NFKC", str(h or "")).strip().lstrip("\ufeff").strip()
 
 
+#: Encodings a CSV that is neither UTF-8 nor GBK may be in, tried to *name* what was found
+#: (never to read it: the file is refused, with what to do).
+_OTHER_ENCODINGS = (("big5", "Big5（繁体中文）"), ("shift_jis", "Shift_JIS（日文）"),
+                    ("euc_kr", "EUC-KR（韩文）"), ("utf-16-le", "UTF-16（无 BOM）"),
+                    ("cp1252", "Windows-1252（西文）"))
+_SAVE_AS = "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后重新放入"
+
+
+def _header_known(text: str, recognise: set[str]) -> bool:
+    first = text.splitlines()[0] if text else ""
+    cells = {_norm_header(c) for c in next(csv.reader([first]), [])}
+    if cells & recognise:
+        return True
+    try:  # a traditional-Chinese header (指標, 地區 …)
+        import opencc
+
+        simple = opencc.OpenCC("t2s").convert(first)
+    except Exception:  # pragma: no cover - opencc is a dependency
+        return False
+    return bool({_norm_header(c) for c in next(csv.reader([simple]), [])} & recognise)
+
+
+def _found_encoding(raw: bytes, recognise: set[str]) -> str | None:
+    """The name of the encoding ``raw`` appears to be in (its header reads as known column
+    names), or None."""
+    for codec, name in _OTHER_ENCODINGS:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _header_known(text, recognise):
+            return name
+    return None
+
+
 def _decode(raw: bytes, label: str, recognise: set[str]) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 (BOM or not) or GBK; anything else is refused clearly."""
+    """Decode CSV bytes: UTF-8 (BOM or not) or GBK; anything else is refused, naming the
+    encoding found."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{label}: file is UTF-16 (Excel 'Unicode text'); save it as "
-                         "'CSV UTF-8 (逗号分隔)' or as .xlsx")
+        raise InputError(f"{label}: 文件编码是 UTF-16（Excel 的“Unicode 文本”），不是 UTF-8；{_SAVE_AS}")
     try:
         return raw.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as e:
-        utf8_error = e
+        where = f"第 {e.start + 1} 字节起无法按 UTF-8 解码"
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError(f"{label}: not UTF-8 ({utf8_error.reason} at byte {utf8_error.start}) "
-                         "and not GBK either; save it as 'CSV UTF-8 (逗号分隔)' or as .xlsx"
-                         ) from None
-    first = text.splitlines()[0] if text else ""
-    cells = {_norm_header(c) for c in next(csv.reader([first]), [])}
-    if not cells & recognise:
-        raise InputError(f"{label}: not UTF-8; decoded as GBK the header {first[:60]!r} is not "
-                         "recognised, so the encoding is unknown; save it as "
-                         "'CSV UTF-8 (逗号分隔)' or as .xlsx")
-    return text, "GBK"
+        text = None
+    if text is not None and _header_known(text, recognise):
+        return text, "GBK"
+    found = _found_encoding(raw, recognise)
+    if found:
+        raise InputError(f"{label}: 文件编码是 {found}，不是 UTF-8（{where}）；{_SAVE_AS}")
+    first = (text or raw.decode("utf-8", "replace")).splitlines()[:1]
+    raise InputError(f"{label}: 文件编码无法识别：不是 UTF-8（{where}），按 GBK 读出的表头 "
+                     f"{(first[0] if first else '')[:60]!r} 也无法识别；{_SAVE_AS}")
 
 
 def _read_csv(path: Path, recognise: set[str]) -> list[Sheet]:
@@ -134,6 +170,7 @@ def _read_xlsx(path: Path, recognise: set[str]) -> list[Sheet]:
     from openpyxl import load_workbook
 
     label = _display(path)
+    guards.check_office_zip(path, label)  # a zip bomb or an encrypted file, before openpyxl
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as e:  # openpyxl raises several types for a damaged/non-xlsx file
@@ -191,7 +228,8 @@ def _monitoring_files(path: Path) -> tuple[list[Path], list[str]]:
         return [path], []
     files, problems = [], []
     for p in sorted(path.iterdir()):
-        if p.name.startswith(("~$", ".")) or not p.is_file():
+        hidden = p.name.startswith(".") and not p.name.startswith("..")  # "..\\x.csv" is data
+        if p.name.startswith("~$") or hidden or not p.is_file():
             continue  # Excel lock files, hidden files
         s = p.suffix.lower()
         if s in (".csv", ".xlsx", ".xlsm"):

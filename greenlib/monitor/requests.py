@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 from ..errors import InputError, ValidationError
 from . import books
 from .doubt_mark import request_text
@@ -371,6 +371,7 @@ def write_request(path: Path, unit: str, tasks: pd.DataFrame, targets: pd.DataFr
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.active = 0
+    office.text_cells(wb)  # a task's or target's text is never a live formula
     books.save_fixed(wb, path, dt.date.fromisoformat(as_of))
     return path
 

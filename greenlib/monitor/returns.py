@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .. import contract, labels, numbers
+from . import return_files
 from .readers import _cell_value, _filled
 from .requests import (
     HELP_SHEET,
@@ -476,19 +477,19 @@ def _verdict(rec: dict[str, Any], problems: list[tuple[str, str]],
 def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, Any]],
                                                                  dict[str, Any]]:
     """Records of one returned workbook, and a summary line for monitor.json."""
-    from openpyxl import load_workbook
-
     mtime = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
     info: dict[str, Any] = {"file": name, "unit": None, "unit_basis": None, "rows": 0,
                             "accepted": 0, "refused": 0, "unfilled_rows": 0, "problem": None}
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as e:  # openpyxl raises many types for a damaged or non-xlsx file
-        rec = _base(name, mtime, None, "") | {"message": f"无法作为 .xlsx 读取（{e}）：请用 Excel "
-                                                         "另存为 .xlsx 后重新放入"}
+    wb, unreadable = return_files.open_return(path, name)  # bombs, encrypted, damaged
+    if unreadable:
+        rec = _base(name, mtime, None, "") | {"message": unreadable}
         info["problem"] = rec["message"]
         return [rec], info
-    unit, basis, problem = _which_unit(wb, path, ctx.plan_id, ctx.inputs.unit_names)
+    # the name as listed (a name that was not UTF-8 read as GBK) tells the unit
+    unit, basis, problem = _which_unit(wb, Path(name), ctx.plan_id, ctx.inputs.unit_names)
+    clash = return_files.unit_disagreement(wb, unit, basis, HELP_SHEET, ctx.inputs.unit_names)
+    if clash:
+        unit, basis, problem = None, "", clash
     info["unit"], info["unit_basis"] = unit, basis
     sheets: dict[str, _Sheet] = {}
     sheet_problems = []
@@ -536,6 +537,8 @@ def read_workbook(path: Path, name: str, ctx: Context) -> tuple[list[dict[str, A
             recs, n = _target_rows(sheets[TARGET_SHEET], unit, ctx, base, fallback)
             records += recs
             info["unfilled_rows"] += n
+    records = return_files.refuse_unsaved_formulas(
+        records, return_files.unsaved_formulas(path, wb, tuple(sheets)), base)
     info["rows"] = len(records)
     info["accepted"] = sum(bool(r["accepted"]) for r in records)
     info["refused"] = info["rows"] - info["accepted"]
@@ -552,7 +555,11 @@ def progress_files(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     books, refused, other = [], [], []
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if not p.is_file() or any(x.startswith((".", "~$")) for x in rel.parts):
+        # hidden files and Excel's lock files are skipped; a name such as "..\\区林业局.xlsx"
+        # (a Windows path unpacked on Linux) is a return like any other
+        if not p.is_file() or any(x.startswith("~$") or (x.startswith(".")
+                                                         and not x.startswith("..")
+                                                         ) for x in rel.parts):
             continue
         s = p.suffix.lower()
         if s in WORKBOOK_SUFFIXES:
@@ -579,7 +586,7 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
     bad: dict[str, dict[str, Any]] = {}
     later: dict[str, dict[str, Any]] = {}
     for p in [*books, *refused]:
-        name = p.relative_to(folder).as_posix()
+        name, odd = return_files.file_name(folder, p)
         rnd, problem = rounds_mod.round_of(name, ctx.as_of)
         mtime = dt.datetime.fromtimestamp(p.stat().st_mtime).isoformat(timespec="seconds")
         if rnd is not None and rnd.as_of > ctx.as_of:
@@ -594,6 +601,10 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
                     "problem": problem}
         elif p.suffix.lower() in WORKBOOK_SUFFIXES:
             recs, info = read_workbook(p, name, replace(ctx, as_of=rnd.as_of))
+            for r in recs if odd else []:
+                r["message"] = "；".join(x for x in (odd, r.get("message") or "") if x)
+            if odd:
+                info = info | {"note": odd}
         else:
             msg = f"不支持的文件类型 {p.suffix}：请用 Excel 另存为 .xlsx"
             recs = [_base(name, mtime, None, "") | {"message": msg}]
@@ -623,7 +634,7 @@ def read_returns(folder: Path | None, ctx: Context) -> Returns:
     df["year"] = df["year"].astype("Int64")
     df["value"] = df["value"].astype(float)
     rounds = sorted(seen.values(), key=lambda x: (x["as_of"], x["round"]))
-    return Returns(df, files, [p.relative_to(folder).as_posix() for p in other], rounds,
+    return Returns(df, files, [return_files.file_name(folder, p)[0] for p in other], rounds,
                    list(bad.values()), sorted(later.values(), key=lambda x: x["as_of"]),
                    conflicts)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 from .. import plan as plan_mod
 from ..errors import InputError
 from . import alignment as align_mod
@@ -316,7 +316,9 @@ def _write(data: Path, tables: dict[str, pd.DataFrame], summary: dict[str, Any])
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-monitor-", dir=data))
     try:
         for name, df in tables.items():
-            df.to_csv(tmp / name, index=False, encoding="utf-8")
+            # users' text never becomes a live formula when an analyst opens the CSV in Excel
+            guarded = office.guard_frame(df, contract.FORMULA_GUARDED.get(name, ()))
+            guarded.to_csv(tmp / name, index=False, encoding="utf-8")
         (tmp / contract.MONITOR_QUALITY).write_text(
             json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
         for f in tmp.iterdir():

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import labels
+from .. import labels, office
 from .indicator_map import _clean_targets, read_targets
 from .observations import _TEMPLATE_FILL, OBS_COLUMNS, TEMPLATE_INFO, YEAR_MIN, year_max
 from .readers import _display
@@ -89,7 +89,15 @@ def write_template(out: str | Path, targets: pd.DataFrame | str | Path, geo: str
     for line in template_help(geo, geos):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
+    office.text_cells(wb)  # a target's text is never a live formula
     wb.save(path)
+    if not isinstance(targets, pd.DataFrame):  # same data, same bytes: dated by its as-of date
+        import json
+
+        folder = Path(targets) if Path(targets).is_dir() else Path(targets).parent
+        meta = folder / "plan.json"
+        as_of = json.loads(meta.read_text(encoding="utf-8")).get("as_of") if meta.exists() else None
+        office.fix_office_file(path, as_of)
     print(f"wrote {_display(path)} ({len(order)} targets)")
     return path
 

@@ -38,9 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .. import config, contract
+from .. import config, contract, guards
 from ..errors import GreenlibError
 from ..plan import BuildPaths
 from .atomic import write_json
@@ -175,10 +173,7 @@ def load_reports(paths: Paths) -> tuple[list[Report], dict[str, str]]:
 
 
 def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) -> Report:
-    try:
-        doc = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise GreenlibError(f"{f}: 不是有效的 YAML：{e}") from e
+    doc = guards.read_yaml(f) or {}  # aliases bounded: an alias bomb is refused in one line
     if not isinstance(doc, dict):
         raise GreenlibError(f"{f}: 应为含 notebook、title、parameters 的映射")
     unknown = set(doc) - {"notebook", "title", "parameters", "for_each"}
@@ -242,11 +237,18 @@ def _expand(report: Report, paths: Paths) -> list[Report]:
         units += sorted(u for u in owners if u and u not in units)
     out = []
     for u in units:
-        if not u or "/" in u or u.startswith("."):
+        if not u.strip():
             continue
-        out.append(Report(f"{UNIT_DIR}/{u}", report.params_file, report.notebook,
+        out.append(Report(f"{UNIT_DIR}/{unit_file_stem(u)}", report.params_file, report.notebook,
                           f"{u}任务落实情况", {**report.parameters, "unit": u}, group=report.name))
     return out
+
+
+def unit_file_stem(unit: str) -> str:
+    """A department's page name: its name, with a slash or a leading dot (which would make
+    another folder or a hidden file) in their full-width forms — never skipped (issue 21)."""
+    stem = unit.replace("/", "／").replace("\\", "＼").replace("\0", "")
+    return "．" + stem[1:] if stem.startswith(".") else stem
 
 
 def _literal(text: Any) -> Any:

@@ -22,6 +22,8 @@ from lxml import html as lxml_html
 from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
+from ..office import xml_safe
+
 # --------------------------------------------------------------------------- blocks
 
 
@@ -378,12 +380,13 @@ def notebook_blocks(nb: NotebookNode) -> list[Block]:
             spec = _vegalite(data)
             if spec is not None:
                 blocks.append(Block("chart", spec=spec))
-            elif "text/html" in data:
+            elif "text/html" in data:  # xml_safe: a control character from the data
                 h = data["text/html"]
-                blocks += html_blocks(h if isinstance(h, str) else "".join(h), offset)
+                blocks += html_blocks(xml_safe(h if isinstance(h, str) else "".join(h)), offset)
             elif "text/markdown" in data:
                 m = data["text/markdown"]
-                blocks += markdown_blocks(m if isinstance(m, str) else "".join(m), offset)
+                blocks += markdown_blocks(xml_safe(m if isinstance(m, str) else "".join(m)),
+                                          offset)
             elif "image/png" in data:
                 blocks.append(Block("image", png=base64.b64decode(data["image/png"])))
     return blocks

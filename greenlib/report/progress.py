@@ -16,6 +16,7 @@ import pandas as pd
 from .. import labels
 from .fmt import fmt_value, fmt_year, missing, split_list, target_text
 from .scope import Scope, status_frame
+from .show import md_text
 from .tasktext import task_text
 
 
@@ -203,5 +204,5 @@ def unit_intro(s: Scope, unit: str) -> str:
     full = u["full_name"].iloc[0] if len(u) else unit
     n_lead = int(u["n_lead"].iloc[0]) if len(u) else 0
     n_co = int(u["n_co"].iloc[0]) if len(u) else 0
-    return (f"**{full}**：在方案附件中牵头 {n_lead} 项任务、配合 {n_co} 项任务。"
+    return (f"**{md_text(full)}**：在方案附件中牵头 {n_lead} 项任务、配合 {n_co} 项任务。"
             f"评估日：{s.as_of}。\n")

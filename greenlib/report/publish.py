@@ -6,44 +6,19 @@ The published tree mirrors ``build/``: ``DEST/index.html`` (every plan) and
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from .. import config, safety
 from ..errors import GreenlibError
 from .build import SITE_MARKER, Paths, load_reports, read_stamp
 
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directories (Linux renameat2 RENAME_EXCHANGE); False if the
-    system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return rc == 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# one implementation, shared with make data's staged folders (greenlib/safety.py)
+_exchange = safety.exchange_dirs
+_alive = safety.pid_alive
 
 
 def remove_stale_copies(dest: Path) -> list[Path]:
@@ -86,6 +61,9 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
     only replaced if it is a greenplan site.
     """
     all_paths = [p if isinstance(p, Paths) else Paths.for_plan(p) for p in plans]
+    if Path(dest).expanduser().absolute().parent.exists():
+        # first of all, whatever happens next: copies a killed publish left beside DEST
+        remove_stale_copies(Path(dest).expanduser().absolute())
     for p in all_paths:
         check_publishable(p)
     root = build_root or config.BUILD
@@ -131,6 +109,12 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
                 shutil.rmtree(old, ignore_errors=True)
         else:
             os.rename(tmp, dest)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if safety.is_disk_full(e):  # a copytree error is a list of tuples: say it in one line
+            raise GreenlibError(f"{dest.parent}: 磁盘空间不足，发布未完成（原站点保持不变）；"
+                                "请清理后重试") from None
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

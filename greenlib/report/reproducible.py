@@ -16,20 +16,20 @@ Everything else that tools would make random or time-dependent is fixed here:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import json
-import os
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..office import as_of_datetime, fix_office_file  # noqa: F401 (re-exported)
+
 #: The policy of every page: nothing from the network, no plug-ins, no forms; the inline
 #: vega bundle and chart scripts may run ('unsafe-eval': vega compiles its expressions with
-#: ``new Function``), inline styles, and images only as data: URIs (embedded PNGs).
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+#: ``new Function``), but no inline event handler (``onerror=…``, ``onclick=…``:
+#: ``script-src-attr 'none'``, CSP level 3, Chromium 75+), inline styles, and images only as
+#: data: URIs (embedded PNGs).
+CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; script-src-attr 'none'; "
        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
        "base-uri 'none'; form-action 'none'")
 CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
@@ -73,39 +73,8 @@ def as_of_of(data_dir: str | Path) -> str | None:
         return None
 
 
-def _as_of_datetime(as_of: str | None) -> dt.datetime:
-    try:
-        d = dt.date.fromisoformat(str(as_of))
-    except (TypeError, ValueError):
-        d = dt.date(2000, 1, 1)
-    return dt.datetime(d.year, d.month, d.day, 0, 0, 0)
-
-
-_CORE_DATE_RE = re.compile(
-    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
-
-
-def fix_office_file(path: str | Path, as_of: str | None) -> Path:
-    """Rewrite an xlsx/docx so its bytes depend only on its content and ``as_of``: every zip
-    entry dated ``as_of`` (at midnight) and docProps/core.xml's created/modified set to it."""
-    path = Path(path)
-    when = _as_of_datetime(as_of)
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    src = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATE_RE.sub(lambda m: m.group(1) + stamp + m.group(2), data)
-            zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o600 << 16
-            out.writestr(zi, data)
-    tmp = path.with_name(f".{path.name}.fix.tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, path)  # a reader never sees a half-written file
-    return path
+# shared with the monitor stage (request workbooks): greenlib/office.py
+_as_of_datetime = as_of_datetime
 
 
 _PDF_DATE_RE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{4,14})([^)]*)\)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -136,11 +137,58 @@ def show_note(text: str, kind: str = "note") -> None:
         display(HTML(f'<div class="gp-{kind}">{html.escape(text)}</div>'))
 
 
+#: Characters with a meaning in markdown, backslash-escaped in a data text (:func:`md_text`).
+_MD_SPECIAL = frozenset("\\`*_[]()#+-.!|~{}>")
+
+
+def md_text(v: Any) -> str:
+    """A text from the data (a unit's name, a geo, a return's words) to be placed in markdown:
+    shown literally, never as emphasis, a link, a heading or HTML (``<`` and ``&`` become
+    entities, markdown punctuation is backslash-escaped, a line break becomes a space)."""
+    out = []
+    for ch in " ".join(_text(v).splitlines()):
+        if ch == "<":
+            out.append("&lt;")
+        elif ch == "&":
+            out.append("&amp;")
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_INLINE_LINK = re.compile(r"\]\(\s*<?\s*([^)\s>]*)")
+_REF_DEF = re.compile(r"^( {0,3})\[([^\]\n]+)\]:\s*<?\s*(\S*)", re.MULTILINE)
+
+
+def _safe_dest(dest: str) -> bool:
+    """A link destination a reader may follow: http(s), mailto, an anchor or a relative path
+    (no other scheme: ``javascript:``, ``data:``, ``vbscript:``, entity-spelt ones …)."""
+    d = dest.strip().lower()
+    if re.match(r"(?:https?://|mailto:|#)", d):
+        return True
+    head = re.split(r"[/?#]", d, maxsplit=1)[0]
+    return ":" not in head and "&" not in head
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown that cannot carry markup or script: raw HTML (``<`` … ) is shown as text and a
+    link to anything but an http(s)/mailto address, an anchor or a relative path is shown as
+    text. nbconvert's markdown renderer (mistune) passes both through as they are."""
+    text = text.replace("<", "&lt;")
+    text = _INLINE_LINK.sub(lambda m: m.group(0) if _safe_dest(m.group(1))
+                            else "]\\(" + m.group(0)[2:], text)
+    return _REF_DEF.sub(lambda m: m.group(0) if _safe_dest(m.group(3))
+                        else m.group(1) + "\\[" + m.group(0)[len(m.group(1)) + 1:], text)
+
+
 def show_markdown(text: str) -> None:
-    """Display markdown text (used for notes whose content depends on the data)."""
+    """Display markdown text (used for notes whose content depends on the data), made safe
+    by :func:`safe_markdown` (the data texts in it should also be :func:`md_text`)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    display(Markdown(safe_markdown(text)))
 
 
 def headline_html(h: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import config, contract, labels
 from ..errors import GreenlibError
@@ -187,11 +188,12 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
         ratings = "；".join(f"{labels.STATUS[k]} {sc[k]}" for k in labels.STATUS_ORDER if sc.get(k))
         has_html = (paths.site / f"{r.name}.html").exists()
         has_pdf = (paths.site / "pdf" / f"{r.name}.pdf").exists()
-        links = (f'<a href="{html.escape(r.name)}.html">网页版</a>' if has_html else "—")
+        href = html.escape(quote(r.name), quote=True)  # a unit's name may hold # ? % " …
+        links = (f'<a href="{href}.html">网页版</a>' if has_html else "—")
         if has_pdf:
-            links += f' ｜ <a href="pdf/{html.escape(r.name)}.pdf">PDF</a>'
+            links += f' ｜ <a href="pdf/{href}.pdf">PDF</a>'
         if (paths.site / "docx" / f"{r.name}.docx").exists():
-            links += f' ｜ <a href="docx/{html.escape(r.name)}.docx">Word</a>'
+            links += f' ｜ <a href="docx/{href}.docx">Word</a>'
         state = "" if st else '<span class="bad">尚未构建</span>'
         if r.name in failed:
             state = ('<span class="bad">本次构建失败'

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import config, contract
+from .. import config, contract, office
 from .. import plan as plan_mod
 from ..errors import InputError
 
@@ -69,9 +69,11 @@ def _read(path: Path, required: bool = True) -> pd.DataFrame | None:
         if required:
             raise InputError(f"{path}: 文件不存在，请先运行 make data")
         return None
-    return pd.read_csv(path, dtype={"years": "string", "task_ids": "string", "target_id": "string",
-                                    "parent_target_id": "string", "co_units": "string"},
-                       keep_default_na=False, na_values=[""])
+    df = pd.read_csv(path, dtype={"years": "string", "task_ids": "string", "target_id": "string",
+                                  "parent_target_id": "string", "co_units": "string"},
+                     keep_default_na=False, na_values=[""])
+    # the monitor stage guards users' text against formula injection; pages show it as written
+    return office.unguard_frame(df, contract.FORMULA_GUARDED.get(path.name, ()))
 
 
 def _json(path: Path, required: bool = True) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from .fmt import (
     year_passed,
 )
 from .scope import Scope, status_frame
+from .show import md_text
 
 # --------------------------------------------------------------------------- tasks and units
 
@@ -275,7 +276,7 @@ def rating_note(s: Scope) -> str:
     text, _ = _split_rules(str(s.t.monitor.get("rule_text") or "").strip())
     if not text:
         lines = ["### 如何阅读评级", "", "| 评级 | 含义 |", "|---|---|"]
-        lines += [f"| {labels.STATUS[k]} | {labels.STATUS_EXPLAINED[k].format(geo=s.geo)} |"
+        lines += [f"| {labels.STATUS[k]} | {labels.STATUS_EXPLAINED[k].format(geo=md_text(s.geo))} |"
                   for k in labels.STATUS_ORDER]
         text = "\n".join(lines)
     return text + f"\n\n本报告的评估日（截止日期）：**{s.as_of}**。\n"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 from .tables import Tables, load
 
 #: Columns whose codes are shown in Chinese (the code is kept in a trailing column).
@@ -211,7 +211,11 @@ def _sheet_frame(name: str, df: pd.DataFrame, t: Tables, prepare: bool = True) -
     for h, col in trailing:
         if h not in out.columns:
             out[h] = col
-    return out.loc[:, ~out.columns.duplicated()]
+    out = out.loc[:, ~out.columns.duplicated()]
+    for c in out.columns:  # a control character in a text would fail the whole workbook
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(office.xml_safe)
+    return out
 
 
 def _task_texts(t: Tables) -> pd.DataFrame:
@@ -281,6 +285,8 @@ def write_workbook(data_dir: str | Path, out: str | Path, t: Tables | None = Non
             ws.page_setup.fitToHeight = 0
             ws.sheet_properties.pageSetUpPr.fitToPage = True
             ws.print_title_rows = "1:1"
+        # a text beginning with = + - @ (a monitoring source, a quote …) is text, never a formula
+        office.text_cells(xw.book)
     tmp.replace(out)
     return out
 
