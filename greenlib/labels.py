@@ -116,6 +116,8 @@ LIGHT_MEANING: dict[str, str] = {
 LIGHT_COLORS: dict[str, str] = {"red": "#d73027", "yellow": "#f1a340", "blue": "#2b8cbe",
                                 "green": "#1b7837", "grey": "#bdbdbd"}
 LIGHT_ORDER: tuple[str, ...] = contract.LIGHTS
+#: The column header under which plan.xlsx shows a light's word (coloured there).
+WORKBOOK_LIGHT_HEADER = "信号灯"
 #: How a task's light moved since the round before (task_history ``movement``).
 MOVEMENT: dict[str, str] = {"improved": "改善", "same": "持平", "worse": "恶化"}
 #: A department's submission in a round (unit_status ``submission``; 报送情况通报).

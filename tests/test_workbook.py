@@ -80,3 +80,25 @@ def test_sheets_for_analysts_and_print(books: dict[str, Path]) -> None:
     ratio = head.index("进度比") + 1
     assert all(status.cell(r, ratio).number_format == "0.00" for r in range(2, status.max_row + 1)
                if isinstance(status.cell(r, ratio).value, float))
+
+
+def test_lights_are_coloured_with_their_word(books: dict[str, Path]) -> None:
+    """A light reads as its word and shows its colour in Excel too (issue 16)."""
+    from greenlib import labels
+
+    wb = load_workbook(books[DISTRICT.id])
+    seen = 0
+    for ws in wb.worksheets:
+        head = [c.value for c in ws[1]]
+        if labels.WORKBOOK_LIGHT_HEADER not in head:
+            continue
+        col = head.index(labels.WORKBOOK_LIGHT_HEADER) + 1
+        for row in range(2, ws.max_row + 1):
+            cell = ws.cell(row, col)
+            code = {w: k for k, w in labels.LIGHT.items()}.get(cell.value)
+            if code is None:
+                continue
+            seen += 1
+            assert cell.font.b and cell.font.color.rgb.endswith(labels.LIGHT_COLORS[code].lstrip("#").upper())
+            assert cell.fill.fgColor.rgb not in (None, "00000000")
+    assert seen >= 97  # every task's light on the task sheets at least

@@ -29,6 +29,10 @@ CODED: dict[str, dict[str, str]] = {
     "light": labels.LIGHT,
     "source_kind": labels.SOURCE_KIND,
     "measure": labels.MEASURE,
+    "conclusion": labels.CONCLUSION,
+    "parent_conclusion": labels.CONCLUSION,
+    "parent_status": labels.STATUS,
+    "attribute": labels.ATTRIBUTE,
 }
 #: Codes a sheet gives in another vocabulary than the column's usual one.
 CODED_IN: dict[tuple[str, str], dict[str, str]] = {
@@ -267,6 +271,8 @@ def write_workbook(data_dir: str | Path, out: str | Path, t: Tables | None = Non
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
             for i, col in enumerate(ws.iter_cols(min_row=1, max_row=ws.max_row), start=1):
                 header = str(col[0].value or "")
+                if header == labels.WORKBOOK_LIGHT_HEADER:
+                    colour_lights(col[1:])
                 longest = max([len(str(c.value)) for c in col[1:] if c.value is not None] or [0])
                 wide = longest > 24
                 width = 48 if wide else max(8, min(24, max(len(header) * 2, longest) + 2))
@@ -289,6 +295,21 @@ def write_workbook(data_dir: str | Path, out: str | Path, t: Tables | None = Non
         office.text_cells(xw.book)
     tmp.replace(out)
     return out
+
+
+def colour_lights(cells: Any) -> None:
+    """A light's cell as on the pages: its word (红灯 …) in the light's colour on a pale tint
+    of it, bold — the word still reads in black-and-white print."""
+    from openpyxl.styles import Font, PatternFill
+
+    by_word = {w: labels.LIGHT_COLORS[k].lstrip("#").upper() for k, w in labels.LIGHT.items()}
+    for c in cells:
+        hex_ = by_word.get(str(c.value or "").strip())
+        if hex_:
+            tint = "".join(f"{int(hex_[j:j + 2], 16) + (255 - int(hex_[j:j + 2], 16)) * 4 // 5:02X}"
+                           for j in (0, 2, 4))
+            c.font = Font(bold=True, color=hex_)
+            c.fill = PatternFill("solid", fgColor=tint)
 
 
 def _formats(name: str, df: pd.DataFrame) -> dict[str, str]:
