@@ -20,6 +20,9 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 #: The plan's numbering of its targets (T01 …), shown beside each target as its 编号.
 _TARGET_ID = re.compile(r"^T\d{2,}$")
+#: A cell of a department's own workbook right after its sheet's name (重点任务!H11, 重点任务 H11):
+#: the position the clerk corrects, in the spreadsheet's own names (issues 16 and 21).
+_CELL = re.compile(r"(?<=[\u4e00-\u9fff][!！ ])\$?[A-Z]{1,3}\$?[1-9]\d{0,6}\b")
 #: Web addresses and domains in source citations are not machine talk.
 _URL = re.compile(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|gov)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]|[A-Za-z]")
@@ -67,7 +70,7 @@ def machine_talk(text: str, allowed: set[str] | frozenset[str] = frozenset()) ->
     """Every file name, command, code, folder or ASCII word in ``text`` that is neither in
     :data:`WHITELIST` nor ``allowed`` (quoted words, the data version)."""
     found: list[str] = []
-    bare = _URL.sub(" ", text)
+    bare = _CELL.sub(" ", _URL.sub(" ", text))
     for pattern, what in PATTERNS:
         found += [f"{what}: {m}" for m in re.findall(pattern, bare)]
     for w in _WORD.findall(bare):
