@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+import greenlib
 from greenlib import config, contract
 from greenlib import plan as plan_mod
 from greenlib.errors import InputError
@@ -222,3 +223,79 @@ def test_overview_notebook_runs_for_both_plans(which: str, built_data: Path, mun
         assert res.summary["n_tasks"] == 0 and res.summary["n_targets"] == 7
         assert "逾期未实现" in html  # forest cover, rated from 重庆市 figures
         assert "本规划没有上级规划" in html
+
+
+def _imports_of(path: Path, module: str, modules: set[str]) -> set[str]:
+    """The greenlib modules ``module`` imports anywhere in its code (functions too; not under
+    ``if TYPE_CHECKING``): a circle through a function-level import is still a circle."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(max(node.level - 1, 0)):
+                base = base.rsplit(".", 1)[0]
+            base = (f"{base}.{node.module}" if node.module else base) if node.level else (node.module or "")
+            names = [base, *(f"{base}.{a.name}" for a in node.names)]
+        else:
+            continue
+        out |= {n for n in names if n in modules and n != module}
+    return out
+
+
+def test_no_import_circle_in_greenlib() -> None:
+    """Data flows one way inside the stages too: no module imports, directly or through others,
+    a module that imports it (function-level imports count; packages' __init__ do not)."""
+    root = Path(greenlib.__file__).parent
+    files = {".".join(("greenlib", *p.relative_to(root).with_suffix("").parts)).removesuffix(".__init__"): p
+             for p in root.rglob("*.py")}
+    modules = set(files)
+    graph = {m: {d for d in _imports_of(p, m, modules) if not files[d].name == "__init__.py"}
+             for m, p in files.items() if p.name != "__init__.py"}
+    # Tarjan's strongly connected components
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                circles.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert circles == [], f"import circles: {circles}"
+
+
+def test_the_circle_check_can_fail(tmp_path: Path) -> None:
+    a = tmp_path / "a.py"
+    a.write_text("def f():\n    from . import b\n", encoding="utf-8")
+    assert _imports_of(a, "greenlib.x.a", {"greenlib.x.a", "greenlib.x.b"}) == {"greenlib.x.b"}
+    a.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .b import B\n",
+                 encoding="utf-8")
+    assert _imports_of(a, "greenlib.x.a", {"greenlib.x.a", "greenlib.x.b"}) == set()

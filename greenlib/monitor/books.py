@@ -28,6 +28,9 @@ import pandas as pd
 
 from .. import contract, labels
 
+#: Fills of the request books: grey for given cells, yellow for cells to fill in.
+GREY = "E7E6E6"
+YELLOW = "FFF2CC"
 INFO_SHEET = "报送信息"
 REFUSED_SHEET = "退回"
 #: 报送信息: (key, label, fill-in) rows; the answers are read back with the return.
@@ -127,7 +130,6 @@ def add_info_sheet(wb: Any, round_label: str, deadline: str) -> None:
     """报送信息: the round and its 报送截止日期 (given), 填报人 / 联系电话 / 审核人 (fill in)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
-    from .requests import GREY, YELLOW
 
     ws = wb.create_sheet(INFO_SHEET)
     ws.column_dimensions["A"].width = 16

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from .requests import Inputs
 
-if TYPE_CHECKING:
-    from .returns import Returns
 
-
-def department_observations(ret: Returns | pd.DataFrame, inputs: Inputs,
+def department_observations(ret: Any, inputs: Inputs,
                             geo: str | None) -> pd.DataFrame:
     """Current accepted figures as observations tied to their target (the LINK columns of
-    :mod:`greenlib.monitor.observations`, plus ``reported_by``, ``report_date``, ``owner``)."""
+    :mod:`greenlib.monitor.observations`, plus ``reported_by``, ``report_date``, ``owner``).
+
+    ``ret``: the returns read (:class:`greenlib.monitor.returns.Returns`, not imported here:
+    returns are read before their figures are taken, never the other way round), or their
+    current rows as a frame."""
     from .indicator_map import CHANGE_COMPARATORS
     from .observations import LINK_COLUMNS
 

@@ -26,6 +26,7 @@ import pandas as pd
 from .. import contract, labels, office
 from ..errors import InputError, ValidationError
 from . import books
+from .books import GREY, YELLOW
 from .doubt_mark import request_text
 from .indicator_map import read_targets
 
@@ -70,8 +71,6 @@ TARGET_COLUMNS: tuple[Col, ...] = (
     Col("source", "来源", 28, True), Col("note", "备注", 26, True),
     Col("report_date", "填报日期", 12, True),
 )
-GREY = "E7E6E6"
-YELLOW = "FFF2CC"
 
 #: indicator_owners.csv columns (``note`` and ``reviewed_by`` required: an analyst's call).
 OWNER_COLUMNS = ("indicator", "owner_unit", "note", "reviewed_by")

@@ -663,13 +663,4 @@ def _round_notes(r: dict[str, Any], rnd: Any, run_as_of: dt.date) -> None:
                                               "不计入截至该日的评估（仍保留）") if x)
 
 
-# Figures of the returns (moved to figures.py; importable from here as before).
-from .figures import (  # noqa: E402
-    Merged,
-    department_observations,
-    mark_department,
-    merge_with_public,
-)
-
-__all__ = ["Context", "Merged", "Returns", "department_observations", "mark_department",
-           "merge_with_public", "read_returns", "read_workbook"]
+__all__ = ["Context", "Returns", "read_returns", "read_workbook"]

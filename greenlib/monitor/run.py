@@ -23,6 +23,7 @@ from .. import contract, labels, office
 from .. import plan as plan_mod
 from ..errors import InputError
 from . import alignment as align_mod
+from . import figures
 from . import progress as progress_mod
 from . import requests as requests_mod
 from . import returns as returns_mod
@@ -124,7 +125,7 @@ def run(plan: plan_mod.Plan, data_dir: str | Path, as_of: str | None = None,
     is_assigned = status["target_id"].isin(set(assigned["target_id"]))
     assigned_status = summary_mod.annotate(status[is_assigned], day)
     status = status[~is_assigned].reset_index(drop=True)
-    observations = returns_mod.mark_department(
+    observations = figures.mark_department(
         observations_table(dept.merged.shown, obs, status, plan.geo, day), dept.merged)
     status = progress_mod.add_target_lights(status, dept.inputs.owners)
     status = summary_mod.annotate(status, day)
@@ -176,7 +177,7 @@ class _Department:
     round by round (task_history), and every department's standing (unit_status)."""
 
     def __init__(self, inputs: requests_mod.Inputs, returns: returns_mod.Returns,
-                 merged: returns_mod.Merged, task_status: pd.DataFrame, cycle: int,
+                 merged: figures.Merged, task_status: pd.DataFrame, cycle: int,
                  period: tuple[int, int] | None, folder: Path, evidence: pd.DataFrame,
                  day: str) -> None:
         self.inputs, self.returns, self.merged = inputs, returns, merged
@@ -219,8 +220,8 @@ class _Department:
         out, prev = [], None
         for rnd in self.rounds:
             cur, _ = self._current_at(rnd.as_of)
-            dept = returns_mod.department_observations(cur, self.inputs, plan.geo)
-            merged = returns_mod.merge_with_public(linked, dept)
+            dept = figures.department_observations(cur, self.inputs, plan.geo)
+            merged = figures.merge_with_public(linked, dept)
             st = build_status(targets, rnd.as_of.isoformat(), geo=plan.geo,
                               linked=merged.rating, base_year=plan.base_year)
             light = st["status"].map(progress_mod.TARGET_LIGHT).fillna("grey")
@@ -301,8 +302,8 @@ def department_returns(plan: plan_mod.Plan, data: Path, day: str, linked: pd.Dat
     ctx = returns_mod.Context(inputs, plan.id, dt.date.fromisoformat(day),
                               dt.date(period[0], 1, 1) if period else None, overrides)
     ret = returns_mod.read_returns(folder, ctx)
-    dept_obs = returns_mod.department_observations(ret, inputs, plan.geo)
-    merged = returns_mod.merge_with_public(linked, dept_obs)
+    dept_obs = figures.department_observations(ret, inputs, plan.geo)
+    merged = figures.merge_with_public(linked, dept_obs)
     accepted = ret.rows[ret.rows["accepted"].astype(bool)]
     evidence = progress_mod.read_task_evidence(
         plan.reference / "task_evidence.csv", set(inputs.tasks["task_id"].astype(int)))

@@ -42,13 +42,12 @@ from .. import config, contract, guards
 from ..errors import GreenlibError
 from ..plan import BuildPaths
 from .atomic import write_json
+from .stamps import SITE_MARKER, UNIT_DIR, read_stamp  # noqa: F401 (names of this module)
+from .stamps import stamp_path as _stamp_path
 
 # the digest of the data folder and the version readers see (kept importable from here)
 from .version import READ_FILES, VOLATILE_KEYS, data_fingerprint, data_version  # noqa: F401
 
-#: Name of the file that marks a folder as a published greenplan site (publish only
-#: ever replaces folders carrying it).
-SITE_MARKER = ".greenplan-site"
 #: Seconds papermill lets one cell run before failing the report.
 CELL_TIMEOUT = 600
 #: The notebook of the assessment, whose 下一步工作建议 come from the analysts' file.
@@ -214,9 +213,6 @@ def _load_report(f: Path, paths: Paths, declared: dict[Path, dict[str, Any]]) ->
     return Report(f.stem, f, nb, title, dict(params), for_each=doc.get("for_each"))
 
 
-#: Folder of the site that holds the per-unit pages (``for_each: unit``).
-UNIT_DIR = "units"
-
 
 def _expand(report: Report, paths: Paths) -> list[Report]:
     """A ``for_each: unit`` report becomes one report per responsible unit of the data
@@ -300,15 +296,6 @@ def report_key(report: Report, shared: str, pdf: bool, docx: bool = True) -> str
     return h.hexdigest()
 
 
-def _stamp_path(paths: Paths, name: str) -> Path:
-    return paths.stamps / f"{name}.json"
-
-
-def read_stamp(paths: Paths, name: str) -> dict[str, Any] | None:
-    try:
-        return json.loads(_stamp_path(paths, name).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
 
 
 

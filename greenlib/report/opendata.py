@@ -146,7 +146,7 @@ def _plan(data_dir: Path) -> dict[str, Any]:
 
 
 def _version(data_dir: Path) -> str:
-    from .build import data_version
+    from .version import data_version
 
     return data_version(data_dir)
 

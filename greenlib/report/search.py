@@ -272,7 +272,8 @@ def write_plan_index(paths: Any, reports: list[Any], title: str) -> Path | None:
     """``site/search-index.js`` of a plan's current site (not of dated snapshots), rewritten
     when a page or the data changed."""
     from . import render
-    from .build import data_fingerprint, write_json
+    from .atomic import write_json
+    from .version import data_fingerprint
 
     if getattr(paths, "site_dir", None) is not None or not paths.site.exists():
         return None

@@ -132,7 +132,7 @@ def guide_page(source: Path = GUIDE_SOURCE) -> str | None:
 
 def snapshot(paths: Any, reports: list[Any], version: str) -> dict[str, Any]:
     """What the index shows, to tell on the next build what changed."""
-    from .build import read_stamp
+    from .stamps import read_stamp
 
     out: dict[str, Any] = {"data_version": version, "reports": {}}
     for r in reports:
@@ -173,7 +173,7 @@ def changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
 def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], version: str,
                     built: str, pdf: bool, changed: list[str] | None = None) -> str:
     """A plan's front page: one row per report with its headline figures and links."""
-    from .build import read_stamp
+    from .stamps import read_stamp
 
     meta = plan_meta(paths.data)
     title = f"{meta.get('short_title') or meta.get('title') or paths.root.name} · 分析报告"
@@ -298,7 +298,9 @@ def _followup(data_dir: Path, unit_links: dict[str, str]) -> tuple[str, str]:
 def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf: bool,
                      rebuilt: bool, full: bool) -> None:
     """(Re)write a plan's index when the report list, a stamp or the data version changed."""
-    from .build import SITE_MARKER, data_version, read_stamp, write_json
+    from .atomic import write_json
+    from .stamps import SITE_MARKER, read_stamp
+    from .version import data_version
 
     index = paths.site / "index.html"
     version = data_version(paths.data)
@@ -332,7 +334,7 @@ def write_plan_index(paths: Any, reports: list[Any], failed: dict[str, str], pdf
 
 def remove_stale(paths: Any, reports: list[Any]) -> None:
     """Drop HTML/PDF/Word of reports whose params file (or unit) is gone (full builds only)."""
-    from .build import UNIT_DIR
+    from .stamps import UNIT_DIR
 
     keep = {r.name for r in reports}
     for base, pattern in ((paths.site, "*.html"), (paths.site / "pdf", "*.pdf"),
