@@ -187,10 +187,13 @@ def test_inject_bundle_refuses_pages_whose_charts_would_not_draw(page: str, prob
 
 
 def test_inject_bundle_accepts_any_attribute_order_and_pages_without_charts() -> None:
+    chart = '<div class="gp-chart" id="c"></div>'
     for tag in (render.PLACEHOLDER, '<script data-inject="1" id="greenplan-vega-bundle"></script>',
                 "<SCRIPT data-inject id='greenplan-vega-bundle'>\n</SCRIPT>"):
-        assert render.inject_bundle(f"<p>a</p>{tag}<p>b</p>") == (
-            f"<p>a</p>{render.bundle_html()}<p>b</p>")
+        assert render.inject_bundle(f"<p>a</p>{tag}{chart}") == (
+            f"<p>a</p>{render.bundle_html()}{chart}")
+        # a page that draws no chart carries no chart library (issue 19: light pages)
+        assert render.inject_bundle(f"<p>a</p>{tag}<p>b</p>") == "<p>a</p><p>b</p>"
     assert render.inject_bundle("<p>no chart</p>") == "<p>no chart</p>"
 
 

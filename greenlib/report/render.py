@@ -169,7 +169,8 @@ _BUNDLE_TAG = re.compile(rf"<script\b[^>]*\bid=[\"']?{BUNDLE_ID}[\"'\s>]", re.IG
 
 
 def inject_bundle(page: str) -> str:
-    """``page`` with its bundle placeholder replaced by the bundle (:func:`bundle_html`).
+    """``page`` with its bundle placeholder replaced by the bundle (:func:`bundle_html`), or
+    by nothing when the page draws no chart (it then stays a few hundred KB, not ~1 MB).
 
     The first placeholder becomes the bundle, any further one (``setup_notebook`` run twice)
     is dropped, and all are dropped when the page already holds the bundle (a notebook
@@ -182,7 +183,8 @@ def inject_bundle(page: str) -> str:
     if spots:
         has_bundle = len(_BUNDLE_TAG.findall(page)) > len(spots)
         full = ""
-        if not has_bundle:
+        # a page that draws no chart (most department pages) carries no chart library
+        if not has_bundle and 'class="gp-chart' in page:
             try:
                 full = bundle_html()
             except Exception as e:
