@@ -391,3 +391,28 @@ def test_build_writes_docx_keeps_the_good_one_and_can_skip(tmp_path: Path, built
     target.unlink()
     assert build.run_reports(paths, jobs=1, pdf=False, docx=False) == 0
     assert not target.exists()
+
+
+def test_numeric_headers_align_right_and_lights_are_coloured_marks_with_their_word(
+        tmp_path: Path) -> None:
+    import pandas as pd
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from greenlib import labels
+    from greenlib.report import show
+
+    df = pd.DataFrame({"合成指标": ["合成指标甲", "合成指标乙"], "完成进度": ["85.0%", "12.5%"],
+                       "信号灯": ["红灯", "绿灯"]})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={
+        "text/html": show.table_html(df), "text/plain": "<HTML>"})])])
+    doc = docx.Document(str(dx.notebook_to_docx(nb, tmp_path / "t.docx", "合成报告")))
+    table = doc.tables[0]
+    head = [c.paragraphs[0] for c in table.rows[0].cells]
+    assert head[1].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # over the numbers
+    assert table.rows[1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert head[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+    for row, code in ((1, "red"), (2, "green")):
+        runs = table.rows[row].cells[2].paragraphs[0].runs
+        assert "".join(r.text for r in runs) == "●" + labels.LIGHT[code]  # the word carries it
+        mark = next(r for r in runs if r.text == "●")
+        assert str(mark.font.color.rgb) == labels.LIGHT_COLORS[code].lstrip("#").upper()

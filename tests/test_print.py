@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,63 @@ def test_monitoring_sources_link_to_their_address(built: build.Paths) -> None:
     for a in external:
         assert 'target="_blank"' in a and 'rel="noopener noreferrer"' in a, a
     assert not re.search(r'href="\s*(?:javascript|data|file):', html, flags=re.I)
+
+
+# --------------------------------------------------------------------------- numbers and lights
+
+
+def _ppm(path: Path) -> tuple[int, int, bytes]:
+    """(width, height, RGB bytes) of a binary PPM (pdftoppm's output)."""
+    data = path.read_bytes()
+    head = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert head, "not a binary PPM"
+    return int(head.group(1)), int(head.group(2)), data[head.end():]
+
+
+def test_numbers_align_right_under_their_headers_and_lights_print_coloured_with_their_word(
+        tmp_path: Path) -> None:
+    """A printed table as a reader holds it: a header over numbers ends where the numbers end
+    (not left, where it reads as a shifted column); a light is a coloured mark with its word
+    beside it, so black-and-white print still says 红灯."""
+    import pandas as pd
+
+    from greenlib import labels
+    from greenlib.report import show
+
+    need(render.chromium_path(), "Chromium")
+    need(shutil.which("pdftotext") and shutil.which("pdftoppm"), "poppler-utils")
+    df = pd.DataFrame({"合成指标": ["合成指标甲", "合成指标乙"],
+                       "完成进度": ["85.0%", "12.5%"],  # numbers formatted as text
+                       "最新值": [1234.5, 2.0],
+                       "信号灯": ["红灯", "绿灯"]})
+    page = tmp_path / "lights.html"
+    page.write_text(f"<html><head><meta charset='utf-8'><style>{render.CSS.read_text(encoding='utf-8')}"
+                    f"</style></head><body class='gp-report'><main>{show.table_html(df)}</main>"
+                    "</body></html>", encoding="utf-8")
+    pdf = render.print_pdf(page, tmp_path / "lights.pdf")
+    words = pdfcheck.pages(pdf)[0].words
+
+    def word(text: str) -> pdfcheck.Word:
+        return next(w for w in words if text in w.text)
+
+    for header, value in (("完成进度", "85.0%"), ("最新值", "1234.5")):
+        h, v = word(header), word(value)
+        assert abs(h.x1 - v.x1) <= 2, f"{header} ends at {h.x1:.1f} pt, its numbers at {v.x1:.1f} pt"
+        assert h.x0 > v.x0 - 30  # right-aligned, not left-aligned over a short number
+    text = pdfcheck.pdf_text(pdf)
+    assert "红灯" in text and "绿灯" in text and text.count("●") == 2
+    # the marks are coloured: render the page and look at the pixels left of each word
+    dpi = 150
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf),
+                    str(tmp_path / "page")], check=True, capture_output=True)
+    width, _, rgb = _ppm(next(tmp_path.glob("page*.ppm")))
+    k = dpi / 72
+    for code in ("red", "green"):
+        w = word(labels.LIGHT[code])
+        want = tuple(int(labels.LIGHT_COLORS[code][i:i + 2], 16) for i in (1, 3, 5))
+        x0 = int(w.x0 * k) - int(12 * k)  # the mark sits before (or in) the word's box
+        pixels = [tuple(rgb[3 * (y * width + x):3 * (y * width + x) + 3])
+                  for y in range(int(w.y0 * k), int(w.y1 * k))
+                  for x in range(max(0, x0), int(w.x1 * k))]
+        assert any(sum(abs(a - b) for a, b in zip(p, want, strict=True)) < 90 for p in pixels), (
+            f"no {code} pixel at the mark of {labels.LIGHT[code]}")

@@ -76,6 +76,8 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 from nbformat import NotebookNode
 
+from .. import labels
+from . import fmt
 from .docx_blocks import Block, Run, _runs, html_blocks, markdown_blocks, notebook_blocks
 from .docx_charts import _png_size, chart_png, cjk_renders
 from .docx_layout import TableLayout, _text_width_pt, assign_orientation, table_layout
@@ -195,6 +197,19 @@ def _cell_paragraph(cell: Any, text: str, style_id: str, align: Any, font_pt: fl
     ``w:tab`` / ``w:br``) and a cell that is not empty still go through python-docx.
     """
     p = cell._tc.p_lst[0]
+    light = fmt.light_code(text)
+    if light:  # a coloured mark and the word (the word carries it in black-and-white print)
+        para = cell.paragraphs[0]
+        para._p.get_or_add_pPr().style = style_id
+        para.alignment = align
+        for part, color in ((fmt.LIGHT_MARK, labels.LIGHT_COLORS[light]),
+                            (labels.LIGHT[light], None)):
+            run = para.add_run(part)
+            if color:
+                run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+            if font_pt != TABLE_PT:
+                run.font.size = Pt(font_pt)
+        return
     if len(p) or any(c in text for c in "\t\n\r"):
         para = cell.paragraphs[0]
         para._p.get_or_add_pPr().style = style_id
@@ -249,8 +264,10 @@ def _table(doc: DocxDocument, b: Block) -> DocxTable:
     for i, cell in enumerate(header.cells):
         cell.width = widths[i]
         _shade(cell._tc.get_or_add_tcPr(), SHADE_HEADER)
-        _cell_paragraph(cell, b.header[i], head_id, WD_ALIGN_PARAGRAPH.CENTER,
-                        layout.font_pt)
+        # a header over numbers is right-aligned like them (else it reads as a shifted column)
+        _cell_paragraph(cell, b.header[i], head_id,
+                        WD_ALIGN_PARAGRAPH.RIGHT if b.numeric[i] and b.label != "cards"
+                        else WD_ALIGN_PARAGRAPH.CENTER, layout.font_pt)
     for r, values in enumerate(b.rows, start=1):
         cells = t.rows[r].cells
         for i, cell in enumerate(cells):

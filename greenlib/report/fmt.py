@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -65,3 +67,38 @@ def target_text(comparator: str, value: Any, unit: Any) -> str:
         return f"{word} {fmt_value(value)}:1"
     sep = "" if unit in ("%", "‰") else " "
     return f"{word} {fmt_value(value)}{sep}{unit}".strip()
+
+
+#: The mark printed before a light's word (●红灯): the colour is for the screen and colour
+#: print, the word carries the meaning in black-and-white print.
+LIGHT_MARK = "●"
+_LIGHT_BY_WORD: dict[str, str] = {word: code for code, word in labels.LIGHT.items()}
+
+
+def light_code(text: Any) -> str | None:
+    """The light (green, yellow, red, grey) a table cell shows — its word alone (红灯) or
+    already marked (●红灯) — else None."""
+    if not isinstance(text, str):
+        return None
+    t = text.strip().removeprefix(LIGHT_MARK).strip()
+    return _LIGHT_BY_WORD.get(t)
+
+
+def light_html(code: str) -> str:
+    """A light as HTML: a coloured mark (class ``gp-light-<code>``, see report.css) and the
+    word beside it."""
+    import html
+
+    return (f'<span class="gp-light gp-light-{code}" style="color:{labels.LIGHT_COLORS[code]}">'
+            f'{LIGHT_MARK}</span>{html.escape(labels.LIGHT[code])}')
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def numeric_texts(values: Iterable[Any]) -> bool:
+    """Whether a column's shown texts are numbers (12, 1,234, -0.5, 85.0%; blanks and — left
+    aside): such a column and its header align right in every output."""
+    vals = [str(v).strip() for v in values if not missing(v)]
+    vals = [v for v in vals if v and v not in ("—", "-")]
+    return bool(vals) and all(_NUMBER.match(v) for v in vals)

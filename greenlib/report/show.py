@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .. import labels
+from . import fmt
 from .scope import SUMMARY_MIME, Scope, headline
 
 
@@ -57,7 +58,8 @@ def _text(v: Any) -> str:
 
 
 def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
-    """A table without index; short columns do not wrap, numbers align right.
+    """A table without index; short columns do not wrap, numbers and their headers align
+    right, a light (红灯 …) is a coloured mark with its word (:func:`fmt.light_html`).
 
     ``links`` maps a shown column to a column holding addresses: its cells become links
     opening in a new tab without referrer, for http(s) addresses only (anything else is
@@ -66,20 +68,25 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     links = links or {}
     shown = [c for c in df.columns if c not in set(links.values())]
     view = df[shown]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
     classes = []
     for c in shown:
         col = view[c]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        if (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)) or (
+                fmt.numeric_texts(col)):
             classes.append("gp-num")
         else:
             longest = col.astype(str).str.len().max()
             classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "gp-mid")
+    # a header over numbers is right-aligned like them (else it reads as a shifted column)
+    head = "".join(f'<th class="gp-num">{html.escape(str(c))}</th>' if cls == "gp-num"
+                   else f"<th>{html.escape(str(c))}</th>" for c, cls in zip(shown, classes, strict=True))
     rows = []
     for i in range(len(df)):
         cells = []
         for c, cls in zip(shown, classes, strict=True):
-            text = html.escape(_text(df[c].iat[i]))
+            value = _text(df[c].iat[i])
+            light = fmt.light_code(value)
+            text = fmt.light_html(light) if light else html.escape(value)
             url = safe_url(df[links[c]].iat[i]) if c in links else None
             if url:
                 text = (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
