@@ -102,3 +102,8 @@ def numeric_texts(values: Iterable[Any]) -> bool:
     vals = [str(v).strip() for v in values if not missing(v)]
     vals = [v for v in vals if v and v not in ("—", "-")]
     return bool(vals) and all(_NUMBER.match(v) for v in vals)
+
+
+#: A wide table of at most this many rows stays on a portrait page in smaller type (PDF and
+#: Word): turning the page for it would leave the page before and its own page mostly blank.
+SHORT_TABLE_ROWS = 10

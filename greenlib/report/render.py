@@ -316,6 +316,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     body = add_contents(body)
     body = add_back_link(body)
     body = mark_lights(body)
+    body = mark_open_wide(body)
     refs = external_refs(body)
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
@@ -390,6 +391,20 @@ def mark_lights(page: str) -> str:
                              + m.group(3), part) if visible else part
              for visible, part in _html_segments(page)]
     return "".join(parts)
+
+
+def mark_open_wide(page: str) -> str:
+    """A page whose first table, chart or cards is a landscape table (``gp-wide``) gets
+    ``gp-open-wide`` on its ``<body>``: report.css prints its opening (title, contents, the
+    first lines) on the landscape page with that table, not alone on a portrait page."""
+    visible = "".join(part for shown, part in _html_segments(page) if shown)
+    first = re.search(r'<table\b[^>]*>|class="[^"]*\bgp-(?:chart|cards)\b', visible)
+    if not first or not re.match(r'<table\b[^>]*class="[^"]*\bgp-wide\b', first.group(0)):
+        return page
+    body = re.search(r'<body\b[^>]*\bclass="([^"]*)"', page)
+    if not body:
+        return page
+    return page[:body.start(1)] + body.group(1) + " gp-open-wide" + page[body.end(1):]
 
 
 def add_back_link(page: str, href: str = INDEX_HREF, text: str = "← 返回报告目录") -> str:

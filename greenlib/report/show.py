@@ -36,9 +36,18 @@ def _width_demand(df: pd.DataFrame) -> int:
 
 
 def is_wide(df: pd.DataFrame) -> bool:
-    """Whether ``df`` prints on a landscape page (class ``gp-wide``, see report.css)."""
+    """Whether ``df`` is too wide for a portrait page in the usual type."""
     demand = _width_demand(df)
     return (len(df.columns) >= WIDE_COLUMNS and demand > WIDE_CHARS) or demand > 1.5 * WIDE_CHARS
+
+
+def print_class(df: pd.DataFrame) -> str:
+    """How ``df`` prints (see report.css): ``gp-wide`` on a landscape page; a wide table of
+    few rows (:data:`fmt.SHORT_TABLE_ROWS`) ``gp-dense``, in smaller type on the portrait
+    page, since turning the page for it would waste most of two pages; else nothing."""
+    if not is_wide(df):
+        return ""
+    return "gp-dense" if len(df) <= fmt.SHORT_TABLE_ROWS else "gp-wide"
 
 
 def safe_url(url: Any) -> str | None:
@@ -94,7 +103,7 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
             attr = f' class="{cls}"' if cls else ""
             cells.append(f"<td{attr}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    table_cls = "gp-table gp-wide" if is_wide(view) else "gp-table"
+    table_cls = f"gp-table {print_class(view)}".strip()
     return (f'<table class="{table_cls}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
