@@ -239,7 +239,11 @@ def test_heading_before_a_wide_table_goes_landscape_with_it() -> None:
               _table(9, long_col=3, rows=30),
               dx.Block("para", [dx.Run("之后的文字")])]
     dx.assign_orientation(blocks)
-    assert [b.landscape for b in blocks] == [True, True, True, False]
+    # a short stretch after it stays landscape too (two turns would waste two page ends)
+    assert [b.landscape for b in blocks] == [True, True, True, True]
+    blocks += [dx.Block("heading", [dx.Run("二、合成")], level=1), _table(3, rows=60)]
+    dx.assign_orientation(blocks)
+    assert [b.landscape for b in blocks] == [True, True, True, False, False, False]
     # after a portrait table, only the heading and the text before the wide one go along
     blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1), _table(3),
               dx.Block("heading", [dx.Run("二、合成")], level=1),

@@ -249,7 +249,7 @@ _W_PPR, _W_PSTYLE, _W_JC, _W_R, _W_RPR, _W_SZ, _W_T, _W_VAL, _XML_SPACE = (
 
 
 def _table(doc: DocxDocument, b: Block) -> DocxTable:
-    layout = table_layout(b)
+    layout = table_layout(b, landscape=b.landscape)  # as assign_orientation placed it
     n = len(b.header)
     t = doc.add_table(rows=1 + len(b.rows), cols=n)
     t.style = doc.styles["Table Grid"]
@@ -309,9 +309,9 @@ def _picture(doc: DocxDocument, png: bytes, landscape: bool, scale: float = 2) -
     top, _, bottom, _ = LANDSCAPE_MARGINS if landscape else MARGINS
     max_w = Pt(_text_width_pt(landscape))
     max_h = (PAGE_W if landscape else PAGE_H) - top - bottom - Mm(20)
-    # as wide as the text (charts are drawn ~560 px wide: a little larger in print, at
-    # most 1.5 times, which the 2x PNG still covers), never taller than a page
-    k = min(1.5, max_w / natural_w, max_h / natural_h)
+    # the size the PDF prints it (a CSS px is 0.75 pt), smaller where the text or the page
+    # is narrower (enlarging a small chart to the text width doubled its area and pages)
+    k = min(1.0, max_w / natural_w, max_h / natural_h)
     p = doc.add_paragraph(style="GP Figure")
     p.add_run().add_picture(io.BytesIO(png), width=Emu(int(natural_w * k)),
                             height=Emu(int(natural_h * k)))

@@ -32,6 +32,18 @@ LATIN_EM = 0.6
 SLACK_EM = 0.4
 
 
+#: Table text line height in em (docx_styles sets exact spacing of 1.25 × the font) and the
+#: space a row adds (paragraph spacing, borders), to estimate a table's pages.
+LINE_EM = 1.25
+ROW_PAD_PT = 2.0
+
+
+#: Pages a landscape layout must save over the upright one for a long table to turn: a
+#: turn costs the blank ends of two pages (less where assign_orientation keeps the short
+#: stretches around it landscape too).
+TURN_SAVES = 0.5
+
+
 def _width_chars(s: str) -> float:
     """Display width in em (a Chinese character is 1, a Latin letter or digit about 0.6)."""
     return sum(1.0 if _is_wide(c) else LATIN_EM for c in s)
@@ -98,19 +110,22 @@ def _text_height_pt(landscape: bool) -> float:
     return Length((PAGE_W if landscape else PAGE_H) - top - bottom).pt
 
 
-def table_layout(b: Block) -> TableLayout:
+def table_layout(b: Block, landscape: bool | None = None,
+                 turn_saves: float | None = None) -> TableLayout:
     """Column widths, font size and orientation for a table.
 
-    Every column first gets its minimum (header on one line — never one character per
-    line; short values such as numbers, codes, years and unit names on one line; no Latin
-    word broken), then the room left goes where it saves the most lines (:func:`_spread`).
-    A table whose minimum does not fit a portrait page goes landscape, and so does a long
-    one that fits but would take a quarter fewer pages turned (its text columns would be
-    slivers upright) — unless it has only a few rows
-    (:data:`fmt.SHORT_TABLE_ROWS`) and fits portrait in the smaller type (turning the page
-    for it would leave two pages mostly blank; a header of four or more characters may then
-    take two lines, never one character a line); if it still does not fit, the font shrinks
-    to 六号, and only then do the columns shrink below their minimum.
+    Every column first gets its minimum (header on one line, or a header of four
+    characters or more on two — never one character a line; short values such as
+    numbers, codes, years and unit names on one line; no Latin word broken), then the
+    room left goes where it saves the most lines (:func:`_spread`). Of the upright
+    layouts that fit (小五, headers on one line or folded; 六号 only for a table of a few
+    rows, :data:`fmt.SHORT_TABLE_ROWS`, and only where it saves a sixth of the height and
+    a tenth of a page) the shortest is taken, unless the table is long and a landscape page would
+    save a whole page (a turn costs about one: half a page before, half after). A table
+    fitting no upright layout goes landscape, in 六号 if need be, and only then do the
+    columns shrink below their minimum. ``landscape`` given: the best layout in that
+    orientation (an upright table on a landscape page, where its neighbours are); a
+    ``turn_saves`` other than :data:`TURN_SAVES` where a turn costs less.
     """
     n = len(b.header)
     cols = [[b.header[i], *(r[i] for r in b.rows)] for i in range(n)]
@@ -123,44 +138,62 @@ def table_layout(b: Block) -> TableLayout:
         body = max(min(token[i], 14), longest[i] if short else min(longest[i], 6))
         minimum.append(SLACK_EM + max(head[i], body))
         folded.append(SLACK_EM + max(math.ceil(head[i] / 2) if head[i] >= 4 else head[i], body))
+    lengths = np.array([[_width_chars(r[i]) for i in range(n)] for r in b.rows] or [[0.0] * n])
+    few = len(b.rows) <= SHORT_TABLE_ROWS
 
     def room_em(landscape: bool, font: float) -> float:
         return (_text_width_pt(landscape) - n * CELL_PAD_PT) / font
 
-    lengths = np.array([[_width_chars(r[i]) for i in range(n)] for r in b.rows] or [[0.0] * n])
-    if sum(minimum) > room_em(False, TABLE_PT) and sum(folded) <= room_em(False, TABLE_PT):
-        minimum = folded  # upright with long headers on two lines
-    if sum(minimum) > room_em(False, TABLE_PT):
-        landscape = True
-    elif len(b.rows) <= SHORT_TABLE_ROWS or b.label == "cards":
-        landscape = False
-    else:  # it fits portrait: turn the page only where that saves a quarter of its pages
-        pages = [_lines(_spread(minimum, lengths, room_em(turn, TABLE_PT)), lengths)
-                 / _text_height_pt(turn) for turn in (False, True)]
-        landscape = pages[1] < 0.75 * pages[0]
-    font = TABLE_PT if sum(minimum) <= room_em(landscape, TABLE_PT) else SMALL_TABLE_PT
-    if landscape and len(b.rows) <= SHORT_TABLE_ROWS and sum(folded) <= room_em(False, SMALL_TABLE_PT):
-        # a short wide table: smaller type and long headers on two lines, no turn
-        landscape, font, minimum = False, SMALL_TABLE_PT, folded
-    room = room_em(landscape, font)
-    if b.label == "cards":
-        widths = [room / n] * n
-    elif sum(minimum) >= room:  # even the minimum is too wide: shrink proportionally
-        widths = [m * room / sum(minimum) for m in minimum]
-    else:
-        widths = _spread(minimum, lengths, room)
+    def option(landscape: bool, font: float, mins: list[float]) -> tuple[float, list[float]] | None:
+        """(pages, widths in em) of a layout, or None when its minimum does not fit."""
+        room = room_em(landscape, font)
+        if sum(mins) > room:
+            return None
+        widths = _spread(mins, lengths, room)
         total = sum(widths)
         if not (total < room * 0.6 and n <= 3):  # a small table stays small
             widths = [w * room / total for w in widths]
-    return TableLayout([w * font + CELL_PAD_PT for w in widths], font, landscape)
+        head_lines = 2 if mins is folded and folded != minimum else 1
+        height = ((_lines(widths, lengths) + head_lines) * font * LINE_EM
+                  + (len(b.rows) + 1) * ROW_PAD_PT)
+        return height / _text_height_pt(landscape), widths
+
+    if b.label == "cards":
+        room = room_em(False, TABLE_PT)
+        return TableLayout([room / n * TABLE_PT + CELL_PAD_PT] * n, TABLE_PT, False)
+    upright = [o for mins in (minimum, folded) if (o := option(False, TABLE_PT, mins))]
+    best = (TABLE_PT, min(upright, key=lambda o: o[0])) if upright else None
+    small = option(False, SMALL_TABLE_PT, folded) if few else None
+    if small and (best is None or (small[0] < best[1][0] * 5 / 6 and best[1][0] - small[0] > 0.1)):
+        best = (SMALL_TABLE_PT, small)
+    turned = next(((font, o) for font, mins in ((TABLE_PT, minimum), (SMALL_TABLE_PT, minimum),
+                                                (SMALL_TABLE_PT, folded))
+                   if (o := option(True, font, mins))), None)
+    saves = TURN_SAVES if turn_saves is None else turn_saves
+    if landscape is None:
+        landscape = not (best and (few or turned is None or best[1][0] - turned[1][0] < saves))
+    if best and not landscape:
+        font, (_, widths) = best
+        return TableLayout([w * font + CELL_PAD_PT for w in widths], font, False)
+    if turned and landscape:
+        font, (_, widths) = turned
+        return TableLayout([w * font + CELL_PAD_PT for w in widths], font, True)
+    room = room_em(landscape, SMALL_TABLE_PT)  # even the minimum is too wide: shrink it
+    return TableLayout([m * room / sum(folded) * SMALL_TABLE_PT + CELL_PAD_PT for m in folded],
+                       SMALL_TABLE_PT, landscape)
 
 
 def assign_orientation(blocks: list[Block]) -> None:
     """Mark landscape tables; the heading and text right before such a table (back to the
     nearest heading, if no other table or chart lies between) go with it, so that a
-    heading never sits alone at the bottom of a portrait page."""
+    heading never sits alone at the bottom of a portrait page; a document opening with one
+    starts landscape, and a short portrait stretch after one stays landscape."""
+    for b in blocks:
+        b.landscape = False
+    opening = next((i for i, b in enumerate(blocks) if b.kind in ("table", "chart", "image")), None)
     for i, b in enumerate(blocks):
-        if b.kind != "table" or not table_layout(b).landscape:
+        # the opening table turns wherever that saves anything: the title goes along
+        if b.kind != "table" or not table_layout(b, turn_saves=0.0 if i == opening else None).landscape:
             continue
         b.landscape = True
         j = i - 1
@@ -178,3 +211,39 @@ def assign_orientation(blocks: list[Block]) -> None:
     if first is not None and blocks[first].landscape:
         for b in blocks[:first]:
             b.landscape = True
+    # a short portrait stretch between landscape ones (or after the last) goes landscape too:
+    # two turns would leave the end of one landscape page and most of a portrait one blank
+    i = 0
+    while i < len(blocks):
+        if blocks[i].landscape:
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and not blocks[j].landscape:
+            j += 1
+        after_wide = i > 0 and blocks[i - 1].landscape
+        if after_wide and sum(_height_pt(b) for b in blocks[i:j]) < SHORT_RUN * _text_height_pt(False):
+            for b in blocks[i:j]:
+                b.landscape = True
+        i = j
+
+
+#: A portrait stretch shorter than this part of a page, after a landscape one, goes landscape.
+SHORT_RUN = 0.5
+#: Body text: characters per portrait line and line height (docx_styles: 小四 on 18 pt).
+_LINE_CHARS, _LINE_PT = 36, 18.0
+
+
+def _height_pt(b: Block) -> float:
+    """A rough height of a block on a portrait page, in points."""
+    if b.kind == "heading":
+        return 36.0
+    if b.kind == "table":
+        layout = table_layout(b)
+        widths = [(w - CELL_PAD_PT) / layout.font_pt for w in layout.widths_pt]
+        lengths = np.array([[_width_chars(r[i]) for i in range(len(b.header))] for r in b.rows]
+                           or [[0.0] * len(b.header)])
+        return (_lines(widths, lengths) + 1) * layout.font_pt * LINE_EM + (len(b.rows) + 1) * ROW_PAD_PT
+    if b.kind in ("chart", "image"):
+        return 260.0
+    return _LINE_PT * max(1, math.ceil(_width_chars(b.text) / _LINE_CHARS)) + 4

@@ -31,8 +31,8 @@ TITLE_FONT = "宋体"
 TABLE_HEADER_FONT = "黑体"
 
 BODY_PT = 12  # 小四
-#: exact line spacing of the body (about 1.5 lines, as 公文 set 三号 on 28–29 pt)
-BODY_LINE_PT = 20
+#: exact line spacing of the body: 1.5 lines (公文 set 三号 on 28–29 pt, 1.75 lines)
+BODY_LINE_PT = 18
 HEADING_PT = (16, 14, 12)  # 三号, 四号, 小四
 TITLE_PT = 22  # 二号
 TABLE_PT = 9  # 小五
@@ -156,9 +156,9 @@ def _setup_styles(doc: DocxDocument) -> None:
         st.paragraph_format.first_line_indent = Pt(0)
         # exact: "single" is 1.45 lines in the CJK fonts LibreOffice substitutes (Noto)
         st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        st.paragraph_format.line_spacing = Pt(round(size * 1.3 * 2) / 2)
-        st.paragraph_format.space_before = Pt(1)
-        st.paragraph_format.space_after = Pt(1)
+        st.paragraph_format.line_spacing = Pt(round(size * 1.25 * 2) / 2)
+        st.paragraph_format.space_before = Pt(0.5)
+        st.paragraph_format.space_after = Pt(0.5)
         st.paragraph_format.widow_control = False
 
     fig = _style(doc, "GP Figure", BODY_FONT, BODY_PT)
@@ -197,12 +197,13 @@ def _setup_styles(doc: DocxDocument) -> None:
     toc_head.paragraph_format.space_before = Pt(12)
     toc_head.paragraph_format.space_after = Pt(6)
     toc_head.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    for level in (1, 2, 3):
-        st = _style(doc, f"toc {level}", BODY_FONT, 12)
+    for level in (1, 2, 3):  # 五号 on exact 16 pt lines: the contents list stays on page 1
+        st = _style(doc, f"toc {level}", BODY_FONT, 10.5)
         st.paragraph_format.first_line_indent = Pt(0)
-        st.paragraph_format.left_indent = Pt(12 * 2 * (level - 1))
-        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        st.paragraph_format.space_after = Pt(3)
+        st.paragraph_format.left_indent = Pt(10.5 * 2 * (level - 1))
+        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        st.paragraph_format.line_spacing = Pt(16)
+        st.paragraph_format.space_after = Pt(0)
 
 
 def _setup_settings(doc: DocxDocument) -> None:
