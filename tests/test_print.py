@@ -295,7 +295,9 @@ def test_a_short_wide_table_prints_upright_in_smaller_type() -> None:
 
 # --------------------------------------------------------------------------- Word vs PDF
 
-#: The Word copy may run to this many times the pages of the printed PDF (issue 17).
+#: The Word copy may run to this many times the pages of the printed PDF (issue 17), or one
+#: page more for a report of up to three pages: Word's GB/T 9704 版心 holds about 30 % less
+#: than the PDF's page, so a PDF that just fills two pages takes three in Word.
 WORD_PAGES_MAX = 1.3
 
 
@@ -325,7 +327,8 @@ def test_word_copy_runs_to_about_the_pages_of_the_pdf(built: build.Paths, word_p
                                                       name: str) -> None:
     word = pdfcheck.pages(word_pdfs[name])
     pdf = _pages(built, name)
-    assert len(word) <= WORD_PAGES_MAX * len(pdf), (
+    allowed = max(WORD_PAGES_MAX * len(pdf), len(pdf) + 1 if len(pdf) <= 3 else 0)
+    assert len(word) <= allowed, (
         f"{name}: Word {len(word)} pages, PDF {len(pdf)} (at most {WORD_PAGES_MAX}×)")
     # LibreOffice printed every page number field and the build's line
     assert all(pdfcheck.page_number_on(p) == p.number for p in word)

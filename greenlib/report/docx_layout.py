@@ -38,9 +38,7 @@ LINE_EM = 1.25
 ROW_PAD_PT = 2.0
 
 
-#: Pages a landscape layout must save over the upright one for a long table to turn: a
-#: turn costs the blank ends of two pages (less where assign_orientation keeps the short
-#: stretches around it landscape too).
+#: Pages a landscape layout must save over the upright one for a long table to turn.
 TURN_SAVES = 0.5
 
 
@@ -118,10 +116,11 @@ def table_layout(b: Block, landscape: bool | None = None,
     characters or more on two — never one character a line; short values such as
     numbers, codes, years and unit names on one line; no Latin word broken), then the
     room left goes where it saves the most lines (:func:`_spread`). Of the upright
-    layouts that fit (小五, headers on one line or folded; 六号 only for a table of a few
-    rows, :data:`fmt.SHORT_TABLE_ROWS`, and only where it saves a sixth of the height and
-    a tenth of a page) the shortest is taken, unless the table is long and a landscape page would
-    save a whole page (a turn costs about one: half a page before, half after). A table
+    layouts that fit (小五, headers on one line or folded; 六号 where no 小五 layout fits,
+    or for a table of a few rows, :data:`fmt.SHORT_TABLE_ROWS`, where it saves a sixth of
+    the height and a tenth of a page) the shortest is taken, unless the table is long and a landscape
+    page would save :data:`TURN_SAVES` of a page (a turn leaves the ends of two pages
+    blank, less where :func:`assign_orientation` keeps its neighbours landscape). A table
     fitting no upright layout goes landscape, in 六号 if need be, and only then do the
     columns shrink below their minimum. ``landscape`` given: the best layout in that
     orientation (an upright table on a landscape page, where its neighbours are); a
@@ -163,7 +162,8 @@ def table_layout(b: Block, landscape: bool | None = None,
         return TableLayout([room / n * TABLE_PT + CELL_PAD_PT] * n, TABLE_PT, False)
     upright = [o for mins in (minimum, folded) if (o := option(False, TABLE_PT, mins))]
     best = (TABLE_PT, min(upright, key=lambda o: o[0])) if upright else None
-    small = option(False, SMALL_TABLE_PT, folded) if few else None
+    # 六号 upright: for a few rows, or where no 小五 layout fits upright (shrink, not turn)
+    small = option(False, SMALL_TABLE_PT, folded) if few or not upright else None
     if small and (best is None or (small[0] < best[1][0] * 5 / 6 and best[1][0] - small[0] > 0.1)):
         best = (SMALL_TABLE_PT, small)
     turned = next(((font, o) for font, mins in ((TABLE_PT, minimum), (SMALL_TABLE_PT, minimum),
