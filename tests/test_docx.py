@@ -278,6 +278,8 @@ def _assert_headers_hold_two_characters(header: list[str], layout: dx.TableLayou
         n = docx_layout._width_chars(h)
         need = math.ceil(n / 2) if n >= 4 else n
         assert room_em >= need, f"header {h!r}: {room_em:.1f} em for {n:.1f}"
+        per_line = math.floor(room_em - docx_layout.SLACK_EM / 2)
+        assert n <= per_line or round(n) % per_line != 1, f"header {h!r} leaves one character alone"
 
 
 @pytest.mark.e2e

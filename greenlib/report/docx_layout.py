@@ -108,6 +108,22 @@ def _text_height_pt(landscape: bool) -> float:
     return Length((PAGE_W if landscape else PAGE_H) - top - bottom).pt
 
 
+def _no_orphans(widths: list[float], head: list[float], mins: list[float]) -> list[float]:
+    """Widen a column whose header would wrap leaving one character alone on its last line
+    (进展状/态) to hold the header on one line, taking the room from the widest column."""
+    w = list(widths)
+    for i, h in enumerate(head):
+        per_line = math.floor(w[i] - SLACK_EM / 2)
+        if h <= per_line or round(h) % max(per_line, 1) != 1:
+            continue
+        need = h + SLACK_EM - w[i]
+        donor = max(range(len(w)), key=lambda j: w[j] - mins[j] if j != i else -1)
+        if donor != i and w[donor] - need >= mins[donor]:
+            w[donor] -= need
+            w[i] += need
+    return w
+
+
 def table_layout(b: Block, landscape: bool | None = None,
                  turn_saves: float | None = None) -> TableLayout:
     """Column widths, font size and orientation for a table.
@@ -152,6 +168,7 @@ def table_layout(b: Block, landscape: bool | None = None,
         total = sum(widths)
         if not (total < room * 0.6 and n <= 3):  # a small table stays small
             widths = [w * room / total for w in widths]
+        widths = _no_orphans(widths, head, mins)
         head_lines = 2 if mins is folded and folded != minimum else 1
         height = ((_lines(widths, lengths) + head_lines) * font * LINE_EM
                   + (len(b.rows) + 1) * ROW_PAD_PT)
