@@ -147,12 +147,14 @@ def table_layout(b: Block, landscape: bool | None = None,
     head = [_width_chars(h) for h in b.header]
     longest = [max(_width_chars(v) for v in c[1:]) if len(c) > 1 else 0.0 for c in cols]
     token = [max(_longest_token(v) for v in c) for c in cols]
-    minimum, folded = [], []  # folded: a header of 4 or more characters on two lines
-    for i in range(n):
+    minimum, folded, tight = [], [], []  # folded: a header of 4 or more characters on two
+    for i in range(n):                    # lines; tight: short values may wrap too
         short = longest[i] <= 9 or b.numeric[i]
         body = max(min(token[i], 14), longest[i] if short else min(longest[i], 6))
+        fold = math.ceil(head[i] / 2) if head[i] >= 4 else head[i]
         minimum.append(SLACK_EM + max(head[i], body))
-        folded.append(SLACK_EM + max(math.ceil(head[i] / 2) if head[i] >= 4 else head[i], body))
+        folded.append(SLACK_EM + max(fold, body))
+        tight.append(SLACK_EM + max(fold, min(token[i], 6), min(longest[i], 3)))
     lengths = np.array([[_width_chars(r[i]) for i in range(n)] for r in b.rows] or [[0.0] * n])
     few = len(b.rows) <= SHORT_TABLE_ROWS
 
@@ -169,7 +171,7 @@ def table_layout(b: Block, landscape: bool | None = None,
         if not (total < room * 0.6 and n <= 3):  # a small table stays small
             widths = [w * room / total for w in widths]
         widths = _no_orphans(widths, head, mins)
-        head_lines = 2 if mins is folded and folded != minimum else 1
+        head_lines = 2 if mins is not minimum and mins != minimum else 1
         height = ((_lines(widths, lengths) + head_lines) * font * LINE_EM
                   + (len(b.rows) + 1) * ROW_PAD_PT)
         return height / _text_height_pt(landscape), widths
@@ -181,6 +183,8 @@ def table_layout(b: Block, landscape: bool | None = None,
     best = (TABLE_PT, min(upright, key=lambda o: o[0])) if upright else None
     # 六号 upright: for a few rows, or where no 小五 layout fits upright (shrink, not turn)
     small = option(False, SMALL_TABLE_PT, folded) if few or not upright else None
+    if few and not upright and not small:  # a few rows never turn: their values may wrap
+        small = option(False, SMALL_TABLE_PT, tight)
     if small and (best is None or (small[0] < best[1][0] * 5 / 6 and best[1][0] - small[0] > 0.1)):
         best = (SMALL_TABLE_PT, small)
     turned = next(((font, o) for font, mins in ((TABLE_PT, minimum), (SMALL_TABLE_PT, minimum),
