@@ -14,7 +14,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
 from docx.shared import Length
 
 from .docx_blocks import Block, _is_wide
@@ -68,39 +67,43 @@ def _text_width_pt(landscape: bool) -> float:
     return Length(PAGE_W - left - right).pt
 
 
-def _lines(widths: np.ndarray | list[float], lengths: np.ndarray) -> float:
+def _lines(widths: list[float], lengths: list[list[float]]) -> float:
     """A table's height in lines: per row its tallest cell, a cell at least one line
-    (``lengths``: rows × columns of text widths in em; ``widths`` in em)."""
-    w = np.asarray(widths, dtype=float)
-    return float(np.maximum(1.0, np.maximum(lengths, 1e-9) / w).max(axis=1).sum())
+    (``lengths``: per row the text width of each cell in em; ``widths`` in em)."""
+    return sum(max([1.0, *(length / w for length, w in zip(row, widths, strict=True))])
+               for row in lengths)
 
 
-def _spread(minimum: list[float], lengths: np.ndarray, room: float) -> list[float]:
+def _spread(minimum: list[float], lengths: list[list[float]], room: float) -> list[float]:
     """Column widths (em) from ``minimum`` up to ``room`` in total: each half em goes to the
     column where it shortens the table most (the table's height is the sum over rows of its
     tallest cell, a cell being at least one line), so the column holding the most text gets
     the most room, not the one with a single long cell. Once no row gets shorter, the rest
     is spread in proportion (the table spans the text width)."""
-    w = np.array(minimum, dtype=float)
-
-    def height(widths: np.ndarray) -> float:
-        return _lines(widths, lengths)
-
-    step = max(0.5, (room - w.sum()) / 200)
-    now = height(w)
-    while room - w.sum() >= step:
+    w = list(minimum)
+    n = len(w)
+    step = max(0.5, (room - sum(w)) / 200)
+    while room - sum(w) >= step:
+        # per row its tallest cell and the tallest of the others: a wider column i changes
+        # only its own cells, so each candidate costs one pass over the rows
+        tops = []
+        for row in lengths:
+            cells = [max(1.0, length / wi) for length, wi in zip(row, w, strict=True)]
+            first = max(range(n), key=cells.__getitem__)
+            second = max((c for k, c in enumerate(cells) if k != first), default=1.0)
+            tops.append((first, cells[first], second))
+        now = sum(top for _, top, _ in tops)
         best, best_h = -1, now
-        for i in range(len(w)):
-            w[i] += step
-            h = height(w)
-            w[i] -= step
+        for i in range(n):
+            wider = w[i] + step
+            h = sum(max(second if first == i else top, lengths[r][i] / wider)
+                    for r, (first, top, second) in enumerate(tops))
             if h < best_h - 1e-9:
                 best, best_h = i, h
         if best < 0:
             break
         w[best] += step
-        now = best_h
-    return list(w)
+    return w
 
 
 def _text_height_pt(landscape: bool) -> float:
@@ -155,7 +158,7 @@ def table_layout(b: Block, landscape: bool | None = None,
         minimum.append(SLACK_EM + max(head[i], body))
         folded.append(SLACK_EM + max(fold, body))
         tight.append(SLACK_EM + max(fold, min(token[i], 6), min(longest[i], 3)))
-    lengths = np.array([[_width_chars(r[i]) for i in range(n)] for r in b.rows] or [[0.0] * n])
+    lengths = [[_width_chars(r[i]) for i in range(n)] for r in b.rows] or [[0.0] * n]
     few = len(b.rows) <= SHORT_TABLE_ROWS
 
     def room_em(landscape: bool, font: float) -> float:
@@ -262,8 +265,8 @@ def _height_pt(b: Block) -> float:
     if b.kind == "table":
         layout = table_layout(b)
         widths = [(w - CELL_PAD_PT) / layout.font_pt for w in layout.widths_pt]
-        lengths = np.array([[_width_chars(r[i]) for i in range(len(b.header))] for r in b.rows]
-                           or [[0.0] * len(b.header)])
+        lengths = ([[_width_chars(r[i]) for i in range(len(b.header))] for r in b.rows]
+                   or [[0.0] * len(b.header)])
         return (_lines(widths, lengths) + 1) * layout.font_pt * LINE_EM + (len(b.rows) + 1) * ROW_PAD_PT
     if b.kind in ("chart", "image"):
         return 260.0
