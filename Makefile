@@ -106,7 +106,13 @@ check-monitoring: $(STAMP) ## Validate a plan's monitoring/ files and indicator 
 lab: $(STAMP) data ## JupyterLab on the project's environment (LAB_IP=0.0.0.0 for the intranet, LAB_PORT=8888)
 	PY=$(PY) LAB_IP=$(LAB_IP) LAB_PORT=$(LAB_PORT) bash tools/lab.sh
 
-test: $(STAMP) $(SYSDEPS_STAMP) ## Run the test suite (pytest), including the end-to-end report test
+# the tests' optional tool (LibreOffice, for the Word page count) is checked once like the others
+TEST_SYSDEPS_STAMP := $(VENV)/.sysdeps-test-ok
+$(TEST_SYSDEPS_STAMP): tools/sysdeps.sh | $(STAMP)
+	@bash tools/sysdeps.sh --test
+	@touch $@
+
+test: $(STAMP) $(SYSDEPS_STAMP) $(TEST_SYSDEPS_STAMP) ## Run the test suite (pytest), including the end-to-end report test
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff over greenlib, tests and the paired notebook scripts

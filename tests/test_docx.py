@@ -106,8 +106,10 @@ def test_title_date_line_and_toc_on_top(document, built) -> None:
     settings = document.settings.element
     upd = settings.find(qn("w:updateFields"))
     assert upd is not None and upd.get(qn("w:val")) == "true"
-    # the build's footer (data version) closes the document
-    assert "数据版本" in paras[-1].text
+    # the build's line (data version) is in the footer of every page, under the page number
+    footer = " ".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "数据版本" in footer
+    assert all(s.footer.is_linked_to_previous for s in document.sections[1:])
 
 
 @pytest.mark.e2e
@@ -125,8 +127,8 @@ def test_task_table_is_a_real_table_with_a_repeated_chinese_header(document, exe
     # the task text gets the most room and the table fits between the margins
     widths = [c.width for c in task.columns]
     assert widths.index(max(widths)) == TASK_HEADER.index("重点任务")
-    section = document.sections[0]
-    assert sum(widths) <= section.page_width - section.left_margin - section.right_margin
+    assert sum(widths) <= max(s.page_width - s.left_margin - s.right_margin  # its section's
+                              for s in document.sections)
     assert task.rows[1].cells[1].text and task.rows[1].cells[1].text != "—"
 
 
@@ -204,10 +206,10 @@ def test_table_layout_fits_the_page_and_turns_wide_tables() -> None:
     assert not narrow.landscape and narrow.font_pt == dx.TABLE_PT
     assert narrow.widths_pt.index(max(narrow.widths_pt)) == 1
     assert sum(narrow.widths_pt) <= dx._text_width_pt(False) + 0.5
-    wide = dx.table_layout(_table(9, long_col=3))
+    wide = dx.table_layout(_table(9, long_col=3, rows=30))
     assert wide.landscape and sum(wide.widths_pt) <= dx._text_width_pt(True) + 0.5
     # too many columns even for landscape: smaller font, still within the page
-    huge = dx.table_layout(_table(16))
+    huge = dx.table_layout(_table(20, rows=30))
     assert huge.landscape and huge.font_pt == dx.SMALL_TABLE_PT
     assert sum(huge.widths_pt) <= dx._text_width_pt(True) + 0.5
 
@@ -234,10 +236,88 @@ def test_table_cells_are_what_python_docx_would_write(text: str, font_pt: float)
 def test_heading_before_a_wide_table_goes_landscape_with_it() -> None:
     blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1),
               dx.Block("para", [dx.Run("说明文字（合成）")]),
-              _table(9, long_col=3),
+              _table(9, long_col=3, rows=30),
               dx.Block("para", [dx.Run("之后的文字")])]
     dx.assign_orientation(blocks)
-    assert [b.landscape for b in blocks] == [True, True, True, False]
+    # a short stretch after it stays landscape too (two turns would waste two page ends)
+    assert [b.landscape for b in blocks] == [True, True, True, True]
+    blocks += [dx.Block("heading", [dx.Run("二、合成")], level=1), _table(3, rows=60)]
+    dx.assign_orientation(blocks)
+    assert [b.landscape for b in blocks] == [True, True, True, False, False, False]
+    # after a portrait table, only the heading and the text before the wide one go along
+    blocks = [dx.Block("heading", [dx.Run("一、合成")], level=1), _table(3),
+              dx.Block("heading", [dx.Run("二、合成")], level=1),
+              dx.Block("para", [dx.Run("说明文字（合成）")]), _table(9, long_col=3, rows=30)]
+    dx.assign_orientation(blocks)
+    assert [b.landscape for b in blocks] == [False, False, True, True, True]
+
+
+def test_a_short_wide_table_stays_upright_in_smaller_type() -> None:
+    """Turning the page for a wide table of a few rows would leave most of two pages blank:
+    it stays portrait in 六号 with long headers on two lines (never one character a line)."""
+    block = _table(10, long_col=1, rows=3)
+    block.header = ["编号", "指标", "目标值", "目标年份", "评级", "责任单位", "信号灯",
+                    "最新监测值", "关联任务", "方案原文"]
+    short = dx.table_layout(block)
+    assert not short.landscape and short.font_pt == dx.SMALL_TABLE_PT
+    assert sum(short.widths_pt) <= dx._text_width_pt(False) + 0.5
+    _assert_headers_hold_two_characters(block.header, short)
+    block.rows = block.rows * 10  # the same table, long: landscape
+    assert dx.table_layout(block).landscape
+
+
+def _assert_headers_hold_two_characters(header: list[str], layout: dx.TableLayout) -> None:
+    """Every header fits on one line, or (four characters and more) on two: each line holds
+    at least two characters."""
+    import math
+
+    from greenlib.report import docx_layout
+
+    for h, w in zip(header, layout.widths_pt, strict=True):
+        room_em = (w - docx_layout.CELL_PAD_PT) / layout.font_pt
+        n = docx_layout._width_chars(h)
+        need = math.ceil(n / 2) if n >= 4 else n
+        assert room_em >= need, f"header {h!r}: {room_em:.1f} em for {n:.1f}"
+        per_line = math.floor(room_em - docx_layout.SLACK_EM / 2)
+        assert n <= per_line or round(n) % per_line != 1, f"header {h!r} leaves one character alone"
+
+
+@pytest.mark.e2e
+def test_headers_of_every_table_fit_on_one_or_two_lines(document) -> None:
+    from docx.shared import Pt
+
+    from greenlib.report import docx_layout
+
+    assert len(document.tables) >= 4
+    for t in document.tables:
+        header = [c.text for c in t.rows[0].cells]
+        sizes = {r.font.size for c in t.rows[0].cells for p in c.paragraphs for r in p.runs}
+        font = (sizes.pop() or Pt(dx.TABLE_PT)).pt if len(sizes) == 1 else dx.TABLE_PT
+        layout = docx_layout.TableLayout([c.width.pt for c in t.columns], font, False)
+        _assert_headers_hold_two_characters(header, layout)
+        rpr = t.rows[0]._tr.trPr
+        assert rpr is not None and rpr.find(qn("w:tblHeader")) is not None  # repeats per page
+
+
+def test_gbt9704_page_fonts_and_headings_kept_with_the_next_paragraph(tmp_path: Path) -> None:
+    out = dx.notebook_to_docx(_synthetic_notebook(), tmp_path / "s.docx", "合成报告", footer="合成页脚")
+    d = docx.Document(str(out))
+    s = d.sections[0]
+    assert [round(m.mm) for m in (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)] \
+        == [37, 35, 28, 26]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+
+    def east_asia(style: str) -> str:
+        return d.styles[style].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    assert [east_asia(n) for n in ("Normal", "Heading 1", "Heading 2")] == ["仿宋", "黑体", "楷体"]
+    assert all(d.styles[f"Heading {i}"].paragraph_format.keep_with_next for i in (1, 2, 3))
+    font_table = next(p for p in d.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    for name, english in (("仿宋", "FangSong"), ("黑体", "SimHei"), ("楷体", "KaiTi")):
+        assert f'w:name="{name}"'.encode() in font_table.blob and english.encode() in font_table.blob
+    instr = [t.text.strip() for t in s.footer._element.iter(qn("w:instrText"))]
+    assert instr == ["PAGE", "NUMPAGES"]
+
 
 
 # --------------------------------------------------------------------------- synthetic notebook
@@ -275,7 +355,7 @@ def test_markdown_notes_and_lists(tmp_path: Path) -> None:
         == [("Heading 1", "一、合成章节"), ("Heading 2", "合成小节")]
     assert [[c.text for c in r.cells] for r in d.tables[0].rows] == [["评级", "含义"], ["已实现", "合成"]]
     assert not any("不应出现" in t for t in texts)
-    assert texts[-1] == "合成页脚"
+    assert "合成页脚" not in texts and "合成页脚" in d.sections[0].footer.paragraphs[-1].text
 
 
 def test_chinese_renders_in_chart_pictures() -> None:
@@ -391,3 +471,28 @@ def test_build_writes_docx_keeps_the_good_one_and_can_skip(tmp_path: Path, built
     target.unlink()
     assert build.run_reports(paths, jobs=1, pdf=False, docx=False) == 0
     assert not target.exists()
+
+
+def test_numeric_headers_align_right_and_lights_are_coloured_marks_with_their_word(
+        tmp_path: Path) -> None:
+    import pandas as pd
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from greenlib import labels
+    from greenlib.report import show
+
+    df = pd.DataFrame({"合成指标": ["合成指标甲", "合成指标乙"], "完成进度": ["85.0%", "12.5%"],
+                       "信号灯": ["红灯", "绿灯"]})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={
+        "text/html": show.table_html(df), "text/plain": "<HTML>"})])])
+    doc = docx.Document(str(dx.notebook_to_docx(nb, tmp_path / "t.docx", "合成报告")))
+    table = doc.tables[0]
+    head = [c.paragraphs[0] for c in table.rows[0].cells]
+    assert head[1].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # over the numbers
+    assert table.rows[1].cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert head[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+    for row, code in ((1, "red"), (2, "green")):
+        runs = table.rows[row].cells[2].paragraphs[0].runs
+        assert "".join(r.text for r in runs) == "●" + labels.LIGHT[code]  # the word carries it
+        mark = next(r for r in runs if r.text == "●")
+        assert str(mark.font.color.rgb) == labels.LIGHT_COLORS[code].lstrip("#").upper()

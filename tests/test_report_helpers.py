@@ -46,9 +46,11 @@ def test_wide_tables_are_marked_for_landscape_print():
     from greenlib.report.show import table_html
 
     narrow = pd.DataFrame({"编号": [1], "重点任务": ["推进" * 40], "牵头单位": ["区发展改革委"]})
-    wide = pd.DataFrame({f"列{i}": ["较长的文字内容十二个字"] for i in range(8)})
+    wide = pd.DataFrame({f"列{i}": ["较长的文字内容十二个字"] * 20 for i in range(8)})
     assert "gp-wide" not in table_html(narrow)
     assert 'class="gp-table gp-wide"' in table_html(wide)
+    # a wide table of a few rows stays portrait in smaller type (issue 17: no wasted pages)
+    assert 'class="gp-table gp-dense"' in table_html(wide.head(3))
 
 
 def test_overview_section_table_shows_the_clean_part_and_section_titles(built_data):

@@ -9,20 +9,29 @@ turns into HTML and writes an office-style (公文-like) Word document:
   the TOC work), paragraphs, lists, bold and italic from a small markdown walk
   (markdown-it-py, already a dependency of jupytext);
 * the ``show_table`` HTML tables as real Word tables: borders, a header row repeated on
-  every page, fixed column widths that fit the page (long text columns get the width,
-  short ones keep theirs), tables too wide for A4 portrait in a landscape section, then
-  a smaller font;
+  every page, numbers and the headers over them right-aligned, lights as a coloured mark
+  with their word (●红灯), fixed column widths that fit the page (every header on one line,
+  or on two for a long one — never one character a line; the text goes to the column
+  holding the most), long tables too wide for A4 portrait in a landscape section, short
+  ones upright in smaller type (:mod:`.docx_layout`);
 * the charts as PNG pictures drawn from their Vega-Lite specs by vl-convert (offline:
   external data URLs are refused), sized to the page;
-* ``show_note`` boxes as shaded paragraphs; "第 X 页 共 Y 页" (PAGE / NUMPAGES fields) in
-  the footer; A4 paper.
+* ``show_note`` boxes as shaded paragraphs; "第 X 页 共 Y 页" (PAGE / NUMPAGES fields) and
+  the build's line (生成时间, 数据版本) in the footer of every page; A4 paper.
 
-Fonts follow GB/T 9704 (党政机关公文格式) loosely: body 仿宋 四号, headings 黑体 / 楷体 /
-仿宋加粗, title 宋体 二号 bold, Times New Roman for Latin letters and digits. The East Asian
+The layout follows GB/T 9704 (党政机关公文格式) as offices use it for reports: A4 with its
+margins (top 37, bottom 35, left 28, right 26 mm: the 156 × 225 mm 版心), body 仿宋,
+headings 黑体 (level 1) / 楷体 (level 2) / 仿宋加粗, title 宋体 二号 bold, Times New Roman
+for Latin letters and digits, headings kept with the next paragraph. Two deliberate
+variants: body 小四 on 20 pt lines and tables 小五 (GB/T 9704 sets 三号 for a 公文's few
+pages; a report of 100-row 附表 in 三号 would run to three times the pages of its PDF), and
+landscape pages (wide 附表) with 20 mm margins bound at the top. The East Asian
 font is written as ``w:eastAsia`` on ``w:rFonts`` of the document defaults and of every
 style (and the theme-font attributes, which would override it, are removed); the
 document's East Asian language is zh-CN. The fonts are *named*, not embedded: Word on
-the readers' Windows machines has 仿宋, 黑体, 楷体 and 宋体.
+the readers' Windows machines has 仿宋, 黑体, 楷体 and 宋体; the font table gives their
+English names (FangSong …) and the GB2312 charset, so that where one is missing Word and
+WPS substitute a Chinese font, and LibreOffice the CJK font installed (Noto CJK on Linux).
 
 Why python-docx from the notebook outputs rather than pandoc (``pypandoc_binary``, a
 registry package that ships its own ~100 MB pandoc binary)?
@@ -76,12 +85,16 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 from nbformat import NotebookNode
 
+from .. import labels
+from . import fmt
 from .docx_blocks import Block, Run, _runs, html_blocks, markdown_blocks, notebook_blocks
 from .docx_charts import _png_size, chart_png, cjk_renders
 from .docx_layout import TableLayout, _text_width_pt, assign_orientation, table_layout
 from .docx_styles import (
     BODY_FONT,
     BODY_PT,
+    CELL_MARGIN_TWIPS,
+    LANDSCAPE_MARGINS,
     MARGINS,
     PAGE_H,
     PAGE_W,
@@ -185,7 +198,8 @@ def _note(doc: DocxDocument, b: Block) -> None:
     _add_runs(p, b.runs)
 
 
-def _cell_paragraph(cell: Any, text: str, style_id: str, align: Any, font_pt: float) -> None:
+def _cell_paragraph(cell: Any, text: str, style_id: str, align: Any, font_pt: float,
+                    lights: bool = True) -> None:
     """Style (by id), alignment and text of a new cell's empty paragraph.
 
     Written as plain XML elements, the very ones python-docx would write: its paragraph
@@ -195,6 +209,19 @@ def _cell_paragraph(cell: Any, text: str, style_id: str, align: Any, font_pt: fl
     ``w:tab`` / ``w:br``) and a cell that is not empty still go through python-docx.
     """
     p = cell._tc.p_lst[0]
+    light = fmt.light_code(text) if lights else None
+    if light:  # a coloured mark and the word (the word carries it in black-and-white print)
+        para = cell.paragraphs[0]
+        para._p.get_or_add_pPr().style = style_id
+        para.alignment = align
+        for part, color in ((fmt.LIGHT_MARK, labels.LIGHT_COLORS[light]),
+                            (labels.LIGHT[light], None)):
+            run = para.add_run(part)
+            if color:
+                run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+            if font_pt != TABLE_PT:
+                run.font.size = Pt(font_pt)
+        return
     if len(p) or any(c in text for c in "\t\n\r"):
         para = cell.paragraphs[0]
         para._p.get_or_add_pPr().style = style_id
@@ -222,7 +249,7 @@ _W_PPR, _W_PSTYLE, _W_JC, _W_R, _W_RPR, _W_SZ, _W_T, _W_VAL, _XML_SPACE = (
 
 
 def _table(doc: DocxDocument, b: Block) -> DocxTable:
-    layout = table_layout(b)
+    layout = table_layout(b, landscape=b.landscape)  # as assign_orientation placed it
     n = len(b.header)
     t = doc.add_table(rows=1 + len(b.rows), cols=n)
     t.style = doc.styles["Table Grid"]
@@ -235,6 +262,17 @@ def _table(doc: DocxDocument, b: Block) -> DocxTable:
         tblpr.append(tw)
     tw.set(qn("w:type"), "dxa")
     tw.set(qn("w:w"), str(round(sum(layout.widths_pt) * 20)))
+    mar = OxmlElement("w:tblCellMar")  # narrower cell padding (docx_layout counts with it)
+    for side in ("w:left", "w:right"):
+        el = OxmlElement(side)
+        el.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    look = tblpr.find(qn("w:tblLook"))  # schema order: tblCellMar comes right before tblLook
+    if look is not None:
+        look.addprevious(mar)
+    else:
+        tblpr.append(mar)
     widths = [Pt(w) for w in layout.widths_pt]
     head_id = doc.styles["GP Table Header"].style_id
     text_id = doc.styles["GP Table Text"].style_id
@@ -249,8 +287,10 @@ def _table(doc: DocxDocument, b: Block) -> DocxTable:
     for i, cell in enumerate(header.cells):
         cell.width = widths[i]
         _shade(cell._tc.get_or_add_tcPr(), SHADE_HEADER)
-        _cell_paragraph(cell, b.header[i], head_id, WD_ALIGN_PARAGRAPH.CENTER,
-                        layout.font_pt)
+        # a header over numbers is right-aligned like them (else it reads as a shifted column)
+        _cell_paragraph(cell, b.header[i], head_id,
+                        WD_ALIGN_PARAGRAPH.RIGHT if b.numeric[i] and b.label != "cards"
+                        else WD_ALIGN_PARAGRAPH.CENTER, layout.font_pt, lights=False)
     for r, values in enumerate(b.rows, start=1):
         cells = t.rows[r].cells
         for i, cell in enumerate(cells):
@@ -266,12 +306,12 @@ def _picture(doc: DocxDocument, png: bytes, landscape: bool, scale: float = 2) -
     w_px, h_px = _png_size(png)
     natural_w = Pt(w_px / scale * 0.75)  # CSS px → pt
     natural_h = Pt(h_px / scale * 0.75)
-    top, _, bottom, _ = MARGINS
+    top, _, bottom, _ = LANDSCAPE_MARGINS if landscape else MARGINS
     max_w = Pt(_text_width_pt(landscape))
-    max_h = (PAGE_W - top - bottom - Mm(20)) if landscape else (PAGE_H - top - bottom - Mm(20))
-    # as wide as the text (charts are drawn ~560 px wide: a little larger in print, at
-    # most 1.5 times, which the 2x PNG still covers), never taller than a page
-    k = min(1.5, max_w / natural_w, max_h / natural_h)
+    max_h = (PAGE_W if landscape else PAGE_H) - top - bottom - Mm(20)
+    # the size the PDF prints it (a CSS px is 0.75 pt), smaller where the text or the page
+    # is narrower (enlarging a small chart to the text width doubled its area and pages)
+    k = min(1.0, max_w / natural_w, max_h / natural_h)
     p = doc.add_paragraph(style="GP Figure")
     p.add_run().add_picture(io.BytesIO(png), width=Emu(int(natural_w * k)),
                             height=Emu(int(natural_h * k)))
@@ -283,10 +323,14 @@ def _date_line(date: dt.date) -> str:
 
 def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str,
                  date: dt.date, *, chart_cache: Path | None = None) -> None:
-    """Lay ``blocks`` out in ``doc`` (title, date, TOC, body, build footer); charts are
-    drawn through ``chart_cache`` (see :func:`chart_png`)."""
-    _page(doc.sections[0], landscape=False)
-    _footer(doc.sections[0])
+    """Lay ``blocks`` out in ``doc`` (title, date, TOC, body; the build's ``footer`` line
+    under the page number of every page); charts are drawn through ``chart_cache`` (see
+    :func:`chart_png`)."""
+    body = [b for b in blocks if b.kind not in ("title", "meta")]
+    assign_orientation(body)
+    landscape = bool(body) and body[0].landscape  # opens with a landscape table: title too
+    _page(doc.sections[0], landscape=landscape)
+    _footer(doc.sections[0], footer)  # later sections share it (linked to the previous)
     titles = [b for b in blocks if b.kind == "title"]
     metas = [b for b in blocks if b.kind == "meta"]
     doc.add_paragraph(titles[0].text if titles else title, style="Title")
@@ -295,10 +339,7 @@ def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str
         doc.add_paragraph(m.text, style="GP Meta")
     _toc(doc, [b for b in blocks if b.kind == "heading"])
 
-    body = [b for b in blocks if b.kind not in ("title", "meta")]
-    assign_orientation(body)
-    landscape = False
-    for b in body:
+    for k, b in enumerate(body):
         if b.landscape != landscape:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             _page(section, b.landscape)
@@ -306,7 +347,12 @@ def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str
         if b.kind == "heading":
             doc.add_paragraph(b.text, style=f"Heading {b.level}")
         elif b.kind == "para":
-            _add_runs(doc.add_paragraph(), b.runs)
+            p = doc.add_paragraph()
+            _add_runs(p, b.runs)
+            nxt = body[k + 1] if k + 1 < len(body) else None
+            if nxt is not None and nxt.kind in ("table", "chart", "image") \
+                    and nxt.landscape == b.landscape:
+                p.paragraph_format.keep_with_next = True  # a table's caption stays with it
         elif b.kind == "item":
             p = doc.add_paragraph(style="GP List")
             p.paragraph_format.left_indent = Pt(BODY_PT * (2 + b.level))
@@ -323,9 +369,6 @@ def write_blocks(doc: DocxDocument, blocks: list[Block], title: str, footer: str
             _picture(doc, chart_png(b.spec, cache=chart_cache), landscape)
         elif b.kind == "image" and b.png:
             _picture(doc, b.png, landscape, scale=1)
-    if footer:
-        p = doc.add_paragraph(footer, style="GP Small")
-        p.paragraph_format.space_before = Pt(18)
 
 
 def notebook_to_docx(nb: NotebookNode, out: Path, title: str, footer: str = "",
@@ -333,8 +376,8 @@ def notebook_to_docx(nb: NotebookNode, out: Path, title: str, footer: str = "",
     """Write the executed notebook ``nb`` as a Word document to ``out`` (atomically).
 
     ``title`` is used when the notebook shows no title of its own (``show_title``) and
-    as the document's title property; ``footer`` (build time, data version) closes the
-    document in small print; ``date`` (default: today) is the date line under the title;
+    as the document's title property; ``footer`` (build time, data version) is printed
+    small under the page number of every page; ``date`` (default: today) is the date line under the title;
     ``chart_cache``, a folder, keeps the chart PNGs for the next report or build showing
     the same chart.
     Raises :class:`GreenlibError` when a chart cannot be drawn.

@@ -23,6 +23,7 @@ from markdown_it import MarkdownIt
 from nbformat import NotebookNode
 
 from ..office import xml_safe
+from .fmt import numeric_texts
 
 # --------------------------------------------------------------------------- blocks
 
@@ -189,12 +190,8 @@ def _heading_levels(text: str) -> Iterator[int]:
 
 # --------------------------------------------------------------------------- HTML outputs
 
-_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
-
-
 def _numeric_column(values: Iterable[str]) -> bool:
-    vals = [v for v in values if v and v not in ("—", "-")]
-    return bool(vals) and all(_NUMBER.match(v) for v in vals)
+    return numeric_texts(values)
 
 
 def _text(el: Any) -> str:

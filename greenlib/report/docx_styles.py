@@ -30,17 +30,26 @@ HEADING_FONTS = ("黑体", "楷体", "仿宋")  # levels 1, 2, 3 (GB/T 9704: 黑
 TITLE_FONT = "宋体"
 TABLE_HEADER_FONT = "黑体"
 
-BODY_PT = 14  # 四号
-HEADING_PT = (16, 15, 14)  # 三号, 小三, 四号
+BODY_PT = 12  # 小四
+#: exact line spacing of the body: 1.5 lines (公文 set 三号 on 28–29 pt, 1.75 lines)
+BODY_LINE_PT = 18
+HEADING_PT = (16, 14, 12)  # 三号, 四号, 小四
 TITLE_PT = 22  # 二号
-TABLE_PT = 10.5  # 五号
-SMALL_TABLE_PT = 9  # 小五, for tables too wide even for a landscape page
+TABLE_PT = 9  # 小五
+SMALL_TABLE_PT = 7.5  # 六号, for tables too wide even for a landscape page
 
 PAGE_W, PAGE_H = Mm(210), Mm(297)  # A4
-#: margins of a portrait page (top, right, bottom, left); a landscape page turns them
-MARGINS = (Mm(30), Mm(26), Mm(28), Mm(28))
-#: cell padding left + right (Table Grid: 108 twips each side)
-CELL_PAD_PT = 2 * 108 / 20
+#: margins of a portrait page (top, right, bottom, left): GB/T 9704's, which leave its
+#: 156 × 225 mm 版心; a landscape page turns them (the same 版心, lying)
+MARGINS = (Mm(37), Mm(26), Mm(35), Mm(28))
+#: margins of a landscape page (top, right, bottom, left), for wide tables (附表): bound on
+#: its top edge (the portrait pages' left), 20 mm elsewhere — the 版心 turned would leave a
+#: 9-column table 225 mm and double its pages
+LANDSCAPE_MARGINS = (Mm(28), Mm(20), Mm(20), Mm(20))
+#: cell padding left and right, each (twips; Table Grid's 108 leaves little room for text)
+CELL_MARGIN_TWIPS = 57
+#: cell padding left + right in points
+CELL_PAD_PT = 2 * CELL_MARGIN_TWIPS / 20
 
 SHADE_NOTE = "EAF2FB"
 SHADE_WARN = "FDF3E1"
@@ -93,7 +102,7 @@ def _setup_styles(doc: DocxDocument) -> None:
     normal = _style(doc, "Normal", BODY_FONT, BODY_PT)
     pf = normal.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Pt(26)
+    pf.line_spacing = Pt(BODY_LINE_PT)
     pf.space_before, pf.space_after = Pt(0), Pt(0)
     pf.first_line_indent = Pt(2 * BODY_PT)  # 首行缩进两字
     pf.widow_control = True
@@ -104,7 +113,7 @@ def _setup_styles(doc: DocxDocument) -> None:
         hf = h.paragraph_format
         hf.first_line_indent = Pt(0) if level == 1 else Pt(2 * BODY_PT)
         hf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        hf.line_spacing = Pt(size + 12)
+        hf.line_spacing = Pt(size + 8)
         hf.space_before = Pt(12 if level == 1 else 6)
         hf.space_after = Pt(6 if level == 1 else 3)
         hf.keep_with_next = True
@@ -145,9 +154,11 @@ def _setup_styles(doc: DocxDocument) -> None:
                                    ("GP Table Header", TABLE_HEADER_FONT, TABLE_PT, False)):
         st = _style(doc, name, font, size, bold=bold)
         st.paragraph_format.first_line_indent = Pt(0)
-        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        st.paragraph_format.space_before = Pt(1)
-        st.paragraph_format.space_after = Pt(1)
+        # exact: "single" is 1.45 lines in the CJK fonts LibreOffice substitutes (Noto)
+        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        st.paragraph_format.line_spacing = Pt(round(size * 1.25 * 2) / 2)
+        st.paragraph_format.space_before = Pt(0.5)
+        st.paragraph_format.space_after = Pt(0.5)
         st.paragraph_format.widow_control = False
 
     fig = _style(doc, "GP Figure", BODY_FONT, BODY_PT)
@@ -186,12 +197,13 @@ def _setup_styles(doc: DocxDocument) -> None:
     toc_head.paragraph_format.space_before = Pt(12)
     toc_head.paragraph_format.space_after = Pt(6)
     toc_head.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    for level in (1, 2, 3):
-        st = _style(doc, f"toc {level}", BODY_FONT, 12)
+    for level in (1, 2, 3):  # 五号 on exact 16 pt lines: the contents list stays on page 1
+        st = _style(doc, f"toc {level}", BODY_FONT, 10.5)
         st.paragraph_format.first_line_indent = Pt(0)
-        st.paragraph_format.left_indent = Pt(12 * 2 * (level - 1))
-        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        st.paragraph_format.space_after = Pt(3)
+        st.paragraph_format.left_indent = Pt(10.5 * 2 * (level - 1))
+        st.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        st.paragraph_format.line_spacing = Pt(16)
+        st.paragraph_format.space_after = Pt(0)
 
 
 def _setup_settings(doc: DocxDocument) -> None:
@@ -248,13 +260,14 @@ def _font_table(doc: DocxDocument) -> None:
 
 
 def _page(section: Any, landscape: bool) -> None:
-    top, right, bottom, left = MARGINS
     if landscape:
+        top, right, bottom, left = LANDSCAPE_MARGINS
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = PAGE_H, PAGE_W
-        section.top_margin, section.right_margin = right, top
-        section.bottom_margin, section.left_margin = left, bottom
+        section.top_margin, section.right_margin = top, right
+        section.bottom_margin, section.left_margin = bottom, left
     else:
+        top, right, bottom, left = MARGINS
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = PAGE_W, PAGE_H
         section.top_margin, section.right_margin = top, right
@@ -289,7 +302,9 @@ def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     paragraph.add_run()._r.append(_fld_char("end"))
 
 
-def _footer(section: Any) -> None:
+def _footer(section: Any, note: str = "") -> None:
+    """"第 X 页　共 Y 页" in the page footer, and under it in small grey type ``note``
+    (the build's line: when made, from which data version) on every page."""
     p = section.footer.paragraphs[0]
     p.style = "Footer"
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -298,3 +313,9 @@ def _footer(section: Any) -> None:
     p.add_run(" 页　共 ")
     add_field(p, "NUMPAGES", "1")
     p.add_run(" 页")
+    if note:
+        small = section.footer.add_paragraph(note, style="Footer")
+        small.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = small.runs[0]
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor(0x77, 0x77, 0x77)

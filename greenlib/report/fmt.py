@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -81,3 +82,45 @@ def source_text(v: Any) -> str:
     parts = [_FILE.sub("", _ADDRESS.sub("", p)).replace("（）", "").strip()
              for p in str(v).split("；")]
     return "；".join(dict.fromkeys(p for p in parts if p)) or "—"
+
+
+#: The mark printed before a light's word (●红灯): the colour is for the screen and colour
+#: print, the word carries the meaning in black-and-white print.
+LIGHT_MARK = "●"
+_LIGHT_BY_WORD: dict[str, str] = {word: code for code, word in labels.LIGHT.items()}
+
+
+def light_code(text: Any) -> str | None:
+    """The light (green, yellow, red, grey) a table cell shows — its word alone (红灯) or
+    already marked (●红灯) — else None."""
+    if not isinstance(text, str):
+        return None
+    t = text.strip().removeprefix(LIGHT_MARK).strip()
+    return _LIGHT_BY_WORD.get(t)
+
+
+def light_html(code: str) -> str:
+    """A light as HTML: a coloured mark (class ``gp-light-<code>``, see report.css) and the
+    word beside it. The mark is decoration (``aria-hidden``): the word says the light, in
+    black-and-white print and to a screen reader alike, in the text's own colour and
+    contrast; the mark's colour only repeats it."""
+    import html
+
+    return (f'<span class="gp-light gp-light-{code}" style="color:{labels.LIGHT_COLORS[code]}" '
+            f'aria-hidden="true">{LIGHT_MARK}</span>{html.escape(labels.LIGHT[code])}')
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def numeric_texts(values: Iterable[Any]) -> bool:
+    """Whether a column's shown texts are numbers (12, 1,234, -0.5, 85.0%; blanks and — left
+    aside): such a column and its header align right in every output."""
+    vals = [str(v).strip() for v in values if not missing(v)]
+    vals = [v for v in vals if v and v not in ("—", "-")]
+    return bool(vals) and all(_NUMBER.match(v) for v in vals)
+
+
+#: A wide table of at most this many rows stays on a portrait page in smaller type (PDF and
+#: Word): turning the page for it would leave the page before and its own page mostly blank.
+SHORT_TABLE_ROWS = 10

@@ -7,7 +7,10 @@ still makes zero requests) and talks to it over the DevTools protocol on a pair 
 (``--remote-debugging-pipe``: file descriptors 3 and 4, messages are JSON ending in NUL):
 no port is opened, and Chromium quits when the pipes close, also when the Python process
 dies. Pages are opened one after another in one tab; the PDF is printed once every chart has been drawn, with
-page numbers “第 X 页 / 共 Y 页” in the footer.
+page numbers “第 X 页 / 共 Y 页” in the footer. Where an orientation change left a page under a
+quarter full (a portrait page holding one table row before a landscape table, a landscape page
+holding the last rows of a long table), the cells around it are turned landscape in the open
+page and it is printed again (:func:`page_turns`); the print with the fewest short pages is kept.
 
 :func:`print_pdf` uses the process's printer (started on first use, closed at exit) and
 falls back to the one-shot command line print if the protocol fails.
@@ -44,6 +47,86 @@ _READY_JS = (
     "Array.from(document.querySelectorAll('.gp-chart')).every("
     "d => d.querySelector('svg') || d.textContent.trim().length > 0)"
 )
+
+
+#: Times a page is printed again after turning cells to fill a page left short by an
+#: orientation change (:func:`page_turns`).
+FILL_PASSES = 3
+
+#: Turns cells of the page to landscape (class ``gp-turn``, see report.css) from the cell
+#: holding an anchor text: ``before`` — that cell and the cells up to the next landscape one
+#: (with the heading cell right before it); ``after`` — that cell and the cells up to and
+#: including the next one with a table or chart. Returns how many cells it turned.
+_TURN_JS = """
+(function (turns) {
+  const norm = s => s.replace(/\\s+/g, '');
+  const text = c => {  // without the contents list, which repeats every heading
+    let t = c.textContent;
+    c.querySelectorAll('nav').forEach(n => { t = t.replace(n.textContent, ''); });
+    return norm(t);
+  };
+  const cells = Array.from(document.querySelectorAll('main > .jp-Cell'))
+    .filter(c => c.offsetParent !== null || c.getClientRects().length);
+  const wide = c => c.classList.contains('gp-turn') || c.querySelector('table.gp-wide') !== null
+    || getComputedStyle(c).page === 'wide';
+  const heavy = c => c.querySelector('table, .gp-chart, img, .gp-cards') !== null;
+  let n = 0;
+  const turn = c => { if (!c.classList.contains('gp-turn')) { c.classList.add('gp-turn'); n++; } };
+  for (const [kind, anchor] of turns) {
+    const k = cells.findIndex(c => text(c).includes(anchor));
+    if (k < 0) continue;
+    if (kind === 'before') {
+      let j = k;
+      while (j < cells.length && !wide(cells[j])) { turn(cells[j]); j++; }
+      let i = k - 1;  // the heading and text before it go along
+      while (i >= 0 && cells[i].classList.contains('jp-MarkdownCell') && !wide(cells[i])) {
+        turn(cells[i]);
+        if (cells[i].querySelector('h1, h2, h3, h4')) break;
+        i--;
+      }
+    } else {
+      for (let j = k; j < cells.length && !wide(cells[j]); j++) {
+        turn(cells[j]);
+        if (heavy(cells[j])) break;
+      }
+    }
+  }
+  return n;
+})(%s)
+"""
+
+
+def _line(words: list[Any], last: bool) -> list[Any]:
+    """The words of the lowest (``last``) or highest line of a page, left to right (the
+    order of ``pdftotext -bbox`` is not always the reading order)."""
+    if not words:
+        return []
+    y = max(w.y1 for w in words) if last else min(w.y0 for w in words)
+    line = [w for w in words if (abs(w.y1 - y) if last else abs(w.y0 - y)) <= 3]
+    return sorted(line, key=lambda w: w.x0)
+
+
+def page_turns(pdf: Path) -> list[tuple[str, str]]:
+    """Where an orientation change left a page under :data:`pdfcheck.MIN_FILL`: (``before``,
+    the last text of a short portrait page followed by a landscape one) — its content goes
+    landscape too; (``after``, the first text of the portrait page after a short landscape
+    one) — that content joins the landscape page."""
+    from . import pdfcheck
+
+    ps = pdfcheck.pages(pdf)
+    turns = []
+    for number, _ in pdfcheck.underfilled_pages(ps):
+        page, nxt = ps[number - 1], ps[number]
+        if not page.landscape and nxt.landscape:
+            words, kind = _line(page.content_words(), last=True), "before"
+        elif page.landscape and not nxt.landscape:
+            words, kind = _line(nxt.content_words(), last=False), "after"
+        else:
+            continue
+        anchor = "".join(w.text for w in words[:3])
+        if anchor:
+            turns.append((kind, anchor))
+    return turns
 
 
 def _high_fd(fd: int) -> int:
@@ -166,8 +249,10 @@ class Printer:
         return self._session
 
     def print_pdf(self, html_path: str | Path, pdf_path: str | Path,
-                  page_numbers: bool = True) -> Path:
-        """Open ``html_path``, wait until its charts are drawn, print it to ``pdf_path``."""
+                  page_numbers: bool = True, fill_passes: int = FILL_PASSES) -> Path:
+        """Open ``html_path``, wait until its charts are drawn, print it to ``pdf_path``;
+        a page left under a quarter full by an orientation change is filled by turning the
+        cells around it (``fill_passes`` more prints at most, see :meth:`_fill`)."""
         if self._closed:
             raise ProtocolError("the printer is closed")
         html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)
@@ -191,12 +276,49 @@ class Printer:
         if page_numbers:
             opts.update(displayHeaderFooter=True, headerTemplate="<span></span>",
                         footerTemplate=FOOTER_TEMPLATE)
-        data = base64.b64decode(self.call("Page.printToPDF", opts, session=session)["data"])
+        data = self._print(session, opts, html_path)
+        if fill_passes:
+            data = self._fill(session, opts, html_path, data, fill_passes)
         self._events.clear()
-        if len(data) < 1000:
-            raise ProtocolError(f"Chromium printed an empty PDF for {html_path.name}")
         render.write_atomic(pdf_path, data)
         return pdf_path
+
+    def _print(self, session: str, opts: dict[str, Any], html_path: Path) -> bytes:
+        data = base64.b64decode(self.call("Page.printToPDF", opts, session=session)["data"])
+        if len(data) < 1000:
+            raise ProtocolError(f"Chromium printed an empty PDF for {html_path.name}")
+        return data
+
+    def _fill(self, session: str, opts: dict[str, Any], html_path: Path, data: bytes,
+              passes: int) -> bytes:
+        """Print again, up to ``passes`` times, with the cells around a page left short by
+        an orientation change turned landscape (:func:`page_turns`); the print with the
+        fewest short pages is kept (the first on a tie). Without poppler the first print
+        stays."""
+        from . import pdfcheck
+
+        if not shutil.which("pdftotext"):
+            return data
+        with tempfile.TemporaryDirectory(prefix="greenplan-fill-") as tmp:
+            def measure(pdf_bytes: bytes) -> tuple[int, list[tuple[str, str]]]:
+                path = Path(tmp) / "page.pdf"
+                path.write_bytes(pdf_bytes)
+                return len(pdfcheck.underfilled_pages(pdfcheck.pages(path))), page_turns(path)
+
+            best, turns = measure(data)
+            for _ in range(passes):  # a turn may move the short page on: go on, keep the best
+                if not turns or not best:
+                    break
+                res = self.call("Runtime.evaluate", {
+                    "expression": _TURN_JS % json.dumps(turns, ensure_ascii=False),
+                    "returnByValue": True}, session=session)
+                if not res.get("result", {}).get("value"):
+                    break
+                again = self._print(session, opts, html_path)
+                short, turns = measure(again)
+                if short < best:
+                    data, best = again, short
+        return data
 
     # ------------------------------------------------------------------ lifetime
 

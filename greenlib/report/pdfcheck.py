@@ -4,6 +4,9 @@
   box; a table cut at the page edge shows up as words beyond ``width - margin``),
 * the PDF has bookmarks (an outline, listed by ``pdftohtml -xml``),
 * no page is empty (no word inside the content box; a footer in the margin does not count),
+* no page but the last is under a quarter full (:func:`underfilled_pages`: the content
+  height per page from the words' boxes; an orientation change must not leave a page with
+  one table row or only a title),
 * which pages carry a page number (第 X 页),
 * every character of the HTML's tables is in the PDF text (:func:`missing_table_text`),
 * both together, as what a reader loses however the browser build cut a wide table
@@ -125,6 +128,38 @@ def empty_pages(pdf_pages: list[Page], margins_mm: tuple[float, ...] = MARGINS_M
     return [p.number for p in pdf_pages if not p.content_words(margins_mm)]
 
 
+#: A page whose content reaches less far down its content box than this wastes paper
+#: (issue 17: a page holding one table row, or only a title before a landscape table).
+MIN_FILL = 0.25
+
+
+def fill(page: Page, margins_mm: tuple[float, ...] = MARGINS_MM) -> float:
+    """How far down its content box ``page`` is filled (0–1): the bottom of its lowest word
+    (charts print their labels as text; the footer in the margin does not count)."""
+    top, _, bottom, _ = (m * PT_PER_MM for m in margins_mm)
+    words = page.content_words(margins_mm)
+    if not words:
+        return 0.0
+    return min(1.0, max(0.0, (max(w.y1 for w in words) - top) / (page.height - top - bottom)))
+
+
+def underfilled_pages(pdf_pages: list[Page], min_fill: float = MIN_FILL,
+                      section_starts: tuple[str, ...] = (),
+                      margins_mm: tuple[float, ...] = MARGINS_MM) -> list[tuple[int, float]]:
+    """Pages filled less than ``min_fill`` (page number, fill), except the last page and the
+    last page of a section that starts on a new page by design (the next page's text begins
+    with one of ``section_starts``). A page left short by an orientation change counts."""
+    bad = []
+    for i, p in enumerate(pdf_pages[:-1]):
+        nxt = "".join(w.text for w in pdf_pages[i + 1].content_words(margins_mm))
+        if section_starts and nxt.startswith(section_starts):
+            continue
+        f = fill(p, margins_mm)
+        if f < min_fill:
+            bad.append((p.number, round(f, 2)))
+    return bad
+
+
 def page_number_on(page: Page) -> int | None:
     """The page number printed on ``page`` (第 X 页), or None."""
     m = _PAGE_NUMBER.search(page.text())
@@ -196,6 +231,8 @@ def report(pdf: str | Path, page_html: str | None = None) -> dict[str, object]:
         "words_beyond_printable_width": len(over),
         "examples": over[:10],
         "empty_pages": empty_pages(ps),
+        "fill": [round(fill(p), 2) for p in ps],
+        "underfilled_pages": underfilled_pages(ps),
         "numbered_pages": [p.number for p in ps if page_number_on(p) is not None],
         "outline": outline(pdf),
         "table_chars_missing": (sum(missing_table_text(page_html, pdf).values())
@@ -213,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in r.items():
             print(f"  {k}: {v}")
         bad += bool(r["words_beyond_printable_width"] or r["empty_pages"] or not r["outline"]
-                    or r["table_chars_missing"])
+                    or r["table_chars_missing"] or r["underfilled_pages"])
     return 1 if bad else 0
 
 

@@ -36,8 +36,9 @@ from typing import Any, ClassVar
 import altair as alt
 import nbformat
 
+from .. import labels
 from ..errors import GreenlibError
-from . import reproducible
+from . import fmt, reproducible
 from .atomic import write_atomic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -316,6 +317,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") ->
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = add_contents(body)
     body = add_back_link(body)
+    body = mark_lights(body)
+    body = mark_open_wide(body)
     refs = external_refs(body)
     if refs:
         raise GreenlibError(f"the HTML for {title!r} would load from the network: {refs[:5]}")
@@ -377,6 +380,33 @@ def add_contents(page: str, levels: tuple[int, ...] = TOC_LEVELS, title: str = "
     main = re.search(r"<main[^>]*>", page)
     at = main.end() if main else 0
     return page[:at] + nav + page[at:]
+
+
+_LIGHT_CELL = re.compile(r"(<td\b[^>]*>)\s*(" + "|".join(labels.LIGHT.values()) + r")\s*(</td\s*>)")
+
+
+def mark_lights(page: str) -> str:
+    """A table cell holding only a light's word (a markdown table's 红灯) gets the coloured
+    mark before it, as :func:`greenlib.report.show.table_html` writes it."""
+    by_word = {w: c for c, w in labels.LIGHT.items()}
+    parts = [_LIGHT_CELL.sub(lambda m: m.group(1) + fmt.light_html(by_word[m.group(2)])
+                             + m.group(3), part) if visible else part
+             for visible, part in _html_segments(page)]
+    return "".join(parts)
+
+
+def mark_open_wide(page: str) -> str:
+    """A page whose first table, chart or cards is a landscape table (``gp-wide``) gets
+    ``gp-open-wide`` on its ``<body>``: report.css prints its opening (title, contents, the
+    first lines) on the landscape page with that table, not alone on a portrait page."""
+    visible = "".join(part for shown, part in _html_segments(page) if shown)
+    first = re.search(r'<table\b[^>]*>|class="[^"]*\bgp-(?:chart|cards)\b', visible)
+    if not first or not re.match(r'<table\b[^>]*class="[^"]*\bgp-wide\b', first.group(0)):
+        return page
+    body = re.search(r'<body\b[^>]*\bclass="([^"]*)"', page)
+    if not body:
+        return page
+    return page[:body.start(1)] + body.group(1) + " gp-open-wide" + page[body.end(1):]
 
 
 def add_back_link(page: str, href: str = INDEX_HREF, text: str = "← 返回报告目录") -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .. import labels
+from . import fmt
 from .scope import SUMMARY_MIME, Scope, headline
 
 
@@ -39,9 +40,18 @@ def _width_demand(df: pd.DataFrame) -> int:
 
 
 def is_wide(df: pd.DataFrame) -> bool:
-    """Whether ``df`` prints on a landscape page (class ``gp-wide``, see report.css)."""
+    """Whether ``df`` is too wide for a portrait page in the usual type."""
     demand = _width_demand(df)
     return (len(df.columns) >= WIDE_COLUMNS and demand > WIDE_CHARS) or demand > 1.5 * WIDE_CHARS
+
+
+def print_class(df: pd.DataFrame) -> str:
+    """How ``df`` prints (see report.css): ``gp-wide`` on a landscape page; a wide table of
+    few rows (:data:`fmt.SHORT_TABLE_ROWS`) ``gp-dense``, in smaller type on the portrait
+    page, since turning the page for it would waste most of two pages; else nothing."""
+    if not is_wide(df):
+        return ""
+    return "gp-dense" if len(df) <= fmt.SHORT_TABLE_ROWS else "gp-wide"
 
 
 def safe_url(url: Any) -> str | None:
@@ -60,13 +70,10 @@ def _text(v: Any) -> str:
     return "—" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
-#: The inline style of a light word in a table cell (labels.LIGHT_COLORS).
-_LIGHT_STYLE = {w: f"color:{labels.LIGHT_COLORS[k]};font-weight:bold;white-space:nowrap"
-                for k, w in labels.LIGHT.items()}
-
 
 def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
-    """A table without index; short columns do not wrap, numbers align right.
+    """A table without index; short columns do not wrap, numbers and their headers align
+    right, a light (红灯 …) is a coloured mark with its word (:func:`fmt.light_html`).
 
     ``links`` maps a shown column to a column holding addresses: its cells become links
     opening in a new tab without referrer, for http(s) addresses only (anything else is
@@ -75,22 +82,25 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     links = links or {}
     shown = [c for c in df.columns if c not in set(links.values())]
     view = df[shown]
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown)
     classes = []
     for c in shown:
         col = view[c]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        if (pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)) or (
+                fmt.numeric_texts(col)):
             classes.append("gp-num")
         else:
             longest = col.astype(str).str.len().max()
             classes.append("gp-nw" if longest <= 10 else "gp-long" if longest > 20 else "gp-mid")
+    # a header over numbers is right-aligned like them (else it reads as a shifted column)
+    head = "".join(f'<th class="gp-num">{html.escape(str(c))}</th>' if cls == "gp-num"
+                   else f"<th>{html.escape(str(c))}</th>" for c, cls in zip(shown, classes, strict=True))
     rows = []
     for i in range(len(df)):
         cells = []
         for c, cls in zip(shown, classes, strict=True):
-            text = html.escape(_text(df[c].iat[i]))
-            if text in _LIGHT_STYLE:  # a light is coloured wherever a table shows it
-                text = f'<span style="{_LIGHT_STYLE[text]}">● {text}</span>'
+            value = _text(df[c].iat[i])
+            light = fmt.light_code(value)
+            text = fmt.light_html(light) if light else html.escape(value)
             url = safe_url(df[links[c]].iat[i]) if c in links else None
             if url:
                 text = (f'<a href="{html.escape(url, quote=True)}" target="_blank" '
@@ -98,7 +108,7 @@ def table_html(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
             attr = f' class="{cls}"' if cls else ""
             cells.append(f"<td{attr}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    table_cls = "gp-table gp-wide" if is_wide(view) else "gp-table"
+    table_cls = f"gp-table {print_class(view)}".strip()
     return (f'<table class="{table_cls}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
