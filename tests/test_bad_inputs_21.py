@@ -90,14 +90,14 @@ def test_request_workbooks_are_byte_identical_and_hold_no_formula(
     _, build_dir = sandbox
     assert _run(["data"], capsys)[0] == 0
     assert _run(["requests"], capsys)[0] == 0
-    folder = build_dir / PLAN / "requests"
-    first = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    folder = build_dir / PLAN / "requests"  # one sub-folder per round (issue 16)
+    first = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.xlsx")}
     assert len(first) > 10
     time.sleep(1.1)  # a new second: any time stamp left would differ
     assert _run(["requests"], capsys)[0] == 0
-    second = {p.name: p.read_bytes() for p in folder.glob("*.xlsx")}
+    second = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.xlsx")}
     assert first == second
-    wb = load_workbook(next(folder.glob("*.xlsx")))
+    wb = load_workbook(next(folder.rglob("*.xlsx")))
     assert all(c.data_type != "f" for ws in wb.worksheets for r in ws.iter_rows() for c in r)
 
 

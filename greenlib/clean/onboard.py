@@ -31,6 +31,8 @@ ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 SECTOR_DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "sectors.csv"
 #: the mark on every guessed plan.yaml value (analysts search for it)
 TO_CONFIRM = "待确认"
+#: plan.yaml keys whose empty value is a value (a plan without a 文号)
+EMPTY_OK = frozenset({"document_number"})
 
 
 def sector_keywords() -> list[tuple[str, str, list[str]]]:
@@ -76,7 +78,12 @@ def plan_yaml(plan_id: str, fields: dict[str, profile.Field], raw_name: str, ann
         if key == "named_periods" and not f.value:
             continue
         mark = f"  # {TO_CONFIRM}：{f.how}" if f.guessed else f"  # {f.how}"
-        lines.append(f"{key}: {_yaml_value(f.value)}{mark}")
+        if f.value in (None, "", []) and key not in EMPTY_OK:
+            # nothing read: the key stays out (plan.yaml's schema refuses an empty value), as
+            # a commented line the analyst fills in
+            lines.append(f"# {key}:{mark}")
+        else:
+            lines.append(f"{key}: {_yaml_value(f.value)}{mark}")
         if f.guessed:
             confirm.append(key)
     lines += ["context_geos: []", f"raw: raw/{raw_name}",

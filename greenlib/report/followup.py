@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import contract, labels
+from . import fmt
 from .fmt import missing
 from .scope import Scope
 
@@ -307,10 +308,7 @@ def supervision(s: Scope) -> pd.DataFrame:
 
 
 def _light_cells(r: dict[str, Any]) -> str:
-    import html
-
-    parts = [f'<span style="color:{labels.LIGHT_COLORS[k]};font-weight:bold">'
-             f"{html.escape(labels.LIGHT[k])} {int(r[k])}</span>"
+    parts = [f'<span style="white-space:nowrap">{fmt.light_html(k)} {int(r[k])}</span>'
              for k in labels.LIGHT if not missing(r.get(k)) and int(r[k])]
     return "　".join(parts) or "—"
 
