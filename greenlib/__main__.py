@@ -99,7 +99,8 @@ def _in_order(plans: list[plan_mod.Plan]) -> list[plan_mod.Plan]:
 
 #: What a plan's data folder is made from besides the plan folder itself.
 _CODE = ("clean", "monitor", "defaults")
-_SHARED = ("config.py", "plan.py", "labels.py", "contract.py", "errors.py", "numbers.py")
+_SHARED = ("config.py", "plan.py", "labels.py", "contract.py", "errors.py", "numbers.py", "guards.py",
+           "office.py", "safety.py")
 
 
 def data_inputs_key(p: plan_mod.Plan, as_of: str | None) -> str:
@@ -112,8 +113,9 @@ def data_inputs_key(p: plan_mod.Plan, as_of: str | None) -> str:
     h = hashlib.sha256(plan_mod.as_of_date(as_of or p.as_of).encode())
     pkg = Path(__file__).resolve().parent
     roots = [p.folder, *(pkg / d for d in _CODE), *(pkg / f for f in _SHARED)]
-    if p.parent:
-        roots.append(plan_mod.load(p.parent).build().data / contract.TARGETS)
+    if p.parent:  # the alignment reads the parent's targets and their ratings
+        parent_data = plan_mod.load(p.parent).build().data
+        roots += [parent_data / contract.TARGETS, parent_data / contract.STATUS]
     for root in roots:
         files = [root] if root.is_file() else sorted(f for f in root.rglob("*") if f.is_file()
                                                     and "__pycache__" not in f.parts)
@@ -150,12 +152,11 @@ def cmd_data(which: str | None, as_of: str | None) -> None:
 
     plans = _in_order(plan_mod.load_all(which))  # every plan.yaml checked before any stage
     for p in plans:
-        # a plan that implements another needs the parent's targets for the alignment
+        # a plan that implements another needs the parent's targets and ratings for the
+        # alignment: the parent's data stages run first when their inputs changed (the same
+        # result whether the parent is built in this run, earlier, or in an engine's shard)
         if p.parent and p.parent not in {q.id for q in plans}:
-            parent = plan_mod.load(p.parent)
-            if not (parent.build().data / "targets.csv").exists():
-                with safety.staged_folder(parent.build().data) as stage:
-                    pipeline.run(parent, stage, log=_relabel(stage, parent.build().data))
+            ensure_data([plan_mod.load(p.parent)], None)
         out = p.build(as_of).data
         safety.check_output_dir(out)
         # both stages write into a copy swapped in at the end: a failure changes nothing

@@ -181,7 +181,7 @@ def test_assessment_has_the_form_of_a_review(site_paths: build.Paths) -> None:
     assert raw.count('class="gp-chart') >= 2
     table1 = re.search(r"<h3[^>]*>附表1 主要指标完成情况表.*?<thead><tr>(.*?)</tr>", raw, re.S)
     assert table1
-    header = re.findall(r"<th>(.*?)</th>", table1.group(1))
+    header = re.findall(r"<th\b[^>]*>(.*?)</th>", table1.group(1))
     assert header == ["序号", "指标", "单位", "属性", "基期值（年份）", "目标值（年份）", "历年实际值",
                       "最新值", "完成进度（%）", "评估结论", "责任单位", "数据来源"]
     # one vocabulary: the review's categories, never the rating words, in the report's text

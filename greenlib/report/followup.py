@@ -19,6 +19,7 @@ from .. import contract, labels
 from . import fmt
 from .fmt import missing
 from .scope import Scope
+from .tasktext import marked_texts
 
 #: Lights a department must act on, worst first.
 ALERT_LIGHTS = ("red", "yellow", "blue")
@@ -123,12 +124,15 @@ def unit_standing(s: Scope, unit: str) -> str:
 
 
 def _tasks(s: Scope) -> pd.DataFrame:
+    """The tasks with their status; ``shown``: the text as these tables show it (shortened,
+    with the 原文存疑 mark where the cleaning doubted it)."""
+    tasks = s.tasks.assign(shown=marked_texts(s.tasks, shorten=_short))
     ts = s.t.task_status
     if ts is None or ts.empty:
-        return s.tasks.assign(status="no_report", light="grey", rule="", progress="",
-                              deadline_text="", report_date="")
-    keep = [c for c in ts.columns if c not in s.tasks.columns or c == "task_id"]
-    return s.tasks.merge(ts[keep], on="task_id", how="left")
+        return tasks.assign(status="no_report", light="grey", rule="", progress="",
+                            deadline_text="", report_date="")
+    keep = [c for c in ts.columns if c not in tasks.columns or c == "task_id"]
+    return tasks.merge(ts[keep], on="task_id", how="left")
 
 
 def unit_alerts(s: Scope, unit: str) -> pd.DataFrame:
@@ -138,7 +142,7 @@ def unit_alerts(s: Scope, unit: str) -> pd.DataFrame:
     df["_o"] = df["light"].map({k: i for i, k in enumerate(ALERT_LIGHTS)})
     df = df.sort_values(["_o", "task_id"], kind="stable")
     return pd.DataFrame({
-        "编号": df["task_id"].astype(int), "重点任务": df["text"].map(_short),
+        "编号": df["task_id"].astype(int), "重点任务": df["shown"],
         "信号灯": df["light"].map(labels.LIGHT), "期限": df["deadline_text"].map(_s),
         "原因": df["rule"].map(_s), "本单位进展说明": df["progress"].map(lambda v: _s(v) or "—"),
     }).reset_index(drop=True)
@@ -191,7 +195,7 @@ def unit_owes(s: Scope, unit: str) -> pd.DataFrame:
         if t["status"] == "no_report":
             rows.append({"事项": f"任务 {tid}",
                          "下一轮需报送": "报送进展状态、进展说明（已完成的附佐证材料）",
-                         "说明": _short(t["text"])})
+                         "说明": t["shown"]})
         elif t["light"] == "red":
             rows.append({"事项": f"任务 {tid}", "下一轮需报送": "填写整改措施、责任人、整改时限并更新进展",
                          "说明": _s(t.get("rule"))})
@@ -295,7 +299,7 @@ def supervision(s: Scope) -> pd.DataFrame:
     closed = df[df["task_id"].astype(int).isin(was_red) & (df["light"] == "green")]
     rows = pd.concat([red.assign(_state="督办中"), closed.assign(_state="已销号")])
     return pd.DataFrame({
-        "编号": rows["task_id"].astype(int), "重点任务": rows["text"].map(_short),
+        "编号": rows["task_id"].astype(int), "重点任务": rows["shown"],
         "牵头单位": rows["lead_unit"].map(_s), "原因": rows["rule"].map(_s),
         "整改措施": rows.get("measures", pd.Series("", index=rows.index)).map(lambda v: _s(v) or "（未填）"),
         "责任人": rows.get("measures_owner", pd.Series("", index=rows.index)).map(lambda v: _s(v) or "—"),

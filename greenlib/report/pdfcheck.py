@@ -44,7 +44,7 @@ MARGINS_MM = (14.0, 12.0, 16.0, 12.0)
 #: Slack in points for glyph boxes that touch the margin line (font side bearings).
 TOLERANCE_PT = 2.0
 
-_PAGE_NUMBER = re.compile(r"第\s*(\d+)\s*页")
+_PAGE_NUMBER = re.compile(r"(?<!原文)第\s*(\d+)\s*页")
 
 
 @dataclass
@@ -161,9 +161,12 @@ def underfilled_pages(pdf_pages: list[Page], min_fill: float = MIN_FILL,
 
 
 def page_number_on(page: Page) -> int | None:
-    """The page number printed on ``page`` (第 X 页), or None."""
-    m = _PAGE_NUMBER.search(page.text())
-    return int(m.group(1)) if m else None
+    """The page number printed on ``page`` (第 X 页), or None.
+
+    The footer's, i.e. the last 第 X 页 of the page: the body may cite pages of the plan
+    (【原文存疑，见原文第27页】), which are never the page's own number."""
+    found = _PAGE_NUMBER.findall(page.text())
+    return int(found[-1]) if found else None
 
 
 def outline(pdf: str | Path) -> list[str]:
