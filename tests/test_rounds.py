@@ -307,6 +307,10 @@ def test_department_pages_feed_back(two_rounds, tmp_path) -> None:
 def test_shipped_department_page_says_what_it_owes(built_data, tmp_path) -> None:
     page = _build_pages(built_data, tmp_path, [f"units/{TRANSPORT}"])[f"units/{TRANSPORT}"]
     assert "未报送" in page and "不参与排名" in page
+    # nothing reported yet: no chart, so no chart library — a light page (issue 19)
+    raw = (tmp_path / "site" / "units" / f"{TRANSPORT}.html").read_bytes()
+    assert b"greenplan-vega-bundle" not in raw and b'class="gp-chart' not in raw
+    assert len(raw) < 200_000, f"{len(raw)} bytes"
     assert "报送进展状态" in page          # what it owes, task by task
     assert "排第" not in page
 

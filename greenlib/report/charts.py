@@ -418,13 +418,18 @@ def alignment_chart(counts: pd.DataFrame,
     return finish(chart, title, "项")
 
 
-def lights_by_round(counts: pd.DataFrame, title: str = "各轮次任务信号灯") -> alt.TopLevelMixin:
+def lights_by_round(counts: pd.DataFrame,
+                    title: str = "各轮次任务信号灯") -> alt.TopLevelMixin | None:
     """Stacked bars: tasks per light in each round (``counts``: round, light, n; rounds in
-    their order), coloured as the lights are everywhere (labels.LIGHT_COLORS)."""
+    their order), coloured as the lights are everywhere (labels.LIGHT_COLORS).
+
+    None (nothing is drawn) while no round holds a reported task — every light grey: such a
+    chart would say nothing the table above does not, and a page without a chart carries no
+    chart library (a department that never reported keeps a light page)."""
     from .. import labels
 
-    if counts.empty or int(counts["n"].sum()) == 0:
-        return placeholder(title, "还没有报送轮次", unit="项")
+    if counts.empty or int(counts.loc[counts["light"] != "grey", "n"].sum()) == 0:
+        return None
     df = counts.copy()
     df["信号灯"] = df["light"].map(labels.LIGHT)
     order = [labels.LIGHT[k] for k in labels.LIGHT]
