@@ -102,4 +102,17 @@ def headline(s: Scope) -> dict[str, Any]:
         "n_targets": len(s.targets),
         "n_passed": int(sum(year_passed(y, s.as_of) for y in s.targets["year"])),
         "status_counts": {k: int(counts.get(k, 0)) for k in labels.STATUS_ORDER},
+        "conclusion_counts": conclusion_counts(s),
     }
+
+
+def conclusion_counts(s: Scope) -> dict[str, int]:
+    """Targets in scope per 评估结论 (status.csv ``conclusion``, the assessment's one
+    vocabulary: 提前实现 … 暂无数据), so the overview, the sector reports and the index count
+    in the same words as the assessment. Empty where the monitor stage wrote no conclusion."""
+    if "conclusion" not in s.status.columns:
+        return {}
+    con = s.targets[["target_id"]].merge(s.status[["target_id", "conclusion"]], on="target_id",
+                                         how="left")["conclusion"].fillna("no_data")
+    counts = con.value_counts().to_dict()
+    return {k: int(counts.get(k, 0)) for k in labels.CONCLUSION_ORDER}

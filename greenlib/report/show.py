@@ -214,10 +214,16 @@ def headline_html(h: dict[str, Any]) -> str:
         f'<div class="gp-card-l">{html.escape(label)}</div></div>'
         for label, n, u in cards
     )
-    sc = h["status_counts"]
-    line = "，".join(f"{labels.STATUS[k]} {sc[k]} 项" for k in labels.STATUS_ORDER)
+    cc = h.get("conclusion_counts") or {}
+    if cc:  # the assessment's words (评估结论), the same in every report
+        line = "，".join(f"{labels.CONCLUSION[k]} {cc[k]} 项" for k in labels.CONCLUSION_ORDER)
+        what = "量化目标评估结论"
+    else:
+        sc = h["status_counts"]
+        line = "，".join(f"{labels.STATUS[k]} {sc[k]} 项" for k in labels.STATUS_ORDER)
+        what = "量化目标进展评级"
     return (f'<div class="gp-cards">{items}</div>'
-            f'<p class="gp-card-note">量化目标进展评级：{html.escape(line)}。</p>')
+            f'<p class="gp-card-note">{what}：{html.escape(line)}。</p>')
 
 
 def show_headline(s: Scope) -> None:

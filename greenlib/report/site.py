@@ -185,7 +185,10 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
         st = read_stamp(paths, r.name) or {}
         s = st.get("summary") or {}
         sc = s.get("status_counts") or {}
-        ratings = "；".join(f"{labels.STATUS[k]} {sc[k]}" for k in labels.STATUS_ORDER if sc.get(k))
+        cc = s.get("conclusion_counts") or {}
+        ratings = ("；".join(f"{labels.CONCLUSION[k]} {cc[k]}" for k in labels.CONCLUSION_ORDER
+                            if cc.get(k)) if cc else
+                   "；".join(f"{labels.STATUS[k]} {sc[k]}" for k in labels.STATUS_ORDER if sc.get(k)))
         has_html = (paths.site / f"{r.name}.html").exists()
         has_pdf = (paths.site / "pdf" / f"{r.name}.pdf").exists()
         href = html.escape(quote(r.name), quote=True)  # a unit's name may hold # ? % " …
@@ -270,7 +273,7 @@ def plan_index_html(paths: Any, reports: list[Any], failed: dict[str, str], vers
 <h2>报告</h2>
 <table>
 <thead><tr><th>报告</th><th>范围</th><th>截止日期</th><th>重点任务</th><th>责任单位</th>
-<th>量化目标</th><th>目标年份已过</th><th>进展评级</th><th>查看</th></tr></thead>
+<th>量化目标</th><th>目标年份已过</th><th>评估结论</th><th>查看</th></tr></thead>
 <tbody>
 {''.join(rows)}
 </tbody>
