@@ -279,6 +279,8 @@ def test_analysts_page_holds_what_leaders_do_not_read(built_data: Path, data: Pa
     page = html_text(site.quality_page(copy) or "")
     assert "reference/corrections.yaml" in page and "recommendations.md" in page
     assert "reference/sectors.csv" in page and "区交通局_synthetic.xlsx" in page
+    # a field the clean stage records as {'indicator': '…'} reads as words (issue 20)
+    assert "{'" not in page and "指标“" in page
 
 
 def test_a_goal_assigned_from_above_is_assessed_once_its_number_and_a_figure_exist(

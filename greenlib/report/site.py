@@ -102,6 +102,18 @@ ROOT_FILES = ("index.html", search.PAGE, search.SCRIPT, GUIDE_PAGE)
 SITE_PAGES = ("index.html", QUALITY_PAGE)
 
 
+#: A field printed as the clean stage records it ({'indicator': '…'}): shown as words.
+_DICT = re.compile(r"\{'(\w+)': '([^']*)'\}")
+
+
+def _field_word(field: str) -> str:
+    """A contract column's Chinese header (indicator → 指标), from any table that has it."""
+    for headers in labels.HEADERS.values():
+        if field in headers:
+            return headers[field]
+    return field
+
+
 def quality_page(data_dir: Path) -> str | None:
     """The analysts' page: the data folder's quality.md and the analysts' appendix
     (:mod:`.analyst`) as a simple offline page (None if there is no quality.md)."""
@@ -113,6 +125,7 @@ def quality_page(data_dir: Path) -> str | None:
     from .analyst import notes_markdown
 
     text = md.read_text(encoding="utf-8").replace(str(config.ROOT) + "/", "")
+    text = _DICT.sub(lambda m: f"{_field_word(m.group(1))}“{m.group(2)}”", text)
     text += "\n" + notes_markdown(data_dir)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _page("数据质量报告", '<p class="meta"><a href="index.html">← 返回报告目录</a></p>\n' + body)
