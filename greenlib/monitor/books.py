@@ -16,17 +16,15 @@ created/modified times and every zip entry's time are the round's date.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .. import contract, labels
+from .. import contract, labels, office
 
 #: Fills of the request books: grey for given cells, yellow for cells to fill in.
 GREY = "E7E6E6"
@@ -169,26 +167,13 @@ def add_refused_sheet(wb: Any, rows: list[dict[str, Any]]) -> None:
 
 def save_fixed(wb: Any, path: Path, day: dt.date) -> None:
     """Save ``wb`` so that identical inputs give identical bytes: document times and zip
-    entry times set to ``day``."""
+    entry times set to ``day`` (:func:`greenlib.office.fix_office_file`, shared with
+    plan.xlsx and the monitoring template), written through a temporary sibling."""
     stamp = dt.datetime(day.year, day.month, day.day)
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                              rb"\g<1>" + iso.encode() + rb"\g<2>", data)
-            z = zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0))
-            z.compress_type = zipfile.ZIP_DEFLATED
-            z.external_attr = 0o600 << 16
-            dst.writestr(z, data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(out.getvalue())
+    wb.save(tmp)
+    office.fix_office_file(tmp, day.isoformat())
     tmp.replace(path)
