@@ -96,6 +96,7 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert time.perf_counter() - t0 < 3
     out = capfd.readouterr().out
     assert "alpha: up to date" in out and "beta: up to date" in out and "▶" not in out
+    assert "0 of 2 rebuilt, 2 unchanged" in out  # what the office reads at the end
 
     # 3. a params change rebuilds that report only
     (paths.params / "beta.yaml").write_text(
@@ -103,6 +104,7 @@ def test_build_incremental_failure_and_publish(paths: build.Paths, tmp_path: Pat
     assert _run(paths) == 0
     out = capfd.readouterr().out
     assert "alpha: up to date" in out and "▶ beta: started" in out
+    assert "1 of 2 rebuilt, 1 unchanged" in out
 
     # 4. data change rebuilds everything (content hash of build/data)
     with open(paths.data / "tasks.csv", "a", encoding="utf-8") as f:

@@ -545,7 +545,8 @@ def run_reports(paths: Paths, jobs: int = 2, only: list[str] | None = None,
         _print(f"report build FAILED for: {', '.join(sorted(failed))} "
                f"(executed notebooks and logs in {paths.executed}/) — {took:.1f} s")
         return 1
-    _print(f"reports ready in {paths.site}/ ({len(selected)} report(s), {took:.1f} s)")
+    _print(f"reports ready in {paths.site}/: {len(todo)} of {len(selected)} rebuilt, "
+           f"{len(selected) - len(todo)} unchanged ({took:.1f} s)")
     return 0
 
 
