@@ -195,6 +195,24 @@ def exchange_dirs(a: Path, b: Path) -> bool:
     return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
+def swap_in(new: Path, dest: Path, tag: str) -> None:
+    """Put the complete folder ``new`` in the place of ``dest`` (a sibling of it) and remove
+    what ``dest`` held: one atomic exchange where the system has it, else two renames with
+    the old folder parked as ``.<dest>.old-<tag>`` (what :func:`remove_stale_stages` clears
+    if the process dies between them). Used by ``make data`` and ``make publish``."""
+    import shutil
+
+    if not dest.exists():
+        os.rename(new, dest)
+    elif exchange_dirs(new, dest):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the old folder
+    else:
+        old = dest.parent / f".{dest.name}.old-{tag}"
+        os.rename(dest, old)
+        os.rename(new, dest)
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def remove_stale_stages(folder: Path) -> list[Path]:
     """Copies ``.<folder>.stage-<pid>-…`` / ``.old-…`` that dead processes left beside
     ``folder``."""
@@ -230,16 +248,7 @@ def staged_folder(folder: Path) -> Iterator[Path]:
         else:
             stage.mkdir()
         yield stage
-        if folder.exists():
-            if exchange_dirs(stage, folder):
-                shutil.rmtree(stage, ignore_errors=True)  # now holds the old folder
-            else:
-                old = folder.parent / f".{folder.name}.old-{tag}"
-                os.rename(folder, old)
-                os.rename(stage, folder)
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(stage, folder)
+        swap_in(stage, folder, tag)
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)

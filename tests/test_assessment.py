@@ -18,9 +18,9 @@ from greenlib.monitor import requests as rq
 from greenlib.report import build, site
 from greenlib.report import helpers as rh
 from greenlib.report import progress as pg
+from tests.helpers import run_with
 from tests.leader_text import docx_text, html_text, machine_talk, quoted_words
 from tests.paths import DISTRICT
-from tests.test_returns import run_with
 from tools.make_synthetic_returns import MARK, fill
 
 pytestmark = pytest.mark.e2e

@@ -15,6 +15,7 @@ import pytest
 from greenlib import office
 from greenlib.__main__ import main
 from tests.conftest import DISTRICT
+from tests.helpers import bounded
 from tests.test_bad_inputs import CORPUS
 
 PLAN = DISTRICT
@@ -104,23 +105,7 @@ def test_request_workbooks_are_byte_identical_and_hold_no_formula(
 # --------------------------------------------------------------------------- bombs
 
 
-def _bounded(fn, seconds: float = 30, megabytes: float = 150):  # type: ignore[no-untyped-def]
-    """Run ``fn``; assert it took under ``seconds`` and allocated under ``megabytes`` at peak
-    (generous bounds: a bomb takes minutes and gigabytes when it is not refused)."""
-    import time
-    import tracemalloc
 
-    tracemalloc.start()
-    t0 = time.monotonic()
-    try:
-        out = fn()
-        took = time.monotonic() - t0
-        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-    finally:
-        tracemalloc.stop()
-    assert took < seconds, f"took {took:.1f} s"
-    assert peak < megabytes, f"peak {peak:.0f} MB"
-    return out
 
 
 def test_zip_bomb_as_monitoring_xlsx_is_refused_fast(
@@ -130,7 +115,7 @@ def test_zip_bomb_as_monitoring_xlsx_is_refused_fast(
     plans, build_dir = sandbox
     shutil.copytree(built_data, build_dir / PLAN / "data")
     zip_bomb(plans / PLAN / "monitoring" / "bomb_synthetic.xlsx")
-    code, msg = _bounded(lambda: _run(["check-monitoring"], capsys))
+    code, msg = bounded(lambda: _run(["check-monitoring"], capsys))
     assert code == 1 and "bomb_synthetic.xlsx" in msg and "疑似压缩炸弹" in msg, msg
 
 
@@ -139,7 +124,7 @@ def test_zip_bomb_as_plan_docx_is_refused_fast(
     from tests.test_returns_files import zip_bomb
 
     bomb = zip_bomb(tmp_path / "plan_bomb_synthetic.docx")
-    code, msg = _bounded(lambda: _run(["clean", str(bomb), "--out", str(tmp_path / "o")],
+    code, msg = bounded(lambda: _run(["clean", str(bomb), "--out", str(tmp_path / "o")],
                                       capsys))
     assert code == 1 and "plan_bomb_synthetic.docx" in msg and "疑似压缩炸弹" in msg, msg
     assert msg.strip().startswith("错误：") and len(msg.strip().splitlines()) == 1
@@ -162,14 +147,14 @@ def test_yaml_alias_bomb_is_refused_in_one_line(
         target.write_text("notebook: overview\n" + bomb, encoding="utf-8")
         paths = build.Paths(params=plans / PLAN / "params", data=built_data,
                             root=build_dir / "site-build")
-        reports, problems = _bounded(lambda: build.load_reports(paths))
+        reports, problems = bounded(lambda: build.load_reports(paths))
         assert "overview" in problems and "overview" not in {r.name for r in reports}
         assert "overview.yaml" in problems["overview"] and "别名" in problems["overview"]
         return
     else:
         target.write_text("corrections: []\n" + bomb, encoding="utf-8")
         argv = ["data"]
-    code, msg = _bounded(lambda: _run(argv, capsys))
+    code, msg = bounded(lambda: _run(argv, capsys))
     assert code == 1, msg
     assert where.split("/")[-1] in msg and "别名" in msg and "超过 20 个" in msg, msg
 

@@ -29,14 +29,16 @@ def _run(args: list[str], plans: Path, build: Path) -> subprocess.CompletedProce
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> tuple[Path, Path]:
+def plans_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of plans/ and a build folder for greenlib run as a subprocess (the command line
+    as an office runs it); in-process tests use conftest's ``sandbox``."""
     plans = tmp_path / "plans"
     shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
     return plans, tmp_path / "build"
 
 
-def test_new_plan_builds_its_reports(sandbox: tuple[Path, Path]) -> None:
-    plans, build = sandbox
+def test_new_plan_builds_its_reports(plans_copy: tuple[Path, Path]) -> None:
+    plans, build = plans_copy
     r = _run(["new-plan", str(TEXT), "--id", "city-2019-actions"], plans, build)
     assert r.returncode == 0, r.stderr
     folder = plans / "city-2019-actions"
@@ -85,27 +87,13 @@ def test_new_plan_builds_its_reports(sandbox: tuple[Path, Path]) -> None:
     assert "待确认" in head and "level" in head and "targets_review.xlsx" in head
 
 
-@pytest.fixture
-def cli_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """plans/ and build/ redirected in-process (the command line's main())."""
-    plans = tmp_path / "plans"
-    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
-    build = tmp_path / "build"
-    build.mkdir()
-    monkeypatch.setattr(config, "PLANS", plans)
-    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
-    monkeypatch.setattr(config, "BUILD", build)
-    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
-    return plans, build
-
-
-def test_new_plan_with_an_annex_gets_units_and_a_sector_map(cli_sandbox: tuple[Path, Path]) -> None:
+def test_new_plan_with_an_annex_gets_units_and_a_sector_map(sandbox: tuple[Path, Path]) -> None:
     """A plan with a task annex (the district's own text, onboarded as if new): a units registry
     of generic names at the plan's tier, every annex section mapped to a sector, and data that
     build."""
     from greenlib.__main__ import main
 
-    plans, build = cli_sandbox
+    plans, build = sandbox
     src = plans / "qianjiang-2022-24" / "raw" / "plan_raw.txt"
     assert main(["new-plan", str(src), "--id", "annex-copy"]) == 0
     folder = plans / "annex-copy"

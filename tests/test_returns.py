@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ from greenlib import contract, labels
 from greenlib.__main__ import main
 from greenlib.monitor import progress
 from greenlib.monitor import requests as rq
-from greenlib.monitor import run as monitor
+from tests.helpers import district_requests, read, run_with
 from tests.paths import DISTRICT
 from tools.make_synthetic_returns import MARK, fill
 from tools.make_synthetic_returns import main as synthetic_main
@@ -39,27 +38,7 @@ def _truth() -> dict[str, dict[int, str]]:
 
 @pytest.fixture(scope="module")
 def requests_dir(built_data, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("requests")
-    inputs = rq.load_inputs(built_data, DISTRICT.indicator_owners)
-    rq.write_requests(inputs, out, plan_id=DISTRICT.id, plan_title=DISTRICT.title,
-                      period=(2022, 2025), as_of=AS_OF, base_year=2020, cycle_days=183,
-                      log=lambda *_: None)
-    return out
-
-
-def run_with(built_data: Path, tmp: Path, progress_dir: Path, as_of: str | None = None) -> Path:
-    """The monitor stage on a copy of the district's clean tables, reading ``progress_dir``."""
-    data = tmp / "data"
-    data.mkdir()
-    for name in contract.CLEAN_FILES:
-        if (built_data / name).exists():
-            shutil.copy(built_data / name, data / name)
-    monitor.run(DISTRICT, data, as_of=as_of, log=lambda *_: None, progress=progress_dir)
-    return data
-
-
-def read(data: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(data / name, keep_default_na=False, na_values=[""])
+    return district_requests(built_data, tmp_path_factory.mktemp("requests"), AS_OF)
 
 
 def returns_of(data: Path) -> pd.DataFrame:

@@ -6,28 +6,20 @@ and nothing is skipped or credited silently. All files are synthetic, made at te
 from __future__ import annotations
 
 import os
-import time
-import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from greenlib.monitor import requests as rq
-from tests.paths import DISTRICT
-from tests.test_returns import AS_OF, returns_of, run_with
+from tests.helpers import bounded, district_requests, run_with
+from tests.test_returns import AS_OF, returns_of
 from tools.make_synthetic_returns import fill
 
 
 @pytest.fixture(scope="module")
 def requests_made(built_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("requests")
-    inputs = rq.load_inputs(built_data, DISTRICT.indicator_owners)
-    rq.write_requests(inputs, out, plan_id=DISTRICT.id, plan_title=DISTRICT.title,
-                      period=(2022, 2025), as_of=AS_OF, base_year=2020, cycle_days=183,
-                      log=lambda *_: None)
-    return out
+    return district_requests(built_data, tmp_path_factory.mktemp("requests"), AS_OF)
 
 
 @pytest.fixture
@@ -58,19 +50,7 @@ def encrypted_xlsx(path: Path) -> Path:
     return path
 
 
-def _bounded(fn, seconds: float = 30, megabytes: float = 150):  # type: ignore[no-untyped-def]
-    """Run ``fn``; assert it took under ``seconds`` and allocated under ``megabytes`` at peak."""
-    tracemalloc.start()
-    t0 = time.monotonic()
-    try:
-        out = fn()
-        took = time.monotonic() - t0
-        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-    finally:
-        tracemalloc.stop()
-    assert took < seconds, f"took {took:.1f} s"
-    assert peak < megabytes, f"peak {peak:.0f} MB"
-    return out
+
 
 
 def test_zip_bomb_return_is_refused_alone_fast_and_small(requests_made, built_data, tmp_path,
@@ -78,7 +58,7 @@ def test_zip_bomb_return_is_refused_alone_fast_and_small(requests_made, built_da
     zip_bomb(progress / "区林业局_bomb_synthetic.xlsx")
     fill(requests_made / "区交通局.xlsx", progress / "区交通局_synthetic.xlsx",
          tasks={36: {"status": "推进中", "report_date": "2026-10-08"}})
-    data = _bounded(lambda: run_with(built_data, tmp_path, progress))
+    data = bounded(lambda: run_with(built_data, tmp_path, progress))
     ret = returns_of(data).set_index("file")
     assert "疑似压缩炸弹" in ret.loc["区林业局_bomb_synthetic.xlsx", "message"]
     assert ret.loc["区交通局_synthetic.xlsx", "accepted"]  # the other return is merged

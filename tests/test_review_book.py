@@ -5,14 +5,13 @@ book in the plan's ``reference/``; the next ``make data`` applies the decisions 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from greenlib import config, contract, labels
+from greenlib import contract, labels
 from greenlib.__main__ import main
 from greenlib.clean import steps
 
@@ -20,19 +19,12 @@ DISTRICT = "qianjiang-2022-24"
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    plans = tmp_path / "plans"
-    shutil.copytree(config.PLANS, plans, ignore=shutil.ignore_patterns("progress"))
-    build = tmp_path / "build"
-    build.mkdir()
-    monkeypatch.setattr(config, "PLANS", plans)
-    monkeypatch.setattr(config, "PLANS_INDEX", plans / "plans.yaml")
-    monkeypatch.setattr(config, "BUILD", build)
-    monkeypatch.setenv("GREENPLAN_LOCK_TIMEOUT", "0")
-    # the district's extraction is sure of all but one row at the library's threshold (0.7):
-    # a stricter one lists five, enough to confirm one, correct one and reject one
+def review_sandbox(sandbox: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """conftest's ``sandbox`` with a stricter review threshold: the district's extraction is
+    sure of all but one row at the library's threshold (0.7); a stricter one lists five,
+    enough to confirm one, correct one and reject one."""
     monkeypatch.setattr(steps, "REVIEW_BELOW", 0.8)
-    return plans, build
+    return sandbox
 
 
 def _rows(ws) -> tuple[dict[str, int], list[list]]:
@@ -40,8 +32,8 @@ def _rows(ws) -> tuple[dict[str, int], list[list]]:
     return {h: i for i, h in enumerate(rows[0])}, rows[1:]
 
 
-def test_review_book_round_trip(sandbox: tuple[Path, Path]) -> None:
-    plans, build = sandbox
+def test_review_book_round_trip(review_sandbox: tuple[Path, Path]) -> None:
+    plans, build = review_sandbox
     assert main(["data", "--plan", DISTRICT]) == 0
     book = build / DISTRICT / contract.TARGETS_REVIEW
     before = pd.read_csv(build / DISTRICT / "data" / contract.TARGETS)
@@ -142,13 +134,13 @@ def _request_texts(data: Path, out: Path) -> dict[int, str]:
     return texts
 
 
-def test_doubtful_texts_are_marked_until_reviewed(sandbox: tuple[Path, Path], tmp_path: Path) -> None:
+def test_doubtful_texts_are_marked_until_reviewed(review_sandbox: tuple[Path, Path], tmp_path: Path) -> None:
     """Request books, department pages and the assessment's task tables mark a 原文识别存疑 task
     with the plan's page; a task the analyst confirmed or corrected is no longer marked."""
     from greenlib.report import helpers as rh
     from greenlib.report import progress as pg
 
-    plans, build = sandbox
+    plans, build = review_sandbox
     assert main(["data", "--plan", DISTRICT]) == 0
     data = build / DISTRICT / "data"
     tasks = pd.read_csv(data / contract.TASKS).set_index("task_id")

@@ -17,7 +17,6 @@ from ..errors import GreenlibError
 from .build import SITE_MARKER, Paths, load_reports, read_stamp
 
 # one implementation, shared with make data's staged folders (greenlib/safety.py)
-_exchange = safety.exchange_dirs
 _alive = safety.pid_alive
 
 
@@ -99,16 +98,7 @@ def publish(dest: str | Path, plans: list[Any], build_root: Path | None = None) 
         copied = sorted(f.relative_to(tmp) for f in tmp.rglob("*") if f.is_file())
         if copied != want:
             raise GreenlibError("站点复制不完整，未发布任何内容")
-        if dest.exists():
-            if _exchange(tmp, dest):
-                shutil.rmtree(tmp)  # now holds the previous site
-            else:
-                old = dest.parent / f".{dest.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-                os.rename(dest, old)
-                os.rename(tmp, dest)
-                shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, dest)
+        safety.swap_in(tmp, dest, f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         if safety.is_disk_full(e):  # a copytree error is a list of tuples: say it in one line
